@@ -1,0 +1,1 @@
+"""Typer sub-commands: each module parses options, calls one job function, renders, exits."""

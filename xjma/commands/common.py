@@ -1,0 +1,97 @@
+"""What every command shares: options, the one error handler, JSON output, consoles, the ledger target.
+
+Heavy libraries (pandas, openpyxl, xlsxwriter, SQLAlchemy) are imported inside the job functions only,
+so that `xjma --help` and `xjma --version` stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from xjma.errors import XjmaError
+
+out = Console(highlight=False)  # stdout: what people read
+err = Console(stderr=True, highlight=False)  # stderr: progress, notes, errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Option declarations shared by the commands (cli.md "Common options").
+RulesOpt = typer.Option(None, "--rules", help="规则文件路径（默认：随程序提供的 rules/plans.yaml）")
+DbOpt = typer.Option(None, "--db", help="台账数据库：SQLite 文件路径、sqlite:///路径 或 postgresql://…（默认 $XJMA_DB，否则用户数据目录下的 xjma.db）")
+StartOpt = typer.Option(None, "--start", help="保障起始日 S，如 2026-12-01（默认：今天的次日）")
+JsonOpt = typer.Option(False, "--json", help="只在标准输出打印一个 JSON 文档")
+OutputOpt = typer.Option(None, "-o", "--output", help="输出文件路径")
+
+
+def today() -> dt.date:
+    """The one place that reads the clock; XJMA_TODAY (YYYY-MM-DD) pins it for tests and demos."""
+    pinned = os.environ.get("XJMA_TODAY")
+    return parse_date_option(pinned, "XJMA_TODAY") if pinned else dt.date.today()
+
+
+def parse_date_option(value: str | None, name: str) -> dt.date:
+    from xjma.core.normalize import parse_date
+
+    parsed = parse_date(value) if value else None
+    if parsed is None:
+        raise XjmaError(f"{name} 不是有效日期：{value!r}，请写成 2026-12-01 的形式")
+    return parsed
+
+
+def start_date(value: str | None) -> dt.date:
+    """--start, default the day after today (rules.md §0)."""
+    return parse_date_option(value, "--start") if value else today() + dt.timedelta(days=1)
+
+
+def emit_json(doc: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    sys.stdout.flush()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("XJMA_DEBUG", "") not in ("", "0")
+
+
+def handled(func: F) -> F:
+    """The one error handler: XjmaError -> one Chinese sentence on stderr, exit 2; a bug -> exit 2
+    with a short notice (the traceback only with --debug, never with locals)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except XjmaError as exc:
+            err.print(f"[red]错误：[/red]{exc.message}", markup=True, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("已中断。")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if debug_enabled():
+                raise
+            err.print(f"[red]内部错误：[/red]{exc.__class__.__name__}。请用 --debug 重新运行并把输出发给维护人员"
+                      "（输出可能含个人信息，请先遮盖）。", markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,86 @@
+"""The fixed vocabulary: plan and benefit codes with the Chinese spellings users type (cli.md)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from xjma.core.rules import PLAN_CODES, Rules
+
+# Short names of the roster headers (roster.md) — also in plans.yaml as `short_name`.
+PLAN_SHORT = {
+    "inpatient-accident": "住院+意外",
+    "critical-illness": "重大疾病",
+    "gig-accident": "新就业形态意外",
+    "female-illness": "女职工特殊疾病",
+    "short-accident": "短期意外",
+}
+
+BENEFIT_NAMES = {
+    "inpatient": "住院",
+    "accident": "意外",
+    "severe": "重度",
+    "mild": "轻度",
+    "sudden-death": "猝死",
+    "disability": "伤残",
+    "medical": "意外医疗",
+    "in-situ": "原位癌",
+    "malignant": "恶性肿瘤",
+}
+# Extra spellings people write.
+BENEFIT_EXTRA = {"重度疾病": "severe", "轻度疾病": "mild", "急性疾病猝死": "sudden-death", "恶性": "malignant",
+                 "身故": "disability", "伤残身故": "disability", "医疗": "medical", "住院医疗": "inpatient"}
+
+CARE = {"outpatient": "outpatient", "门诊": "outpatient", "inpatient": "inpatient", "住院": "inpatient"}
+CAUSE = {"illness": "illness", "疾病": "illness", "accident": "accident", "意外": "accident"}
+ACCIDENT_KIND = {"life": "life", "生活": "life", "生活意外": "life", "work": "work", "工作": "work", "工作意外": "work"}
+CARE_LABEL = {"outpatient": "门诊", "inpatient": "住院"}
+CAUSE_LABEL = {"illness": "疾病", "accident": "意外"}
+KIND_LABEL = {"life": "生活意外", "work": "工作意外"}
+
+YES = {"是", "y", "yes", "1", "true", "√", "对"}
+NO = {"否", "n", "no", "0", "false", "", "×"}
+
+
+def squash(text: str) -> str:
+    """NFKC, no whitespace, lower case: the form aliases are compared in."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def plan_aliases(rules: Rules | None = None) -> dict[str, str]:
+    """Every accepted spelling of a plan (squashed) -> plan code."""
+    out = {squash(code): code for code in PLAN_CODES}
+    out.update({squash(short): code for code, short in PLAN_SHORT.items()})
+    if rules is not None:
+        for version in rules.versions:
+            for code, plan in version.plans.items():
+                out[squash(plan.name)] = code
+                out[squash(plan.short_name)] = code
+    return out
+
+
+def parse_plan(text: str, rules: Rules | None = None) -> str | None:
+    return plan_aliases(rules).get(squash(text))
+
+
+def parse_benefit(text: str) -> str | None:
+    key = squash(text)
+    for code, name in BENEFIT_NAMES.items():
+        if key in (code, squash(name)):
+            return code
+    return BENEFIT_EXTRA.get(key)
+
+
+def parse_yes_no(value: object) -> bool | None:
+    """是/否, Y/N, 1/0, TRUE/FALSE; blank = 否; None when it is none of these."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    key = squash(str(value))
+    if key.endswith(".0"):
+        key = key[:-2]
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    return None
