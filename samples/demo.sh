@@ -1,7 +1,32 @@
 #!/usr/bin/env bash
-# make demo: the main job on samples/ with an embedded SQLite ledger in .demo/.
-set -euo pipefail
+# make demo: the main job on samples/ with an embedded SQLite ledger in .demo/ (start 2026-12-01).
+set -uo pipefail
 XJMA="$1"; OUT="$2"
 export XJMA_DB="$OUT/xjma.db"
-echo "== xjma plans --on 2026-12-01"
-"$XJMA" plans --on 2026-12-01
+S=2026-12-01
+step() { echo; echo "== xjma $*"; }
+
+step plans --on $S
+"$XJMA" plans --on $S
+
+step validate samples/roster_mistakes.xlsx --start $S   "(a roster with planted mistakes: exit 1 expected)"
+"$XJMA" validate samples/roster_mistakes.xlsx --start $S -o "$OUT/roster_mistakes_检查结果.xlsx"
+echo "exit code $? (1 = the roster has errors, as planted)"
+
+step validate samples/roster_clean.xlsx --start $S
+"$XJMA" validate samples/roster_clean.xlsx --start $S -o "$OUT/roster_clean_检查结果.xlsx" || exit 1
+
+step enroll samples/roster_clean.xlsx --start $S --paid-on 2026-11-28
+"$XJMA" enroll samples/roster_clean.xlsx --start $S --paid-on 2026-11-28 -o "$OUT/roster_clean_参保结果.xlsx" || exit 1
+
+step enroll samples/roster_clean.xlsx "(again: everything already recorded, nothing new)"
+"$XJMA" enroll samples/roster_clean.xlsx --start $S --paid-on 2026-11-28 -o "$OUT/roster_clean_参保结果_2.xlsx" || exit 1
+
+step fees summary --month 2026-11
+"$XJMA" fees summary --month 2026-11 -o "$OUT/缴费汇总_2026-11.xlsx" || exit 1
+
+step claim calc samples/claims.xlsx --record
+"$XJMA" claim calc samples/claims.xlsx --record -o "$OUT/claims_理赔结果.xlsx"
+rc=$?; [ $rc -le 1 ] || exit 1
+
+echo; echo "Outputs in $OUT/:"; ls -1 "$OUT"
