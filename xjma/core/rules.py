@@ -303,7 +303,8 @@ def _version(r: Reader, raw: object, path: str) -> Version | None:
 
 
 def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
-    required = ("name", "short_name", "fee", "max_shares", "observation_days", "eligibility", "benefits")
+    required: tuple[str, ...] = ("name", "short_name", "fee", "max_shares", "observation_days", "eligibility",
+                                 "benefits")
     illness = code in ("critical-illness", "female-illness")
     optional: tuple[str, ...] = ()
     if illness:
