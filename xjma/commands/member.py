@@ -1,9 +1,83 @@
-"""Placeholder: filled in by the issue that owns this command."""
+"""`xjma member show`: one member as the ledger knows them (cli.md `member show`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from xjma.commands.common import DbOpt, JsonOpt, RulesOpt, emit_json, err, handled, out, today
+
+member_app = typer.Typer(help="会员查询命令", no_args_is_help=True)
+NOT_FOUND = "台账中没有该身份证号码的记录"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    app.add_typer(member_app, name="member")
+
+
+@member_app.command("show", help="显示会员的参保记录、观察期止日、已付理赔，以及各险种还能给付的金额。")
+@handled
+def show(
+    id_number: str = typer.Argument(..., metavar="ID", help="身份证号码"),
+    db: str = DbOpt,
+    rules: Path = RulesOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    from xjma.jobs.member import member_show
+
+    result = member_show(id_number, db=db, rules_path=rules, today=today())
+    for note in result.notes:
+        err.print(note)
+    if as_json:
+        emit_json(result.doc)
+    if not result.found:
+        # Not a failure to run, but the question has no answer: exit 1 (cli.md: done, with a problem).
+        err.print(NOT_FOUND)
+        raise typer.Exit(1)
+    if not as_json:
+        _render(result.doc)
+
+
+def _render(doc: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from xjma.core.idnumber import mask_id
+    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+
+    out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
+    table = Table(title="参保记录", title_justify="left")
+    for col in ("险种", "保障期", "份数", "续保份数", "观察期止", "工作单位"):
+        table.add_column(col)
+    for e in doc["enrollments"]:
+        table.add_row(
+            PLAN_SHORT.get(e["plan"], e["plan"]),
+            f"{e['start']} 至 {e['end']}",
+            str(e["shares"]),
+            str(e["renewed_shares"]),
+            e["observation_end"] or "无",
+            e["unit"],
+        )
+    out.print(table)
+    if doc["claims"]:
+        claims = Table(title="已付理赔", title_justify="left")
+        for col in ("险种", "给付项目", "出险日期", "给付金额（元）"):
+            claims.add_column(col)
+        for c in doc["claims"]:
+            claims.add_row(
+                PLAN_SHORT.get(c["plan"], c["plan"]),
+                BENEFIT_NAMES.get(c["benefit"], c["benefit"]),
+                c["event_date"],
+                c["payout"],
+            )
+        out.print(claims)
+    else:
+        out.print("没有已付理赔。")
+    left = Table(title="本保障期还能给付（观察期结束后）", title_justify="left")
+    for col in ("险种", "给付项目", "最多（元）"):
+        left.add_column(col)
+    for plan, benefits in doc["remaining"].items():
+        for benefit, amount in benefits.items():
+            left.add_row(PLAN_SHORT.get(plan, plan), BENEFIT_NAMES.get(benefit, benefit), amount)
+    out.print(left)

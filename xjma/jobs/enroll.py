@@ -1,0 +1,253 @@
+"""`xjma enroll`: validate, compute the enrollments and fees, record them in one transaction, write the
+enrollment workbook (cli.md `enroll`). Returns the JSON document and the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xjma.core.enrollment import NewEnrollment, compute_row, summarise_fees
+from xjma.core.model import RosterRow
+from xjma.core.money import fmt_money
+from xjma.core.rules import PLAN_CODES, Rules
+from xjma.errors import XjmaError
+
+
+@dataclass
+class EnrollOutcome:
+    doc: dict[str, Any]
+    exit_code: int
+    items: list[NewEnrollment] = field(default_factory=list)
+    ledger: str = ""  # where the ledger is, password hidden
+    refused_rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """What the run records, row by row."""
+
+    items: list[NewEnrollment] = field(default_factory=list)
+    enrolled_rows: list[RosterRow] = field(default_factory=list)
+    already_recorded: int = 0
+
+
+def default_report_path(file: Path) -> Path:
+    return file.with_name(f"{file.stem}_参保结果.xlsx")
+
+
+def enroll_file(
+    path: Path,
+    *,
+    start: dt.date,
+    paid_on: dt.date,
+    now: dt.datetime,
+    end: dt.date | None = None,
+    unit: str | None = None,
+    prefecture: str | None = None,
+    sheet: str | None = None,
+    db: str | None = None,
+    rules_path: Path | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    output: Path | None = None,
+) -> EnrollOutcome:
+    from xjma.io.ledger import open_ledger
+    from xjma.io.rules_file import load_rules
+    from xjma.jobs.validate import validate_file
+
+    rules = load_rules(rules_path)
+    # Read through a view that never creates the ledger: a refused batch or a dry run leaves no file.
+    with open_ledger(db, create=False) as view:
+        check = validate_file(
+            path,
+            start=start,
+            unit=unit,
+            prefecture=prefecture,
+            end=end,
+            sheet=sheet,
+            rules=rules,
+            ledger=view,
+        ).check
+        refused = sorted(check.error_rows)
+        valid = [r for r in check.rows if r.row not in check.error_rows]
+        history = view.enrollments_for(r.id_number for r in valid)
+        shown = view.display
+    plan = _plan_rows(valid, start, rules, history, check.already_recorded, end)
+    doc = _document(path, start, paid_on, dry_run, plan, refused, check.problems)
+    result = EnrollOutcome(doc, 0, plan.items, shown, refused)
+    if refused and not skip_invalid:
+        # Nothing is recorded and no payment notice is written for a batch that was refused.
+        doc.update(enrolled=0, members=[], fees=_fees([]), report=None)
+        result.items, result.exit_code = [], 1
+        return result
+    if not plan.items:
+        return result  # nothing new: an earlier run's workbook is left as it was
+    report = _report_path(path, output)
+    doc["report"] = str(report)
+    if dry_run:
+        _write_workbook(report, doc, rules, start, plan)
+        return result
+    with open_ledger(db, create=True) as ledger, ledger.begin() as conn:
+        _record(conn, path, plan, start, end, paid_on, now)
+        # Written before the commit: a workbook that cannot be saved rolls the batch back.
+        _write_workbook(report, doc, rules, start, plan)
+    return result
+
+
+def _report_path(path: Path, output: Path | None) -> Path:
+    from xjma.io.xlsx_util import same_file
+
+    report = Path(output) if output else default_report_path(path)
+    if same_file(report, path):
+        raise XjmaError(f"参保结果不能写到名册文件本身：{report}，请用 -o 指定另一个文件")
+    return report
+
+
+def _plan_rows(
+    valid: list[RosterRow],
+    start: dt.date,
+    rules: Rules,
+    history: dict[str, list[Any]],
+    already: dict[int, set[str]],
+    end: dt.date | None,
+) -> _Plan:
+    plan = _Plan()
+    for row in valid:
+        if not row.shares:
+            continue  # warning no-plan: nothing to enroll
+        skip = already.get(row.row, set())
+        if set(row.shares) <= skip:
+            plan.already_recorded += 1
+            continue
+        items = compute_row(row, start, rules, history.get(row.id_number, []), skip=skip, end=end)
+        plan.items.extend(items)
+        plan.enrolled_rows.append(row)
+    return plan
+
+
+def _record(
+    conn: Any,
+    path: Path,
+    plan: _Plan,
+    start: dt.date,
+    end: dt.date | None,
+    paid_on: dt.date,
+    now: dt.datetime,
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from xjma.io.ledger.enrollments import BatchInfo, MemberInfo, record_batch
+
+    units = {r.unit for r in plan.enrolled_rows}
+    prefectures = {r.prefecture for r in plan.enrolled_rows}
+    batch = BatchInfo(
+        file_name=path.name,
+        sha256=_sha256(path),
+        unit=units.pop() if len(units) == 1 else "",
+        prefecture=prefectures.pop() if len(prefectures) == 1 else "",
+        start=start,
+        end=end,
+        paid_on=paid_on,
+        created_at=now,
+        rows=len(plan.enrolled_rows),
+    )
+    people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in plan.enrolled_rows]
+    try:
+        record_batch(conn, batch, people, plan.items)
+    except IntegrityError:
+        raise XjmaError(
+            "台账中已有本批的部分参保记录（可能另一个程序同时在登记同一名册），本批未登记任何人员，请重新运行"
+        ) from None
+
+
+def _gender(row: RosterRow) -> str | None:
+    if row.female is not None:
+        return "女" if row.female else "男"
+    return row.gender
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _document(
+    path: Path,
+    start: dt.date,
+    paid_on: dt.date,
+    dry_run: bool,
+    plan: _Plan,
+    refused: list[int],
+    problems: list[Any],
+) -> dict[str, Any]:
+    """The JSON document of cli.md `enroll`, keys exactly as there."""
+    return {
+        "file": str(path),
+        "start": start.isoformat(),
+        "paid_on": paid_on.isoformat(),
+        "dry_run": dry_run,
+        "enrolled": len(plan.enrolled_rows),
+        "already_recorded": plan.already_recorded,
+        "refused": len(refused),
+        "problems": [p.as_dict() for p in problems],
+        "fees": _fees(plan.items),
+        "members": _members(plan),
+        "report": None,
+    }
+
+
+def _fees(items: list[NewEnrollment]) -> dict[str, Any]:
+    totals = summarise_fees(items)
+    return {
+        "total": fmt_money(totals.total),
+        "by_plan": {
+            p: {"members": m, "shares": s, "fee": fmt_money(f)}
+            for p, (m, s, f) in sorted(totals.by_plan.items(), key=lambda kv: PLAN_CODES.index(kv[0]))
+        },
+        "by_unit": {u: {"members": m, "fee": fmt_money(f)} for u, (m, f) in totals.by_unit.items()},
+    }
+
+
+def _members(plan: _Plan) -> list[dict[str, Any]]:
+    by_row: dict[int, list[NewEnrollment]] = {}
+    for item in plan.items:
+        by_row.setdefault(item.row, []).append(item)
+    out = []
+    for row in plan.enrolled_rows:
+        items = by_row.get(row.row, [])
+        out.append(
+            {
+                "row": row.row,
+                "id_number": row.id_number,
+                "name": row.name,
+                "unit": row.unit,
+                "fee": fmt_money(sum((i.fee for i in items), start=Decimal("0.00"))),
+                "plans": {
+                    i.enrollment.plan: {
+                        "shares": i.enrollment.shares,
+                        "fee": fmt_money(i.fee),
+                        "start": i.enrollment.start.isoformat(),
+                        "end": i.enrollment.end.isoformat(),
+                        "observation_end": i.observation_end.isoformat() if i.observation_end else None,
+                        "renewed_shares": i.enrollment.renewed_shares,
+                    }
+                    for i in items
+                },
+            }
+        )
+    return out
+
+
+def _write_workbook(report: Path, doc: dict[str, Any], rules: Rules, start: dt.date, plan: _Plan) -> None:
+    from xjma.io.enroll_xlsx import write_enroll_workbook
+
+    version = rules.version_on(start)
+    names = {code: p.short_name for code, p in version.plans.items()} if version else {}
+    write_enroll_workbook(report, doc, names, {r.row: r.prefecture for r in plan.enrolled_rows})

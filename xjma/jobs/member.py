@@ -1,0 +1,133 @@
+"""`xjma member show`: a member's enrollments, claims paid, and what each plan can still pay (cli.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xjma.core.model import Enrollment
+from xjma.core.money import fmt_money
+from xjma.core.rules import PLAN_CODES, Rules
+from xjma.errors import XjmaError
+
+_PLAN_ORDER = {code: i for i, code in enumerate(PLAN_CODES)}
+
+
+@dataclass
+class MemberOutcome:
+    doc: dict[str, Any]
+    found: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def normalise_id(raw: str) -> str:
+    """The ID as stored in the ledger; an impossible shape is a bad option (exit 2)."""
+    from xjma.core.idnumber import compact
+
+    number = compact(raw)
+    if (
+        len(number) != 18
+        or not number[:17].isascii()
+        or not number[:17].isdigit()
+        or number[17] not in "0123456789X"
+    ):
+        raise XjmaError("身份证号码应为 18 位（17 位数字加 1 位数字或 X）")
+    return number
+
+
+def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: dt.date) -> MemberOutcome:
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.enrollments import read_claims_paid, read_member, read_member_enrollments
+    from xjma.io.rules_file import load_rules
+
+    number = normalise_id(raw_id)
+    doc: dict[str, Any] = {"id_number": number, "name": "", "enrollments": [], "claims": [], "remaining": {}}
+    with open_ledger(db, create=False) as ledger:
+        if not ledger.exists:
+            return MemberOutcome(doc, False)
+        with ledger.connect() as conn:
+            person = read_member(conn, number)
+            rows = read_member_enrollments(conn, number)
+            paid = read_claims_paid(conn, number)
+    if not rows:
+        return MemberOutcome(doc, False)
+    doc["name"] = person.name if person and person.name else rows[-1][0].name
+    rows.sort(key=lambda pair: (pair[0].start, _PLAN_ORDER.get(pair[0].plan, 99)))
+    doc["enrollments"] = [_enrollment_doc(e, obs) for e, obs in rows]
+    doc["claims"] = [
+        {
+            "plan": c["plan"],
+            "benefit": c["benefit"],
+            "event_date": c["event_date"].isoformat(),
+            "payout": fmt_money(c["payout"]),
+        }
+        for c in paid
+    ]
+    notes: list[str] = []
+    doc["remaining"] = _remaining([e for e, _ in rows], paid, load_rules(rules_path), today, notes)
+    return MemberOutcome(doc, True, notes)
+
+
+def _enrollment_doc(e: Enrollment, observation_end: dt.date | None) -> dict[str, Any]:
+    return {
+        "plan": e.plan,
+        "start": e.start.isoformat(),
+        "end": e.end.isoformat(),
+        "shares": e.shares,
+        "renewed_shares": e.renewed_shares,
+        "observation_end": observation_end.isoformat() if observation_end else None,
+        "unit": e.unit,
+    }
+
+
+def current_period(enrollments: list[Enrollment], plan: str, today: dt.date) -> Enrollment | None:
+    """The member's period in `plan`: the one covering today, else the latest that has started, else the
+    earliest to come."""
+    mine = sorted((e for e in enrollments if e.plan == plan), key=lambda e: e.start)
+    covering = [e for e in mine if e.covers(today)]
+    started = [e for e in mine if e.start <= today]
+    if covering:
+        return covering[-1]
+    return started[-1] if started else (mine[0] if mine else None)
+
+
+def _remaining(
+    enrollments: list[Enrollment], paid: list[dict[str, Any]], rules: Rules, today: dt.date, notes: list[str]
+) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for plan_code in dict.fromkeys(e.plan for e in enrollments):
+        period = current_period(enrollments, plan_code, today)
+        found = rules.plan_on(plan_code, period.start) if period else None
+        if period is None or found is None:
+            continue
+        claims = [c for c in paid if c["plan"] == plan_code and c["period_start"] == period.start]
+        left = _compute(period, found[1], rules, claims, notes)
+        out[plan_code] = {benefit: fmt_money(amount) for benefit, amount in left.items()}
+    return out
+
+
+def _compute(
+    period: Enrollment, plan: Any, rules: Rules, claims: list[dict[str, Any]], notes: list[str]
+) -> dict[str, Decimal]:
+    try:
+        from xjma.core.claims.remaining import compute_remaining
+    except ImportError:
+        note = "理赔模块不可用：剩余额度按每份最高额 × 份数 − 已付粗略计算"
+        if note not in notes:
+            notes.append(note)
+        return _simple_remaining(period, plan, claims)
+    return compute_remaining(period, plan, rules, claims)
+
+
+def _simple_remaining(period: Enrollment, plan: Any, claims: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """Fallback: per-share maximum × shares − what was paid per benefit, never below 0."""
+    from xjma.jobs.plans import benefit_maximum
+
+    out = {}
+    for name, terms in plan.benefits.items():
+        spent = sum((c["payout"] for c in claims if c["benefit"] == name), Decimal("0.00"))
+        out[name] = max(Decimal("0.00"), benefit_maximum(terms) * period.shares - spent)
+    return out
