@@ -1,9 +1,141 @@
-"""Placeholder: filled in by the issue that owns this command."""
+"""`xjma validate`: check a roster before submission and write the report workbook (cli.md `validate`)."""
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
 import typer
+
+from xjma.commands.common import (
+    JsonOpt,
+    RulesOpt,
+    StartOpt,
+    emit_json,
+    err,
+    handled,
+    out,
+    parse_date_option,
+    start_date,
+)
+
+SHOWN_PROBLEMS = 20
+PROGRESS_ROWS = 5000
+_ID_LIKE = re.compile(r"\d{14}[\dX]{1,4}")
+T = TypeVar("T")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    app.command(
+        "validate",
+        help="提交前检查参保人员名册：逐行列出问题，并生成检查结果工作簿（问题行、问题清单、汇总）。"
+        "退出码：0 没有错误，1 有错误行，2 无法检查。",
+    )(validate)
+
+
+@handled
+def validate(
+    file: Path = typer.Argument(..., help="参保人员名册（.xlsx/.xlsm/.xls/.ods/.csv）"),
+    start: str = StartOpt,
+    unit: str = typer.Option(None, "--unit", help="工作单位（名册中未填写时使用）"),
+    prefecture: str = typer.Option(None, "--prefecture", help="所属地州市（名册中未填写时使用）"),
+    end: str = typer.Option(None, "--end", help="短期意外保障止期（名册中未填写时使用），如 2027-05-31"),
+    sheet: str = typer.Option(None, "--sheet", help="工作表名称（默认：第一个有表头的工作表）"),
+    db: str = typer.Option(
+        None,
+        "--db",
+        help="台账数据库（SQLite 文件路径、sqlite:///路径 或 postgresql://…），用于核对已参保和续保；"
+        "默认 $XJMA_DB；未指定或台账不存在时不核对",
+    ),
+    rules: Path = RulesOpt,
+    output: Path = typer.Option(
+        None, "-o", "--output", help="检查结果工作簿路径（默认：名册旁的 <文件名>_检查结果.xlsx）"
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    from xjma.jobs.validate import (
+        open_ledger_view,
+        validate_file,
+        validation_document,
+        write_validation_report,
+    )
+
+    day = start_date(start)
+    end_day = parse_date_option(end, "--end") if end else None
+    ledger, note = open_ledger_view(db)
+    progress = None if as_json or not sys.stderr.isatty() else _progress
+    outcome = validate_file(
+        file,
+        start=day,
+        unit=unit,
+        prefecture=prefecture,
+        end=end_day,
+        sheet=sheet,
+        rules=rules,
+        ledger=ledger,
+        progress=progress,
+    )
+    report = write_validation_report(outcome, file, output)
+    doc = validation_document(outcome, report)
+    err.print(note, style="dim")
+    if as_json:
+        emit_json(doc)
+    else:
+        contacts = outcome.prefectures.contact_lines(outcome.prefectures_seen())
+        _render(doc, outcome.counts(), contacts)
+    raise typer.Exit(1 if outcome.check.error_rows else 0)
+
+
+def _progress(rows: Iterable[T], total: int) -> Iterator[T]:
+    """A progress bar on stderr for large rosters only."""
+    if total <= PROGRESS_ROWS:
+        yield from rows
+        return
+    from rich.progress import track
+
+    yield from track(rows, total=total, description="检查中…", console=err, transient=True)
+
+
+def _masked(text: str) -> str:
+    """Terminal output never shows a full ID number (privacy): first 6 + **** + last 4."""
+    return _ID_LIKE.sub(lambda m: m.group()[:6] + "****" + m.group()[-4:], text)
+
+
+def _render(doc: dict[str, Any], counts: dict[str, int], contacts: list[str]) -> None:
+    from rich.table import Table
+
+    from xjma.core.messages import TITLES
+
+    head = (
+        f"{doc['file']}（工作表 {doc['sheet'] or 'CSV'}），保障起始日 {doc['start']}：共 {doc['rows']} 行，"
+        f"可参保 {doc['valid_rows']} 行；错误 {doc['errors']} 个，警告 {doc['warnings']} 个"
+    )
+    out.print(head, markup=False)
+    if not doc["problems"]:
+        out.print("[green]没有发现问题，名册可以提交。[/green]")
+    else:
+        severity = {p["code"]: p["severity"] for p in doc["problems"]}
+        table = Table(title="问题统计")
+        for col in ("代码", "说明", "级别", "数量"):
+            table.add_column(col)
+        for code, count in sorted(counts.items(), key=lambda kv: (severity[kv[0]] != "error", kv[0])):
+            level = "[red]错误[/red]" if severity[code] == "error" else "[yellow]警告[/yellow]"
+            table.add_row(code, TITLES.get(code, code), level, str(count))
+        out.print(table)
+        shown = Table(
+            title=f"前 {min(SHOWN_PROBLEMS, len(doc['problems']))} 个问题（共 {len(doc['problems'])} 个）"
+        )
+        for col in ("行", "列", "说明"):
+            shown.add_column(col, overflow="fold")
+        for p in doc["problems"][:SHOWN_PROBLEMS]:
+            style = "red" if p["severity"] == "error" else "yellow"
+            shown.add_row(str(p["row"]), p["column"], _masked(p["message"]), style=style)
+        out.print(shown)
+    out.print(f"检查结果已写入：{doc['report']}", markup=False)
+    if doc["problems"]:
+        out.print("有疑问请联系：", markup=False)
+        for line in contacts:
+            out.print(f"  {line}", markup=False)

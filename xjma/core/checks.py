@@ -1,0 +1,306 @@
+"""Roster row checks (roster.md "Problem codes", rules.md §0–§1): rows in, problems out.
+
+`check_roster` makes one pass over the rows with everything that does not depend on the row computed
+once (the version in force on S, the plans, the ledger history of every member in one bulk call).
+Format problems found while building the rows (xjma/core/rowbuild.py) come in as `prior`: they are
+merged, and a code already reported for a row is not reported again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from xjma.core.findings import ERROR, WARNING, Problem
+from xjma.core.idnumber import age_on
+from xjma.core.messages import message
+from xjma.core.model import Enrollment, LedgerView, RosterRow, default_end
+from xjma.core.prefectures import Prefectures
+from xjma.core.retirement import statutory_retirement_date
+from xjma.core.rules import PLAN_CODES, Plan, Rules
+
+WARNINGS = frozenset({"no-plan", "id-region-unknown", "age-mismatch", "likely-retired", "renewal-unverified"})
+TEMP = "临时职工"
+MALE = "男"
+
+
+def severity_of(code: str) -> str:
+    return WARNING if code in WARNINGS else ERROR
+
+
+def shares_field(code: str) -> str:
+    """The roster field name of a plan's shares column (xjma/core/fields.py)."""
+    return f"shares:{code}"
+
+
+@dataclass
+class RosterCheck:
+    rows: list[RosterRow]
+    problems: list[Problem]
+    error_rows: set[int]
+    # row -> plan codes whose identical enrollment (same unit, S, E, shares) is already in the ledger
+    already_recorded: dict[int, set[str]] = field(default_factory=dict)
+
+
+def check_roster(
+    rows: Sequence[RosterRow],
+    rules: Rules,
+    start: dt.date,
+    *,
+    end: dt.date | None = None,
+    ledger: LedgerView | None = None,
+    prefectures: Prefectures,
+    headers: Mapping[str, str] | None = None,
+    prior: Iterable[Problem] = (),
+) -> RosterCheck:
+    """Check every row for enrollment with coverage start S; ledger None skips the ledger checks."""
+    checker = _Checker(rules, start, end, prefectures, headers or {}, list(prior))
+    if ledger is not None:  # one bulk call for every member with a valid ID
+        checker.history = ledger.enrollments_for({r.id_number for r in rows if r.birth})
+    checker.duplicates = _duplicates(rows)
+    for row in rows:
+        checker.check(row)
+    problems = sorted(checker.problems, key=lambda p: p.row)  # stable: a row's problems keep their order
+    error_rows = {p.row for p in problems if p.severity == ERROR}
+    return RosterCheck(list(rows), problems, error_rows, checker.recorded)
+
+
+def _duplicates(rows: Sequence[RosterRow]) -> dict[str, list[int]]:
+    """ID number -> its rows, for the IDs on more than one row."""
+    counts = Counter(row.id_number for row in rows)
+    twice = {number for number, n in counts.items() if n > 1 and number}
+    found: dict[str, list[int]] = {}
+    for row in rows if twice else ():
+        if row.id_number in twice:
+            found.setdefault(row.id_number, []).append(row.row)
+    return found
+
+
+class _Checker:
+    def __init__(
+        self,
+        rules: Rules,
+        start: dt.date,
+        end: dt.date | None,
+        prefectures: Prefectures,
+        headers: Mapping[str, str],
+        prior: list[Problem],
+    ) -> None:
+        self.rules, self.common, self.start, self.end = rules, rules.common, start, end
+        self.prefectures, self.headers = prefectures, headers
+        self.problems = prior
+        self.reported = {(p.row, p.column, p.code) for p in prior}
+        self.row_codes = {(p.row, p.code) for p in prior}
+        version = rules.version_on(start)
+        self.plans: dict[str, Plan] = dict(version.plans) if version else {}
+        self.default_end = default_end(start)
+        self.history: dict[str, list[Enrollment]] | None = None
+        self.duplicates: dict[str, list[int]] = {}
+        self.recorded: dict[int, set[str]] = {}
+        self.names = {code: self.short_name(code) for code in PLAN_CODES}
+        self.known_prefecture: dict[str, bool] = {}
+
+    def add(
+        self, row: RosterRow, fld: str, code: str, variant: str | None = None, /, **values: object
+    ) -> None:
+        column = self.headers.get(fld, "")
+        if (row.row, column, code) in self.reported:
+            return  # already reported while building the row, or by another plan of the row
+        self.reported.add((row.row, column, code))
+        self.row_codes.add((row.row, code))
+        self.problems.append(
+            Problem(row.row, column, code, severity_of(code), message(code, variant, **values))
+        )
+
+    def check(self, row: RosterRow) -> None:
+        if not row.unit:
+            self.add(row, "unit", "unit-missing")
+        if row.prefecture and not self.prefecture_known(row.prefecture):
+            known = "、".join(p.short for p in self.prefectures.items)
+            self.add(row, "prefecture", "prefecture-unknown", value=row.prefecture, known=known)
+        if row.gender and row.female is not None and (row.gender == "女") != row.female:
+            self.add(
+                row, "gender", "gender-mismatch", given=row.gender, expected="女性" if row.female else "男性"
+            )
+        if row.id_number in self.duplicates:
+            rows = "、".join(str(n) for n in self.duplicates[row.id_number])
+            self.add(row, "id_number", "id-duplicate", rows=rows)
+        if row.birth is not None:
+            self.check_age(row, row.birth)
+        if row.employment == TEMP and (
+            row.term_months is None or row.term_months <= self.common.temp_min_term_months
+        ):
+            term = "未填写聘用期限" if row.term_months is None else f"聘用期限为{row.term_months}个月"
+            self.add(row, "term_months", "temp-term-short", min=self.common.temp_min_term_months, term=term)
+        if not row.shares:
+            if (row.row, "shares-invalid") not in self.row_codes:
+                self.add(row, "", "no-plan")
+        else:
+            self.check_plans(row)
+        if row.renewal and not self.renewal_continuous(row):
+            latest = self.start - dt.timedelta(days=1 + self.common.renewal_grace_days)
+            self.add(row, "renewal", "renewal-unverified", latest=latest.isoformat())
+
+    def check_age(self, row: RosterRow, birth: dt.date) -> None:
+        """rules.md §1: 16–60 周岁 on S; plan 5 follows a man's retirement date; refused whole."""
+        age = age_on(birth, self.start)
+        if row.age is not None and row.age != age:
+            self.add(row, "age", "age-mismatch", given=row.age, age=age)
+        c = self.common
+        man = row.female is False
+        retire = None
+        if man and (row.retire_date or age > c.age_max or age >= c.retirement.base_years):
+            # before base_years nobody is past the statutory date: skip computing it (hot path)
+            retire = row.retire_date or statutory_retirement_date(birth, c.retirement)
+        values = {"start": self.start.isoformat(), "age": age, "min": c.age_min, "max": c.age_max}
+        delayed = [code for code in row.shares if self.delayed(code)]
+        if age < c.age_min or (age > c.age_max and (retire is None or not delayed)):
+            self.add(row, "id_number", "age-out-of-range", **values)
+        elif age > c.age_max and retire is not None:
+            if self.start >= retire:
+                self.add(row, "id_number", "age-out-of-range", "retired", retire=retire.isoformat(), **values)
+            elif len(delayed) < len(row.shares):
+                self.add(
+                    row, "id_number", "age-out-of-range", "other-plans", retire=retire.isoformat(), **values
+                )
+        elif retire is not None and self.start >= retire and len(delayed) < len(row.shares):
+            self.add(row, "", "likely-retired", retire=retire.isoformat())
+
+    def delayed(self, code: str) -> bool:
+        plan = self.plans.get(code)
+        return plan is not None and plan.eligibility.delayed_retirement
+
+    def check_plans(self, row: RosterRow) -> None:
+        # 临时职工 with a short term is reported once, as temp-term-short, not per plan
+        gig = row.employment == self.common.gig_type
+        for code, shares in row.shares.items():
+            plan = self.plans.get(code)
+            col = shares_field(code)
+            name = self.names[code]
+            if plan is None:
+                self.add(row, col, "plan-not-in-force", plan=name, start=self.start.isoformat())
+                continue
+            el = plan.eligibility
+            if row.employment is not None:
+                if el.who == "employee" and gig:
+                    self.add(row, col, "employees-only", plan=name)
+                elif el.who == "gig-union-member" and not gig:
+                    self.add(row, col, "gig-only", plan=name)
+                elif el.who == "gig-union-member" and not row.union_member:
+                    self.add(row, "union_member", "union-member-required")
+            if el.female_only and row.female is False:
+                self.add(row, col, "female-only", plan=name)
+            if el.requires and el.requires not in row.shares and not self.holds(row, el.requires):
+                self.add(row, col, "requires-plan", plan=name, required=self.names[el.requires])
+            period_end = self.check_short_term(row, plan, shares) if plan.short_term else self.default_end
+            if not plan.tiers and shares > plan.max_shares:
+                self.add(row, col, "shares-over-max", plan=name, max=plan.max_shares, shares=shares)
+            if period_end is not None and self.history is not None:
+                self.check_ledger(row, code, shares, period_end)
+
+    def check_short_term(self, row: RosterRow, plan: Plan, shares: int) -> dt.date | None:
+        """Plan 5: tier, shares per tier (approval), end date (rules.md §7); the valid E or None."""
+        col = shares_field(plan.code)
+        tier = plan.tier(row.short_tier) if row.short_tier else None
+        if tier is None:
+            tiers = "、".join(t.tier for t in plan.tiers)
+            self.add(row, "short_tier", "tier-invalid", value=row.short_tier or "（未填写）", tiers=tiers)
+        else:
+            limit = (
+                tier.max_shares_with_approval
+                if (row.approval and tier.max_shares_with_approval)
+                else tier.max_shares
+            )
+            if shares > limit:
+                variant = "approval" if tier.max_shares_with_approval else None
+                self.add(
+                    row,
+                    col,
+                    "shares-over-max",
+                    variant,
+                    plan=plan.short_name,
+                    tier=tier.tier,
+                    max=tier.max_shares,
+                    approval=tier.max_shares_with_approval,
+                    shares=shares,
+                )
+        end = row.short_end or self.end
+        if end is None:
+            self.add(row, "short_end", "end-date-invalid", "missing")
+            return None
+        if end < self.start:
+            self.add(
+                row,
+                "short_end",
+                "end-date-invalid",
+                "before",
+                end=end.isoformat(),
+                start=self.start.isoformat(),
+            )
+            return None
+        if tier is not None and tier.max_days is not None and (end - self.start).days + 1 > tier.max_days:
+            latest = self.start + dt.timedelta(days=tier.max_days - 1)
+            self.add(
+                row,
+                "short_end",
+                "end-date-invalid",
+                "too-long",
+                tier=tier.tier,
+                max_days=tier.max_days,
+                end=end.isoformat(),
+                latest=latest.isoformat(),
+            )
+            return None
+        return end
+
+    def check_ledger(self, row: RosterRow, code: str, shares: int, period_end: dt.date) -> None:
+        """one per period (rules.md §1): identical -> already_recorded, otherwise already-enrolled."""
+        for e in self.enrollments(row):
+            if e.plan != code or e.start > period_end or e.end < self.start:
+                continue
+            if e.unit == row.unit and e.start == self.start and e.end == period_end and e.shares == shares:
+                self.recorded.setdefault(row.row, set()).add(code)
+            else:
+                self.add(
+                    row,
+                    shares_field(code),
+                    "already-enrolled",
+                    plan=self.names[code],
+                    unit=e.unit or "（未填单位）",
+                    start=e.start.isoformat(),
+                    end=e.end.isoformat(),
+                    shares=e.shares,
+                )
+            return
+
+    def enrollments(self, row: RosterRow) -> list[Enrollment]:
+        return self.history.get(row.id_number, []) if self.history and row.birth else []
+
+    def holds(self, row: RosterRow, code: str) -> bool:
+        """An active ledger enrollment of `code` covering S."""
+        return any(e.plan == code and e.covers(self.start) for e in self.enrollments(row))
+
+    def renewal_continuous(self, row: RosterRow) -> bool:
+        """rules.md §0: S <= E_prev + 1 + grace. The ledger decides when it holds the member's history."""
+        limit = dt.timedelta(days=1 + self.common.renewal_grace_days)
+        history = [e for e in self.enrollments(row) if e.start < self.start]
+        if history:
+            return any(e.plan in row.shares and self.start <= e.end + limit for e in history)
+        return row.prev_end is not None and self.start <= row.prev_end + limit
+
+    def prefecture_known(self, text: str) -> bool:
+        known = self.known_prefecture.get(text)
+        if known is None:
+            known = self.known_prefecture[text] = self.prefectures.resolve(text) is not None
+        return known
+
+    def short_name(self, code: str) -> str:
+        plan = self.plans.get(code)
+        if plan is not None:
+            return plan.short_name
+        for version in reversed(self.rules.versions):
+            if code in version.plans:
+                return version.plans[code].short_name
+        return code

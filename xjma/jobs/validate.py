@@ -1,0 +1,176 @@
+"""`xjma validate`: read a roster, build and check its rows, and describe the outcome (cli.md).
+
+`validate_file` is also the first step of `xjma enroll`, which uses `check.rows`, `check.error_rows`
+and `check.already_recorded`; keep it stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xjma.core.checks import RosterCheck, check_roster
+from xjma.core.fields import ROSTER_FIELDS
+from xjma.core.findings import ERROR, WARNING
+from xjma.core.model import LedgerView
+from xjma.core.prefectures import Prefectures
+from xjma.core.rowbuild import RowContext, build_rows
+from xjma.core.rules import Rules
+from xjma.errors import XjmaError
+from xjma.io.table_reader import Table, read_table
+
+# Columns without which no row could pass: one sentence and exit 2 instead of one error per row.
+_REQUIRED = ("phone", "employment")
+
+
+@dataclass
+class ValidationOutcome:
+    table: Table
+    check: RosterCheck
+    start: dt.date
+    rules: Rules
+    prefectures: Prefectures
+    ledger_used: bool
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.check.problems if p.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.check.problems if p.severity == WARNING)
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.check.rows) - len(self.check.error_rows)
+
+    def counts(self) -> Counter[str]:
+        return Counter(p.code for p in self.check.problems)
+
+    def prefectures_seen(self) -> list[str]:
+        """The roster's 地州市 in short form, in order of first appearance (for the contact)."""
+        seen: dict[str, None] = {}
+        for row in self.check.rows:
+            if row.prefecture:
+                seen.setdefault(row.prefecture, None)
+        return list(seen)
+
+
+def validate_file(
+    path: Path | str,
+    *,
+    start: dt.date,
+    unit: str | None = None,
+    prefecture: str | None = None,
+    end: dt.date | None = None,
+    sheet: str | None = None,
+    rules: Rules | Path | str | None = None,
+    ledger: LedgerView | None = None,
+    prefectures: Prefectures | None = None,
+    progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+) -> ValidationOutcome:
+    """Check a roster for enrollment with coverage start S; an unreadable file is an XjmaError.
+
+    `progress(items, total)` may wrap the row loop (a progress bar on the terminal)."""
+    from xjma.io.prefectures import load_prefectures
+    from xjma.io.rules_file import load_rules
+
+    loaded = rules if isinstance(rules, Rules) else load_rules(rules)
+    prefs = prefectures or load_prefectures()
+    table = read_table(path, ROSTER_FIELDS, sheet=sheet)
+    fallback = _fallback(table, unit=unit, prefecture=prefecture, end=end)
+    missing = [f for f in _REQUIRED if f not in table.columns and f not in fallback]
+    if missing:
+        names = "、".join(f"“{_canonical(f)}”" for f in missing)
+        raise XjmaError(
+            f"{table.file} 的表头中没有 {names} 列（表头在第 {table.header_row} 行），请使用 "
+            "xjma template roster 生成的模板或补上该列"
+        )
+    headers = {f: table.header_of(f) for f in table.columns}
+    ctx = RowContext(
+        start=start,
+        rules=loaded,
+        prefectures=prefs,
+        columns=table.columns,
+        headers=headers,
+        fallback=fallback,
+    )
+    raw_rows: Iterable[Any] = ((raw.row, raw.cells) for raw in table.rows)
+    if progress is not None:
+        raw_rows = progress(raw_rows, len(table.rows))
+    rows, prior = build_rows(raw_rows, ctx)
+    check = check_roster(
+        rows, loaded, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
+    )
+    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None)
+
+
+def _fallback(
+    table: Table, *, unit: str | None, prefecture: str | None, end: dt.date | None
+) -> dict[str, object]:
+    """Options first, then file-level values over them: a file-level line wins over an option."""
+    values: dict[str, object] = {}
+    for key, value in (("unit", unit), ("prefecture", prefecture), ("short_end", end)):
+        if value:
+            values[key] = value
+    values.update({k: v for k, v in table.file_values.items() if v})
+    return values
+
+
+def _canonical(name: str) -> str:
+    return next(f.header for f in ROSTER_FIELDS if f.name == name)
+
+
+def default_report_path(file: Path) -> Path:
+    return file.with_name(f"{file.stem}_检查结果.xlsx")
+
+
+def validation_document(outcome: ValidationOutcome, report: Path | None) -> dict[str, Any]:
+    """The `validate --json` document (cli.md): exactly these keys."""
+    return {
+        "file": outcome.table.file,
+        "sheet": outcome.table.sheet,
+        "start": outcome.start.isoformat(),
+        "rows": len(outcome.check.rows),
+        "valid_rows": outcome.valid_rows,
+        "errors": outcome.errors,
+        "warnings": outcome.warnings,
+        "problems": [p.as_dict() for p in outcome.check.problems],
+        "report": str(report) if report is not None else None,
+    }
+
+
+def open_ledger_view(db: str | None) -> tuple[LedgerView | None, str]:
+    """The ledger for the already-enrolled / renewal checks, when --db or $XJMA_DB names one that exists.
+
+    Returns (view or None, a note for stderr). Never creates a ledger.
+    """
+    import os
+
+    target = db or os.environ.get("XJMA_DB", "").strip() or None
+    if target is None:
+        return None, "未指定台账（--db 或 XJMA_DB），未核对已参保和续保记录"
+    try:
+        from xjma.io.ledger import open_ledger
+    except ImportError:
+        return None, "台账模块不可用，未核对已参保和续保记录"
+    ledger = open_ledger(target, create=False)
+    if not ledger.exists:
+        return None, f"台账 {ledger.display} 还不存在，未核对已参保和续保记录"
+    return ledger, f"已对照台账 {ledger.display} 核对已参保和续保记录"
+
+
+def write_validation_report(outcome: ValidationOutcome, source: Path, output: Path | None) -> Path:
+    """Write the report workbook (default `<stem>_检查结果.xlsx` beside FILE); never FILE itself."""
+    from xjma.io.report_xlsx import write_report
+    from xjma.io.xlsx_util import same_file
+
+    target = Path(output) if output else default_report_path(Path(source))
+    if same_file(target, Path(source)):
+        raise XjmaError(f"检查结果不能写到名册文件本身：{target}，请用 -o 指定另一个文件")
+    write_report(outcome, target)
+    return target
