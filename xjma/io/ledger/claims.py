@@ -28,18 +28,29 @@ def read_claims(ledger: Ledger, id_number: str, plan: str) -> list[dict[str, Any
 
     if not ledger.exists:
         return []
-    query = (select(claims).where(claims.c.id_number == id_number, claims.c.plan == plan)
-             .order_by(claims.c.event_date, claims.c.id))
+    query = (
+        select(claims)
+        .where(claims.c.id_number == id_number, claims.c.plan == plan)
+        .order_by(claims.c.event_date, claims.c.id)
+    )
     with ledger.connect() as conn:
         return [_row(r) for r in conn.execute(query)]
 
 
 def _row(r: Any) -> dict[str, Any]:
     return {
-        "claim_key": r.claim_key, "id_number": r.id_number, "plan": r.plan, "benefit": r.benefit,
-        "event_date": r.event_date, "accident_date": r.accident_date, "accident_ref": r.accident_ref,
-        "period_start": r.period_start, "payout": from_fen(int(r.payout_fen)), "inputs": _json(r.inputs),
-        "result": _json(r.result), "rules_version": r.rules_version,
+        "claim_key": r.claim_key,
+        "id_number": r.id_number,
+        "plan": r.plan,
+        "benefit": r.benefit,
+        "event_date": r.event_date,
+        "accident_date": r.accident_date,
+        "accident_ref": r.accident_ref,
+        "period_start": r.period_start,
+        "payout": from_fen(int(r.payout_fen)),
+        "inputs": _json(r.inputs),
+        "result": _json(r.result),
+        "rules_version": r.rules_version,
     }
 
 
@@ -65,13 +76,19 @@ def record_claims(ledger: Ledger, results: Sequence[ClaimResult], now: dt.dateti
 def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
     claim = result.claim
     return {
-        "claim_key": claim_key(claim), "id_number": claim.id_number or "", "plan": claim.plan,
-        "benefit": claim.benefit, "event_date": claim.event_date, "accident_date": claim.accident_date,
-        "accident_ref": claim.ref, "period_start": result.period_start or claim.event_date,
+        "claim_key": claim_key(claim),
+        "id_number": claim.id_number or "",
+        "plan": claim.plan,
+        "benefit": claim.benefit,
+        "event_date": claim.event_date,
+        "accident_date": claim.accident_date,
+        "accident_ref": claim.ref,
+        "period_start": result.period_start or claim.event_date,
         "payout_fen": to_fen(result.payout),
         "inputs": json.dumps(claim_inputs(claim), ensure_ascii=False),
         "result": json.dumps(result_document(result), ensure_ascii=False),
-        "rules_version": result.rules_version, "recorded_at": stamp,
+        "rules_version": result.rules_version,
+        "recorded_at": stamp,
     }
 
 

@@ -1,0 +1,203 @@
+"""Turn one claims-file row (or the single-claim options) into a Claim and the enrollment it names
+(roster.md "Claims file", cli.md single-claim options). Pure: cell values in, data or an error out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from xjma.core.claims.explain import Invalid
+from xjma.core.claims.model import MONEY_INPUTS, Claim
+from xjma.core.model import Enrollment, default_end
+from xjma.core.money import round_fen
+from xjma.core.normalize import parse_date
+from xjma.core.rules import Rules
+from xjma.core.vocab import ACCIDENT_KIND, CARE, CAUSE, parse_benefit, parse_plan, parse_yes_no, squash
+
+LABELS = {
+    "id_number": "身份证号码",
+    "plan": "险种",
+    "benefit": "给付项目",
+    "event_date": "出险日期",
+    "accident_date": "事故发生日期",
+    "start": "保障起始日",
+    "end": "保障止期",
+    "shares": "份数",
+    "renewal": "是否续保",
+    "renewed_shares": "续保份数",
+    "grade": "伤残等级",
+    "death": "是否身故",
+    "expense": "医疗费用",
+    "care": "就诊类型",
+    "accident_ref": "事故编号",
+    "pooled_self_pay": "统筹段个人自付",
+    "pooled_fund_paid": "统筹基金支付",
+    "major_self_pay": "大额段个人自付",
+    "remote": "是否异地",
+    "cause": "病因",
+    "accident_kind": "意外类型",
+    "disease": "疾病名称",
+    "exclusion": "除外原因",
+}
+_GRADE = re.compile(r"^(\d{1,2})(?:\.0+)?级?$")
+
+
+@dataclass(frozen=True)
+class EnrollmentHint:
+    """What the row or options say about the enrollment, used only when the ledger has none."""
+
+    start: dt.date | None
+    end: dt.date | None
+    shares: int | None
+    renewal: bool
+    renewed_shares: int | None
+
+
+def text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def parse_claim(values: Mapping[str, object], row: int | None, rules: Rules) -> tuple[Claim, EnrollmentHint]:
+    """Raises Invalid (a Chinese sentence) when the row cannot be read."""
+    plan = parse_plan(text(values.get("plan")), rules) if text(values.get("plan")) else None
+    if plan is None:
+        raise Invalid(f"险种“{text(values.get('plan'))}”无法识别" if text(values.get("plan")) else "缺少险种")
+    benefit = parse_benefit(text(values.get("benefit"))) if text(values.get("benefit")) else None
+    if benefit is None:
+        raise Invalid(
+            f"给付项目“{text(values.get('benefit'))}”无法识别"
+            if text(values.get("benefit"))
+            else "缺少给付项目"
+        )
+    event_date = _date(values, "event_date")
+    if event_date is None:
+        raise Invalid("缺少出险日期")
+    claim = Claim(
+        plan=plan,
+        benefit=benefit,
+        event_date=event_date,
+        id_number=_id(values.get("id_number")),
+        row=row,
+        accident_date=_date(values, "accident_date"),
+        accident_ref=text(values.get("accident_ref")) or None,
+        grade=_grade(values.get("grade")),
+        death=_flag(values, "death"),
+        care=_enum(values, "care", CARE),
+        cause=_enum(values, "cause", CAUSE),
+        accident_kind=_enum(values, "accident_kind", ACCIDENT_KIND),
+        remote=_flag(values, "remote"),
+        disease=text(values.get("disease")) or None,
+        exclusion=text(values.get("exclusion")) or None,
+        **{name: _money(values, name) for name in MONEY_INPUTS},
+    )
+    hint = EnrollmentHint(
+        start=_date(values, "start"),
+        end=_date(values, "end"),
+        shares=_count(values, "shares"),
+        renewal=_flag(values, "renewal"),
+        renewed_shares=_count(values, "renewed_shares"),
+    )
+    return claim, hint
+
+
+def enrollment_from_hint(claim: Claim, hint: EnrollmentHint, rules: Rules) -> Enrollment:
+    """The enrollment the row or options describe (--start required; --end for plan 5; shares default 1
+    for plan 1; renewed shares default all with 续保 = 是, else 0)."""
+    if hint.start is None:
+        raise Invalid("台账中没有该会员的这一险种参保记录，请填写保障起始日（--start）")
+    found = rules.plan_on(claim.plan, hint.start)
+    short_term = found is not None and found[1].short_term
+    if short_term and hint.end is None:
+        raise Invalid("短期意外须填写保障止期（--end）")
+    end = hint.end or default_end(hint.start)
+    if end < hint.start:
+        raise Invalid("保障止期早于保障起始日")
+    shares = hint.shares if hint.shares is not None else (1 if claim.plan == "inpatient-accident" else None)
+    if shares is None or shares < 1:
+        raise Invalid("请填写份数（--shares，至少 1 份）")
+    renewed = hint.renewed_shares if hint.renewed_shares is not None else (shares if hint.renewal else 0)
+    if not 0 <= renewed <= shares:
+        raise Invalid(f"续保份数应在 0 到 {shares} 之间")
+    return Enrollment(
+        id_number=claim.id_number or "",
+        plan=claim.plan,
+        start=hint.start,
+        end=end,
+        shares=shares,
+        renewed_shares=renewed,
+        first_start=hint.start,
+    )
+
+
+def _id(value: object) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise Invalid("身份证号码是数字格式，已被 Excel 损坏，请把该列设为文本后重新填写")
+    number = "".join(text(value).split()).upper()
+    return number or None
+
+
+def _date(values: Mapping[str, object], name: str) -> dt.date | None:
+    raw = values.get(name)
+    if raw is None or text(raw) == "":
+        return None
+    found = parse_date(raw)
+    if found is None:
+        raise Invalid(f"{LABELS[name]}“{text(raw)}”不是有效日期，请写成 2026-12-01 的形式")
+    return found
+
+
+def _money(values: Mapping[str, object], name: str) -> Decimal | None:
+    raw = values.get(name)
+    if raw is None or text(raw) == "":
+        return None
+    try:
+        amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(text(raw).replace(",", ""))
+    except InvalidOperation:
+        raise Invalid(f"{LABELS[name]}“{text(raw)}”不是金额") from None
+    if not amount.is_finite() or amount < 0:
+        raise Invalid(f"{LABELS[name]}“{text(raw)}”不是有效金额")
+    return round_fen(amount)
+
+
+def _count(values: Mapping[str, object], name: str) -> int | None:
+    raw = text(values.get(name))
+    if not raw:
+        return None
+    if not re.fullmatch(r"\d+(\.0+)?", raw):
+        raise Invalid(f"{LABELS[name]}“{raw}”应为整数")
+    return int(float(raw))
+
+
+def _grade(value: object) -> int | None:
+    raw = text(value)
+    if not raw:
+        return None
+    match = _GRADE.match(raw)
+    if match is None:
+        raise Invalid(f"伤残等级“{raw}”应为 1–10 的整数")
+    return int(match.group(1))
+
+
+def _flag(values: Mapping[str, object], name: str) -> bool:
+    found = parse_yes_no(values.get(name))
+    if found is None:
+        raise Invalid(f"{LABELS[name]}“{text(values.get(name))}”应为 是 或 否")
+    return found
+
+
+def _enum(values: Mapping[str, object], name: str, options: Mapping[str, str]) -> str | None:
+    raw = text(values.get(name))
+    if not raw:
+        return None
+    found = options.get(squash(raw)) or options.get(raw)
+    if found is None:
+        raise Invalid(f"{LABELS[name]}“{raw}”无法识别，可填：{'、'.join(options)}")
+    return found

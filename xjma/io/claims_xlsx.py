@@ -1,0 +1,145 @@
+"""The claims workbook in (roster.md "Claims file") and the settlement workbook out (理赔结果).
+
+Values that came from the input are written as text (write_string), never as formulas."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
+from xjma.core.fields import CLAIMS_FIELDS
+from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+from xjma.errors import XjmaError
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def read_claims_file(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str, object]]]:
+    """Every data row of a claims file: (Excel row, field -> raw cell). XjmaError when it cannot be read."""
+    from xjma.io.table_reader import read_table
+
+    table = read_table(path, CLAIMS_FIELDS, sheet=sheet, key_fields=("id_number",))
+    missing = [
+        f.header
+        for f in CLAIMS_FIELDS
+        if f.name in ("plan", "benefit", "event_date") and f.name not in table.columns
+    ]
+    if missing:
+        raise XjmaError(f"理赔明细 {path} 缺少必需的列：{'、'.join(missing)}")
+    return [(raw.row, {f.name: table.value(raw, f.name) for f in CLAIMS_FIELDS}) for raw in table.rows]
+
+
+def clean(value: object) -> str:
+    return _ILLEGAL.sub("", "" if value is None else str(value))
+
+
+def write_settlement(path: Path, doc: dict[str, Any], names: dict[int | None, str]) -> None:
+    """理赔结果 (one line per claim with its steps), 会员汇总 (per member totals), 无法计算 (errors)."""
+    import xlsxwriter
+
+    try:
+        book = xlsxwriter.Workbook(str(path))
+    except OSError as exc:
+        raise XjmaError(f"无法写入理赔结果 {path}：{exc}") from None
+    fmt = {
+        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+        "money": book.add_format({"num_format": "0.00"}),
+        "total": book.add_format({"num_format": "0.00", "bold": True, "border": 1}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+    }
+    _claims_sheet(book, fmt, doc["claims"], names)
+    _members_sheet(book, fmt, doc["claims"], names)
+    _errors_sheet(book, fmt, doc["errors"])
+    try:
+        book.close()
+    except Exception as exc:  # xlsxwriter raises its own FileCreateError on a locked or missing folder
+        raise XjmaError(
+            f"无法写入理赔结果 {path}：请确认文件夹存在且文件没有在 Excel 中打开（{exc}）"
+        ) from None
+
+
+_HEADERS = (
+    "行号",
+    "身份证号码",
+    "姓名",
+    "险种",
+    "给付项目",
+    "出险日期",
+    "保障期第几天",
+    "给付金额（元）",
+    "原因",
+    "除外原因",
+    "此后保障终止",
+    "规则版本",
+    "计算过程",
+    "提示",
+)
+
+
+def _claims_sheet(
+    book: Any, fmt: dict[str, Any], claims: Sequence[dict[str, Any]], names: dict[int | None, str]
+) -> None:
+    sheet = book.add_worksheet("理赔结果")
+    sheet.write_row(0, 0, _HEADERS, fmt["head"])
+    for i, c in enumerate(claims, start=1):
+        if c["row"] is not None:
+            sheet.write_number(i, 0, c["row"])
+        texts = [
+            c["id_number"] or "",
+            names.get(c["row"], ""),
+            PLAN_SHORT.get(c["plan"], c["plan"]),
+            BENEFIT_NAMES.get(c["benefit"], c["benefit"]),
+            c["event_date"],
+        ]
+        for col, value in enumerate(texts, start=1):
+            sheet.write_string(i, col, clean(value))
+        sheet.write_number(i, 6, c["day_index"])
+        sheet.write_number(i, 7, float(c["payout"]), fmt["money"])  # display only; the text is in JSON
+        sheet.write_string(i, 8, "、".join(REASON_LABELS.get(r, r) for r in c["reasons"]))
+        sheet.write_string(i, 9, clean(c["exclusion"] or ""))
+        sheet.write_string(i, 10, "是" if c["cover_ended"] else "否")
+        sheet.write_string(i, 11, c["rules_version"])
+        sheet.write_string(i, 12, clean("\n".join(c["steps"])), fmt["wrap"])
+        sheet.write_string(i, 13, "、".join(WARNING_LABELS.get(w, w) for w in c["warnings"]))
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 20)
+    sheet.set_column(2, 11, 11)
+    sheet.set_column(12, 12, 90)
+    sheet.freeze_panes(1, 0)
+
+
+def _members_sheet(
+    book: Any, fmt: dict[str, Any], claims: Sequence[dict[str, Any]], names: dict[int | None, str]
+) -> None:
+    from decimal import Decimal
+
+    sheet = book.add_worksheet("会员汇总")
+    sheet.write_row(0, 0, ("身份证号码", "姓名", "理赔笔数", "给付合计（元）"), fmt["head"])
+    totals: dict[str, tuple[str, int, Decimal]] = {}
+    for c in claims:
+        key = c["id_number"] or ""
+        name, count, amount = totals.get(key, (names.get(c["row"], ""), 0, Decimal(0)))
+        totals[key] = (name, count + 1, amount + Decimal(c["payout"]))
+    for i, (number, (name, count, amount)) in enumerate(totals.items(), start=1):
+        sheet.write_string(i, 0, clean(number))
+        sheet.write_string(i, 1, clean(name))
+        sheet.write_number(i, 2, count)
+        sheet.write_number(i, 3, float(amount), fmt["money"])
+    last = len(totals) + 1
+    sheet.write_string(last, 0, "合计", fmt["head"])
+    sheet.write_number(last, 2, sum(count for _, count, _ in totals.values()), fmt["head"])
+    sheet.write_number(last, 3, float(sum((a for _, _, a in totals.values()), Decimal(0))), fmt["total"])
+    sheet.set_column(0, 0, 20)
+    sheet.set_column(1, 3, 14)
+
+
+def _errors_sheet(book: Any, fmt: dict[str, Any], errors: Sequence[dict[str, Any]]) -> None:
+    sheet = book.add_worksheet("无法计算")
+    sheet.write_row(0, 0, ("行号", "原因"), fmt["head"])
+    for i, e in enumerate(errors, start=1):
+        sheet.write_string(i, 0, str(e["row"] or ""))
+        sheet.write_string(i, 1, clean(e["message"]))
+    sheet.set_column(1, 1, 90)
