@@ -7,7 +7,7 @@ import os
 import typer
 
 from xjma import __version__
-from xjma.commands import claims, enroll, fees, member, rules_cmd, template, validate
+from xjma.commands import claims, db, enroll, fees, member, rules_cmd, template, validate
 
 app = typer.Typer(
     name="xjma",
@@ -42,6 +42,7 @@ enroll.register(app)
 fees.register(app)
 claims.register(app)
 member.register(app)
+db.register(app)
 
 
 def main() -> None:

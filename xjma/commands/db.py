@@ -1,0 +1,148 @@
+"""`xjma db init|check|migrate|copy`: the ledger database itself (SQLite file or shared PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from xjma.commands.common import DbOpt, JsonOpt, emit_json, handled, out
+
+db_app = typer.Typer(
+    help="台账数据库（SQLite 文件或共用的 PostgreSQL）：新建、检查、升级结构、整体迁移。",
+    no_args_is_help=True,
+)
+
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+
+
+@db_app.command(
+    "init", help="新建台账（SQLite 文件，或在 PostgreSQL 数据库中建表）并升级到当前结构；已存在则只检查。"
+)
+@handled
+def init(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+    from xjma.jobs.db import init_ledger
+
+    doc = init_ledger(db)
+    if as_json:
+        emit_json(doc)
+        return
+    verb = "已新建" if doc["created"] else "已存在，结构已是最新"
+    out.print(
+        f"台账 {doc['db']}（{BACKEND_NAMES[doc['backend']]}）{verb}，结构版本 {doc['schema_version']}。"
+    )
+    _print_figures(doc["tables"])
+
+
+@db_app.command("check", help="检查台账能否连接、结构版本是否最新，列出各表行数和金额合计；不做任何修改。")
+@handled
+def check(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+    from xjma.jobs.db import check_ledger
+
+    doc, code = check_ledger(db)
+    if as_json:
+        emit_json(doc)
+        raise typer.Exit(code)
+    out.print(f"台账 {doc['db']}：连接正常（{doc['server']}）。")
+    if doc["up_to_date"]:
+        out.print(f"结构版本 {doc['schema_version']}，是最新的。")
+        _print_figures(doc["tables"])
+    elif doc["schema_version"] == 0:
+        out.print("[yellow]这个数据库里还没有台账的表；请运行 xjma db init 建立。[/yellow]")
+    else:
+        out.print(
+            f"[yellow]结构版本 {doc['schema_version']}，当前程序需要 {doc['expected_version']}；"
+            "请运行 xjma db migrate 升级（升级前请先备份）。[/yellow]"
+        )
+    raise typer.Exit(code)
+
+
+@db_app.command("migrate", help="把台账结构升级到当前版本（在一个事务中完成，失败则保持原样）。")
+@handled
+def migrate(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+    from xjma.jobs.db import migrate_ledger
+
+    doc = migrate_ledger(db)
+    if as_json:
+        emit_json(doc)
+    elif doc["migrated"]:
+        out.print(f"台账 {doc['db']} 已从结构版本 {doc['from_version']} 升级到 {doc['schema_version']}。")
+    else:
+        out.print(f"台账 {doc['db']} 的结构版本 {doc['schema_version']} 已是最新，无需升级。")
+
+
+@db_app.command(
+    "copy",
+    help="把整个台账（如某个 SQLite 文件）复制到另一个空台账（如共用的 PostgreSQL），"
+    "在一个事务中完成，并逐表核对行数和金额合计；不一致则全部撤销。",
+)
+@handled
+def copy(
+    source: str = typer.Option(
+        ..., "--from", help="源台账：SQLite 文件路径、sqlite:///路径 或 postgresql://…"
+    ),
+    target: str = typer.Option(..., "--to", help="目标台账（必须为空）：postgresql://… 或 SQLite 文件路径"),
+    as_json: bool = JsonOpt,
+) -> None:
+    from xjma.jobs.db import copy_ledger
+
+    doc = copy_ledger(source, target)
+    if as_json:
+        emit_json(doc)
+        return
+    _print_comparison(doc)
+    out.print(f"已把台账 {doc['from']} 复制到 {doc['to']}，逐表核对行数和金额合计一致。")
+
+
+def _print_figures(tables: dict[str, dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    from xjma.jobs.db import TABLE_NAMES
+
+    table = Table(title="各表行数与合计", title_justify="left")
+    for col, justify in (("表", "left"), ("行数", "right"), ("合计", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for name, figures in tables.items():
+        table.add_row(TABLE_NAMES.get(name, name), str(figures["rows"]), _sums_text(figures))
+    out.print(table)
+
+
+def _print_comparison(doc: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from xjma.jobs.db import SUM_NAMES, TABLE_NAMES
+
+    table = Table(title="复制核对（源台账 → 目标台账）", title_justify="left")
+    for col, justify in (
+        ("表", "left"),
+        ("源行数", "right"),
+        ("目标行数", "right"),
+        ("合计（源 → 目标）", "left"),
+        ("核对", "center"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for t in doc["tables"]:
+        sums = "；".join(
+            f"{SUM_NAMES.get(k, k)} {t['source'][k]} → {t['target'].get(k)}"
+            for k in t["source"]
+            if k != "rows"
+        )
+        mark = "[green]一致[/green]" if t["match"] else "[red]不一致[/red]"
+        table.add_row(
+            TABLE_NAMES.get(t["table"], t["table"]),
+            str(t["source"]["rows"]),
+            str(t["target"].get("rows")),
+            sums,
+            mark,
+        )
+    out.print(table)
+
+
+def _sums_text(figures: dict[str, Any]) -> str:
+    from xjma.jobs.db import SUM_NAMES
+
+    return "；".join(f"{SUM_NAMES.get(k, k)} {v}" for k, v in figures.items() if k != "rows")
