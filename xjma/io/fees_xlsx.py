@@ -73,15 +73,14 @@ def _rows(ws: Any, head: list[str], rows: list[list[Any]], money_cols: set[int])
     ws.append(head)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for values in rows:
-        ws.append([None] * len(values))
-        r = ws.max_row
+    # Rows are addressed by their index: ws.max_row rescans every cell and made this quadratic.
+    for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values):
             cell = ws.cell(row=r, column=c + 1)
             if isinstance(value, str):
                 set_text(cell, value)
             elif isinstance(value, Decimal):
-                cell.value = float(value)  # Excel numbers are floats: converted at the edge
+                cell.value = value  # openpyxl writes Decimal as a number
                 cell.number_format = _MONEY
             else:
                 cell.value = value

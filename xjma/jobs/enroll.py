@@ -39,7 +39,27 @@ def default_report_path(file: Path) -> Path:
     return file.with_name(f"{file.stem}_参保结果.xlsx")
 
 
-def enroll_file(
+class _Conflict(Exception):
+    """Another process recorded one of this batch's enrollments between our read and our write."""
+
+
+def enroll_file(path: Path, **options: Any) -> EnrollOutcome:
+    """Validate, plan and record a roster in one transaction (cli.md enroll).
+
+    The unique constraint on (member, plan, start) decides a race between two offices: the loser's
+    transaction rolls back whole, and the batch is validated again, now seeing the winner's row as
+    `already_recorded` or `already-enrolled` (never check-then-insert)."""
+    for _ in range(3):
+        try:
+            return _enroll_once(path, **options)
+        except _Conflict:
+            continue
+    raise XjmaError(
+        "台账中已有本批的部分参保记录（另一个程序正在同时登记），本批未登记任何人员，请稍后重新运行"
+    )
+
+
+def _enroll_once(
     path: Path,
     *,
     start: dt.date,
@@ -158,10 +178,16 @@ def _record(
     people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in plan.enrolled_rows]
     try:
         record_batch(conn, batch, people, plan.items)
-    except IntegrityError:
-        raise XjmaError(
-            "台账中已有本批的部分参保记录（可能另一个程序同时在登记同一名册），本批未登记任何人员，请重新运行"
-        ) from None
+    except IntegrityError as exc:
+        if _unique_violation(exc):
+            raise _Conflict() from None
+        raise XjmaError("登记时台账拒绝了数据，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员") from None
+
+
+def _unique_violation(exc: Exception) -> bool:
+    """A unique-constraint race (SQLite's message, PostgreSQL's SQLSTATE 23505), not another integrity error."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 def _gender(row: RosterRow) -> str | None:

@@ -69,7 +69,8 @@ def record_claims(ledger: Ledger, results: Sequence[ClaimResult], now: dt.dateti
     with ledger.begin() as conn:
         insert = _insert_ignoring_duplicates(conn)
         for result in results:
-            added += conn.execute(insert, _values(result, stamp)).rowcount or 0
+            # RETURNING counts what was really inserted: PostgreSQL's rowcount is -1 here.
+            added += len(conn.execute(insert, _values(result, stamp)).fetchall())
     return added
 
 
@@ -98,9 +99,9 @@ def _insert_ignoring_duplicates(conn: Connection) -> Any:
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"])
+        return pg_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
     if conn.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"])
+        return sqlite_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
     return claims.insert().prefix_with("OR IGNORE")

@@ -145,7 +145,8 @@ def _engine(url: URL) -> Engine:
 
     if url.drivername != "sqlite":
         try:
-            return create_engine(url, pool_pre_ping=True)
+            # A firewalled host would otherwise hang for minutes before the error message.
+            return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
         except ImportError:
             raise XjmaError("连接 PostgreSQL 需要 psycopg 3：请安装 xjma[pg]") from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
