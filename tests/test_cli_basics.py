@@ -55,7 +55,9 @@ def test_help_and_version_import_neither_pandas_nor_openpyxl():
 
 
 def test_a_bad_option_exits_2_without_a_traceback():
-    result = subprocess.run([XJMA, "plans", "--on", "2026-13-45"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [XJMA, "plans", "--on", "2026-13-45"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "不是有效日期" in result.stderr

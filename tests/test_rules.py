@@ -49,7 +49,11 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
         ("max_shares: 4", "max_shares: 4\n        colour: red", "versions[1].plans.critical-illness.colour"),
         ("        observation_days: 30\n", "", "versions[0].plans.inpatient-accident.observation_days"),
         ("effective: 2024-01-01", "effective: 2020-01-01", "versions[1].effective"),
-        ('basic_rate: "0.60"', "basic_rate: 0.6", "versions[1].plans.inpatient-accident.benefits.inpatient.basic_rate"),
+        (
+            'basic_rate: "0.60"',
+            "basic_rate: 0.6",
+            "versions[1].plans.inpatient-accident.benefits.inpatient.basic_rate",
+        ),
         ("renewal_grace_days: 0", "renewal_grace_days: -3", "common.renewal_grace_days"),
     ],
 )

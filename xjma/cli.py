@@ -27,7 +27,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出"),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="显示版本号并退出"
+    ),
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整的技术信息（traceback）"),
 ) -> None:
     """职工互助保障工具：名册校验、参保登记、缴费汇总、理赔计算。"""

@@ -15,6 +15,8 @@ class RulesError(XjmaError):
     """The rules file is invalid; `problems` name each key path."""
 
     def __init__(self, problems: list[str], source: str = "") -> None:
-        head = f"规则文件{source}有 {len(problems)} 处错误" if source else f"规则文件有 {len(problems)} 处错误"
+        head = (
+            f"规则文件{source}有 {len(problems)} 处错误" if source else f"规则文件有 {len(problems)} 处错误"
+        )
         super().__init__(head + "：\n" + "\n".join(f"  - {p}" for p in problems))
         self.problems = problems

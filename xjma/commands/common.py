@@ -27,7 +27,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Option declarations shared by the commands (cli.md "Common options").
 RulesOpt = typer.Option(None, "--rules", help="规则文件路径（默认：随程序提供的 rules/plans.yaml）")
-DbOpt = typer.Option(None, "--db", help="台账数据库：SQLite 文件路径、sqlite:///路径 或 postgresql://…（默认 $XJMA_DB，否则用户数据目录下的 xjma.db）")
+DbOpt = typer.Option(
+    None,
+    "--db",
+    help="台账数据库：SQLite 文件路径、sqlite:///路径 或 postgresql://…（默认 $XJMA_DB，否则用户数据目录下的 xjma.db）",
+)
 StartOpt = typer.Option(None, "--start", help="保障起始日 S，如 2026-12-01（默认：今天的次日）")
 JsonOpt = typer.Option(False, "--json", help="只在标准输出打印一个 JSON 文档")
 OutputOpt = typer.Option(None, "-o", "--output", help="输出文件路径")
@@ -90,8 +94,11 @@ def handled(func: F) -> F:
         except Exception as exc:
             if debug_enabled():
                 raise
-            err.print(f"[red]内部错误：[/red]{exc.__class__.__name__}。请用 --debug 重新运行并把输出发给维护人员"
-                      "（输出可能含个人信息，请先遮盖）。", markup=True)
+            err.print(
+                f"[red]内部错误：[/red]{exc.__class__.__name__}。请用 --debug 重新运行并把输出发给维护人员"
+                "（输出可能含个人信息，请先遮盖）。",
+                markup=True,
+            )
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

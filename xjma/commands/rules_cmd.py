@@ -14,7 +14,9 @@ rules_app = typer.Typer(help="规则文件（rules/plans.yaml）相关命令", n
 
 
 def register(app: typer.Typer) -> None:
-    app.command("plans", help="列出某日生效的互助保障险种：会费、最多份数、观察期、参加对象、保障金额。")(plans)
+    app.command("plans", help="列出某日生效的互助保障险种：会费、最多份数、观察期、参加对象、保障金额。")(
+        plans
+    )
     app.add_typer(rules_app, name="rules")
 
 
@@ -36,14 +38,25 @@ def plans(
     for col in ("险种", "会费", "最多份数", "观察期", "参加对象", "保障（每份最高）"):
         table.add_column(col)
     for p in doc["plans"]:
-        fee = f"{p['fee']} 元/份" if p["fee"] else "\n".join(
-            f"{t['tier']}元档 {t['fee']} 元/份，最多{t['max_shares']}份"
-            + (f"（审批后{t['max_shares_with_approval']}份）" if t["max_shares_with_approval"] else "")
-            for t in p["tiers"])
+        fee = (
+            f"{p['fee']} 元/份"
+            if p["fee"]
+            else "\n".join(
+                f"{t['tier']}元档 {t['fee']} 元/份，最多{t['max_shares']}份"
+                + (f"（审批后{t['max_shares_with_approval']}份）" if t["max_shares_with_approval"] else "")
+                for t in p["tiers"]
+            )
+        )
         obs = f"{p['observation_days']} 天（续保无）" if p["observation_days"] else "无"
         benefits = "\n".join(f"{benefit_label(b)}：{m} 元" for b, m in p["benefits"].items())
-        table.add_row(f"{p['name']}\n[dim]{p['code']}[/dim]", fee, str(p["max_shares"]), obs,
-                      "\n".join(p["eligibility"]), benefits)
+        table.add_row(
+            f"{p['name']}\n[dim]{p['code']}[/dim]",
+            fee,
+            str(p["max_shares"]),
+            obs,
+            "\n".join(p["eligibility"]),
+            benefits,
+        )
     out.print(table)
 
 
@@ -60,5 +73,7 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
         for problem in exc.problems:
             out.print(f"  - {problem}", markup=False)
         raise typer.Exit(2) from None
-    names = "、".join(f"{v.name}（{v.effective.isoformat()} 起，{len(v.plans)} 个险种）" for v in rules.versions)
+    names = "、".join(
+        f"{v.name}（{v.effective.isoformat()} 起，{len(v.plans)} 个险种）" for v in rules.versions
+    )
     out.print(f"规则文件 {target} 检查通过：{names}")

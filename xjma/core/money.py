@@ -10,7 +10,7 @@ ZERO = Decimal("0.00")
 
 def to_money(value: object) -> Decimal:
     """Parse a money value from str/int/Decimal (not float); raises ValueError when it is not a number."""
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, (float, bool)):
         raise TypeError("money must not be float or bool")
     try:
         return Decimal(str(value).strip().replace(",", ""))

@@ -18,8 +18,14 @@ class Reader:
     def error(self, path: str, message: str) -> None:
         self.problems.append(f"{path or '(顶层)'}: {message}")
 
-    def mapping(self, raw: object, path: str, required: Iterable[object] = (), optional: Iterable[object] = (),
-                lenient: bool = False) -> dict[Any, Any] | None:
+    def mapping(
+        self,
+        raw: object,
+        path: str,
+        required: Iterable[object] = (),
+        optional: Iterable[object] = (),
+        lenient: bool = False,
+    ) -> dict[Any, Any] | None:
         """A mapping with these keys: missing required keys and (unless lenient) unknown keys are errors."""
         if raw is None:
             self.error(path, "缺少")
@@ -65,8 +71,8 @@ class Reader:
         if raw is None:
             self.error(path, "缺少")
             return None
-        if isinstance(raw, bool) or isinstance(raw, float):
-            self.error(path, f"请把数值写成带引号的字符串（如 \"{raw}\"），以免按浮点数读取")
+        if isinstance(raw, (bool, float)):
+            self.error(path, f'请把数值写成带引号的字符串（如 "{raw}"），以免按浮点数读取')
             return None
         try:
             return Decimal(str(raw).strip())

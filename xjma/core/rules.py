@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
 
 from xjma.core.ruleparse import Reader
 from xjma.errors import RulesError
@@ -96,7 +95,7 @@ class SuddenDeathTerms:
     type: str = "sudden-death"
 
 
-Benefit = Union[InpatientTerms, AccidentTerms, IllnessTerms, DisabilityTerms, MedicalTerms, SuddenDeathTerms]
+Benefit = InpatientTerms | AccidentTerms | IllnessTerms | DisabilityTerms | MedicalTerms | SuddenDeathTerms
 
 
 @dataclass(frozen=True)
@@ -223,14 +222,27 @@ def parse_rules(data: object, source: str = "") -> Rules:
 
 
 def _common(r: Reader, raw: object, path: str) -> Common | None:
-    keys = ("renewal_grace_days", "observation_for_accidents", "age_min", "age_max", "employee_types",
-            "gig_type", "temp_min_term_months", "suicide_window_years", "retirement", "grade_ratios",
-            "exclusions")
+    keys = (
+        "renewal_grace_days",
+        "observation_for_accidents",
+        "age_min",
+        "age_max",
+        "employee_types",
+        "gig_type",
+        "temp_min_term_months",
+        "suicide_window_years",
+        "retirement",
+        "grade_ratios",
+        "exclusions",
+    )
     m = r.mapping(raw, path, required=keys)
     if m is None:
         return None
-    ret = r.mapping(m.get("retirement"), f"{path}.retirement",
-                    required=("base_years", "law_start_month", "months_per_step", "max_delay_months"))
+    ret = r.mapping(
+        m.get("retirement"),
+        f"{path}.retirement",
+        required=("base_years", "law_start_month", "months_per_step", "max_delay_months"),
+    )
     law = r.month(ret.get("law_start_month"), f"{path}.retirement.law_start_month") if ret else None
     grades: dict[int, Decimal] = {}
     gm = r.mapping(m.get("grade_ratios"), f"{path}.grade_ratios", required=tuple(range(1, 11)))
@@ -239,19 +251,25 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
         if ratio is not None and isinstance(g, int):
             grades[g] = ratio
     exm = r.mapping(m.get("exclusions"), f"{path}.exclusions", required=("inpatient", "general"))
-    exclusions = {name: _exclusions(r, (exm or {}).get(name), f"{path}.exclusions.{name}")
-                  for name in ("inpatient", "general")}
+    exclusions = {
+        name: _exclusions(r, (exm or {}).get(name), f"{path}.exclusions.{name}")
+        for name in ("inpatient", "general")
+    }
     retirement = Retirement(
         base_years=r.count(ret.get("base_years") if ret else None, f"{path}.retirement.base_years"),
         law_start=law or (1965, 1),
-        months_per_step=r.count(ret.get("months_per_step") if ret else None,
-                                f"{path}.retirement.months_per_step", minimum=1),
-        max_delay_months=r.count(ret.get("max_delay_months") if ret else None,
-                                 f"{path}.retirement.max_delay_months"),
+        months_per_step=r.count(
+            ret.get("months_per_step") if ret else None, f"{path}.retirement.months_per_step", minimum=1
+        ),
+        max_delay_months=r.count(
+            ret.get("max_delay_months") if ret else None, f"{path}.retirement.max_delay_months"
+        ),
     )
     return Common(
         renewal_grace_days=r.count(m.get("renewal_grace_days"), f"{path}.renewal_grace_days"),
-        observation_for_accidents=r.flag(m.get("observation_for_accidents"), f"{path}.observation_for_accidents"),
+        observation_for_accidents=r.flag(
+            m.get("observation_for_accidents"), f"{path}.observation_for_accidents"
+        ),
         age_min=r.count(m.get("age_min"), f"{path}.age_min"),
         age_max=r.count(m.get("age_max"), f"{path}.age_max"),
         employee_types=tuple(r.strings(m.get("employee_types"), f"{path}.employee_types")),
@@ -281,8 +299,14 @@ def _exclusions(r: Reader, raw: object, path: str) -> tuple[Exclusion, ...]:
         for code_ in plan_list or ():
             if code_ not in PLAN_CODES:
                 r.error(f"{p}.plans", f"未知险种代码 {code_}")
-        out.append(Exclusion(number=r.count(m.get("number"), f"{p}.number", minimum=1), code=code,
-                             label=r.text(m.get("label"), f"{p}.label"), plans=plan_list))
+        out.append(
+            Exclusion(
+                number=r.count(m.get("number"), f"{p}.number", minimum=1),
+                code=code,
+                label=r.text(m.get("label"), f"{p}.label"),
+                plans=plan_list,
+            )
+        )
     return tuple(out)
 
 
@@ -298,13 +322,24 @@ def _version(r: Reader, raw: object, path: str) -> Version | None:
             plans[str(code)] = plan
     if pm is not None and not pm:
         r.error(f"{path}.plans", "至少需要一个险种")
-    return Version(name=r.text(m.get("name"), f"{path}.name"), effective=r.date(m.get("effective"), f"{path}.effective"),
-                   reference=str(m.get("reference") or ""), plans=plans)
+    return Version(
+        name=r.text(m.get("name"), f"{path}.name"),
+        effective=r.date(m.get("effective"), f"{path}.effective"),
+        reference=str(m.get("reference") or ""),
+        plans=plans,
+    )
 
 
 def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
-    required: tuple[str, ...] = ("name", "short_name", "fee", "max_shares", "observation_days", "eligibility",
-                                 "benefits")
+    required: tuple[str, ...] = (
+        "name",
+        "short_name",
+        "fee",
+        "max_shares",
+        "observation_days",
+        "eligibility",
+        "benefits",
+    )
     illness = code in ("critical-illness", "female-illness")
     optional: tuple[str, ...] = ()
     if illness:
@@ -316,28 +351,43 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
     m = r.mapping(raw, path, required=required, optional=optional)
     if m is None:
         return None
-    el = r.mapping(m.get("eligibility"), f"{path}.eligibility",
-                   required=("who", "female_only", "requires", "delayed_retirement"))
+    el = r.mapping(
+        m.get("eligibility"),
+        f"{path}.eligibility",
+        required=("who", "female_only", "requires", "delayed_retirement"),
+    )
     who = r.choice(el.get("who") if el else None, f"{path}.eligibility.who", WHO)
     requires = el.get("requires") if el else None
     if requires is not None and requires not in PLAN_CODES:
         r.error(f"{path}.eligibility.requires", f"未知险种代码 {requires}")
-    eligibility = Eligibility(who=who, female_only=r.flag(el.get("female_only") if el else None,
-                                                          f"{path}.eligibility.female_only"),
-                              requires=requires if isinstance(requires, str) else None,
-                              delayed_retirement=r.flag(el.get("delayed_retirement") if el else None,
-                                                        f"{path}.eligibility.delayed_retirement"))
+    eligibility = Eligibility(
+        who=who,
+        female_only=r.flag(el.get("female_only") if el else None, f"{path}.eligibility.female_only"),
+        requires=requires if isinstance(requires, str) else None,
+        delayed_retirement=r.flag(
+            el.get("delayed_retirement") if el else None, f"{path}.eligibility.delayed_retirement"
+        ),
+    )
     phases = tuple(_phases(r, m.get("phases"), f"{path}.phases")) if illness else ()
     tiers = tuple(_tiers(r, m.get("tiers"), f"{path}.tiers")) if code == "short-accident" else ()
-    in_situ_ends = r.flag(m.get("in_situ_ends_cover"), f"{path}.in_situ_ends_cover") if code == "female-illness" else True
+    in_situ_ends = (
+        r.flag(m.get("in_situ_ends_cover"), f"{path}.in_situ_ends_cover")
+        if code == "female-illness"
+        else True
+    )
     benefits = _benefits(r, code, m.get("benefits"), f"{path}.benefits", len(phases), in_situ_ends)
     fee = None if m.get("fee") is None and tiers else r.money(m.get("fee"), f"{path}.fee")
     cap = m.get("share_total_cap")
     return Plan(
-        code=code, name=r.text(m.get("name"), f"{path}.name"), short_name=r.text(m.get("short_name"), f"{path}.short_name"),
-        fee=fee, max_shares=r.count(m.get("max_shares"), f"{path}.max_shares", minimum=1),
+        code=code,
+        name=r.text(m.get("name"), f"{path}.name"),
+        short_name=r.text(m.get("short_name"), f"{path}.short_name"),
+        fee=fee,
+        max_shares=r.count(m.get("max_shares"), f"{path}.max_shares", minimum=1),
         observation_days=r.count(m.get("observation_days"), f"{path}.observation_days"),
-        eligibility=eligibility, benefits=benefits, phases=phases,
+        eligibility=eligibility,
+        benefits=benefits,
+        phases=phases,
         share_total_cap=r.money(cap, f"{path}.share_total_cap") if cap is not None else None,
         in_situ_ends_cover=in_situ_ends,
         short_term=r.flag(m.get("short_term"), f"{path}.short_term") if code == "short-accident" else False,
@@ -360,8 +410,13 @@ def _phases(r: Reader, raw: object, path: str) -> list[Phase]:
         until_day = None if until is None else r.count(until, f"{p}.until_day")
         if out and until_day is not None and out[-1].until_day is not None and until_day <= out[-1].until_day:
             r.error(f"{p}.until_day", "阶段的 until_day 必须递增")
-        out.append(Phase(until_day=until_day, label=r.text(m.get("label"), f"{p}.label"),
-                         condolence=r.flag(m.get("condolence", False), f"{p}.condolence")))
+        out.append(
+            Phase(
+                until_day=until_day,
+                label=r.text(m.get("label"), f"{p}.label"),
+                condolence=r.flag(m.get("condolence", False), f"{p}.condolence"),
+            )
+        )
     if not items:
         r.error(path, "至少需要一个阶段")
     return out
@@ -375,17 +430,25 @@ def _tiers(r: Reader, raw: object, path: str) -> list[Tier]:
         if m is None:
             continue
         approval, days = m.get("max_shares_with_approval"), m.get("max_days")
-        out.append(Tier(tier=str(m.get("tier")), fee=r.money(m.get("fee"), f"{p}.fee"),
-                        max_shares=r.count(m.get("max_shares"), f"{p}.max_shares", minimum=1),
-                        max_shares_with_approval=None if approval is None else r.count(
-                            approval, f"{p}.max_shares_with_approval", minimum=1),
-                        max_days=None if days is None else r.count(days, f"{p}.max_days", minimum=1)))
+        out.append(
+            Tier(
+                tier=str(m.get("tier")),
+                fee=r.money(m.get("fee"), f"{p}.fee"),
+                max_shares=r.count(m.get("max_shares"), f"{p}.max_shares", minimum=1),
+                max_shares_with_approval=None
+                if approval is None
+                else r.count(approval, f"{p}.max_shares_with_approval", minimum=1),
+                max_days=None if days is None else r.count(days, f"{p}.max_days", minimum=1),
+            )
+        )
     if not out:
         r.error(path, "至少需要一个档次")
     return out
 
 
-def _benefits(r: Reader, plan: str, raw: object, path: str, n_phases: int, in_situ_ends: bool) -> dict[str, Benefit]:
+def _benefits(
+    r: Reader, plan: str, raw: object, path: str, n_phases: int, in_situ_ends: bool
+) -> dict[str, Benefit]:
     expected = PLAN_BENEFITS[plan]
     m = r.mapping(raw, path, required=tuple(expected))
     out: dict[str, Benefit] = {}
@@ -408,8 +471,15 @@ def _benefits(r: Reader, plan: str, raw: object, path: str, n_phases: int, in_si
 
 
 _BENEFIT_KEYS: dict[str, tuple[str, ...]] = {
-    "inpatient": ("basic_rate", "basic_rate_remote", "basic_cap_ratio", "major_rate", "major_rate_remote",
-                  "major_cap", "major_cap_per"),
+    "inpatient": (
+        "basic_rate",
+        "basic_rate_remote",
+        "basic_cap_ratio",
+        "major_rate",
+        "major_rate_remote",
+        "major_cap",
+        "major_cap_per",
+    ),
     "accident": ("life_max", "work_max", "total_cap", "life_cap", "accident_caps_stack"),
     "illness": ("category", "amounts", "ends"),
     "disability": ("amount", "cap", "accident_death_covered"),
@@ -427,27 +497,41 @@ def _benefit(r: Reader, kind: str, b: dict[object, object], p: str, n_phases: in
             major_rate=r.ratio(b.get("major_rate"), f"{p}.major_rate"),
             major_rate_remote=r.ratio(b.get("major_rate_remote"), f"{p}.major_rate_remote"),
             major_cap=r.money(b.get("major_cap"), f"{p}.major_cap"),
-            major_cap_per=r.choice(b.get("major_cap_per"), f"{p}.major_cap_per", ("period", "stay")))
+            major_cap_per=r.choice(b.get("major_cap_per"), f"{p}.major_cap_per", ("period", "stay")),
+        )
     if kind == "accident":
         return AccidentTerms(
-            life_max=r.money(b.get("life_max"), f"{p}.life_max"), work_max=r.money(b.get("work_max"), f"{p}.work_max"),
-            total_cap=r.money(b.get("total_cap"), f"{p}.total_cap"), life_cap=r.money(b.get("life_cap"), f"{p}.life_cap"),
-            accident_caps_stack=r.flag(b.get("accident_caps_stack"), f"{p}.accident_caps_stack"))
+            life_max=r.money(b.get("life_max"), f"{p}.life_max"),
+            work_max=r.money(b.get("work_max"), f"{p}.work_max"),
+            total_cap=r.money(b.get("total_cap"), f"{p}.total_cap"),
+            life_cap=r.money(b.get("life_cap"), f"{p}.life_cap"),
+            accident_caps_stack=r.flag(b.get("accident_caps_stack"), f"{p}.accident_caps_stack"),
+        )
     if kind == "illness":
-        amounts = [r.money(a, f"{p}.amounts[{i}]") for i, a in enumerate(r.list_of(b.get("amounts"), f"{p}.amounts"))]
-        ends = [r.choice(e, f"{p}.ends[{i}]", ENDS) for i, e in enumerate(r.list_of(b.get("ends"), f"{p}.ends"))]
+        amounts = [
+            r.money(a, f"{p}.amounts[{i}]") for i, a in enumerate(r.list_of(b.get("amounts"), f"{p}.amounts"))
+        ]
+        ends = [
+            r.choice(e, f"{p}.ends[{i}]", ENDS) for i, e in enumerate(r.list_of(b.get("ends"), f"{p}.ends"))
+        ]
         if len(amounts) != n_phases or len(ends) != n_phases:
             r.error(p, f"amounts 与 ends 必须各有 {n_phases} 项（每个阶段一项）")
         category = b.get("category")
         if category is not None and category not in ("severe", "mild", "female"):
             r.error(f"{p}.category", "应为 severe、mild、female 或 null")
-        return IllnessTerms(category=category if isinstance(category, str) else None,
-                            amounts=tuple(amounts), ends=tuple(ends))
+        return IllnessTerms(
+            category=category if isinstance(category, str) else None, amounts=tuple(amounts), ends=tuple(ends)
+        )
     if kind == "disability":
-        return DisabilityTerms(amount=r.money(b.get("amount"), f"{p}.amount"), cap=r.money(b.get("cap"), f"{p}.cap"),
-                               accident_death_covered=r.flag(b.get("accident_death_covered"),
-                                                             f"{p}.accident_death_covered"))
+        return DisabilityTerms(
+            amount=r.money(b.get("amount"), f"{p}.amount"),
+            cap=r.money(b.get("cap"), f"{p}.cap"),
+            accident_death_covered=r.flag(b.get("accident_death_covered"), f"{p}.accident_death_covered"),
+        )
     if kind == "medical":
-        return MedicalTerms(deductible=r.money(b.get("deductible"), f"{p}.deductible"),
-                            rate=r.ratio(b.get("rate"), f"{p}.rate"), cap=r.money(b.get("cap"), f"{p}.cap"))
+        return MedicalTerms(
+            deductible=r.money(b.get("deductible"), f"{p}.deductible"),
+            rate=r.ratio(b.get("rate"), f"{p}.rate"),
+            cap=r.money(b.get("cap"), f"{p}.cap"),
+        )
     return SuddenDeathTerms(amount=r.money(b.get("amount"), f"{p}.amount"))

@@ -27,12 +27,27 @@ BENEFIT_NAMES = {
     "malignant": "恶性肿瘤",
 }
 # Extra spellings people write.
-BENEFIT_EXTRA = {"重度疾病": "severe", "轻度疾病": "mild", "急性疾病猝死": "sudden-death", "恶性": "malignant",
-                 "身故": "disability", "伤残身故": "disability", "医疗": "medical", "住院医疗": "inpatient"}
+BENEFIT_EXTRA = {
+    "重度疾病": "severe",
+    "轻度疾病": "mild",
+    "急性疾病猝死": "sudden-death",
+    "恶性": "malignant",
+    "身故": "disability",
+    "伤残身故": "disability",
+    "医疗": "medical",
+    "住院医疗": "inpatient",
+}
 
 CARE = {"outpatient": "outpatient", "门诊": "outpatient", "inpatient": "inpatient", "住院": "inpatient"}
 CAUSE = {"illness": "illness", "疾病": "illness", "accident": "accident", "意外": "accident"}
-ACCIDENT_KIND = {"life": "life", "生活": "life", "生活意外": "life", "work": "work", "工作": "work", "工作意外": "work"}
+ACCIDENT_KIND = {
+    "life": "life",
+    "生活": "life",
+    "生活意外": "life",
+    "work": "work",
+    "工作": "work",
+    "工作意外": "work",
+}
 CARE_LABEL = {"outpatient": "门诊", "inpatient": "住院"}
 CAUSE_LABEL = {"illness": "疾病", "accident": "意外"}
 KIND_LABEL = {"life": "生活意外", "work": "工作意外"}

@@ -19,13 +19,16 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """SafeLoader that refuses a mapping with the same key twice (openfisca habit)."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+def _construct_mapping(
+    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"重复的键 {key!r}（第 {seen[key] + 1} 行已出现）", key_node.start_mark)
+                None, None, f"重复的键 {key!r}（第 {seen[key] + 1} 行已出现）", key_node.start_mark
+            )
         seen[key] = key_node.start_mark.line
     return dict(yaml.SafeLoader.construct_mapping(loader, node, deep=deep))
 

@@ -72,19 +72,28 @@ def plans_document(rules: Rules, on: dt.date) -> dict[str, Any]:
     for code, plan in version.plans.items():
         tiers = None
         if plan.tiers:
-            tiers = [{"tier": t.tier, "fee": fmt_money(t.fee), "max_shares": t.max_shares,
-                      "max_shares_with_approval": t.max_shares_with_approval, "max_days": t.max_days}
-                     for t in plan.tiers]
-        plans.append({
-            "code": code,
-            "name": plan.name,
-            "fee": fmt_money(plan.fee) if plan.fee is not None else None,
-            "tiers": tiers,
-            "max_shares": plan.max_shares,
-            "observation_days": plan.observation_days,
-            "eligibility": describe_eligibility(plan, rules),
-            "benefits": {b: fmt_money(benefit_maximum(t)) for b, t in plan.benefits.items()},
-        })
+            tiers = [
+                {
+                    "tier": t.tier,
+                    "fee": fmt_money(t.fee),
+                    "max_shares": t.max_shares,
+                    "max_shares_with_approval": t.max_shares_with_approval,
+                    "max_days": t.max_days,
+                }
+                for t in plan.tiers
+            ]
+        plans.append(
+            {
+                "code": code,
+                "name": plan.name,
+                "fee": fmt_money(plan.fee) if plan.fee is not None else None,
+                "tiers": tiers,
+                "max_shares": plan.max_shares,
+                "observation_days": plan.observation_days,
+                "eligibility": describe_eligibility(plan, rules),
+                "benefits": {b: fmt_money(benefit_maximum(t)) for b, t in plan.benefits.items()},
+            }
+        )
     return {"on": on.isoformat(), "version": version.name, "plans": plans}
 
 

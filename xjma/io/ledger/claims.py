@@ -103,5 +103,7 @@ def _insert_ignoring_duplicates(conn: Connection) -> Any:
     if conn.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
+        return (
+            sqlite_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
+        )
     return claims.insert().prefix_with("OR IGNORE")
