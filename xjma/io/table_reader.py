@@ -7,11 +7,13 @@ grid of rows that starts at cell A1, so grid index + 1 is the row number Excel s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,7 @@ from xjma.core.fields import FILE_LEVEL_KEYS, FieldDef, header_index, header_key
 from xjma.core.normalize import clean_text
 from xjma.core.vocab import squash
 from xjma.errors import XjmaError
+from xjma.io import limits
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
@@ -28,6 +31,7 @@ HEADER_SCAN_ROWS = 20
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # its name in the OLE directory
 # "单位名称：A公司 所属地州市：巴州" in one cell: split before each further "KEY:".
 _KV_SPLIT = re.compile(r"\s+(?=[^\s:]+:)")
 
@@ -69,9 +73,11 @@ def read_table(
     fields: Sequence[FieldDef],
     sheet: str | None = None,
     key_fields: tuple[str, ...] = ("name", "id_number"),
+    require_rows: bool = True,
 ) -> Table:
     """The table of `path`: the sheet named `sheet` (CSV: ignored), else the first sheet with a header row,
-    i.e. a row within the first 20 that holds every one of `key_fields`. XjmaError when it cannot."""
+    i.e. a row within the first 20 that holds every one of `key_fields`. XjmaError when it cannot, and
+    (unless require_rows=False) when no data row follows the header: a header alone is not a roster."""
     file = Path(path)
     suffix = _check_file(file)
     candidates = _csv_candidates(file) if suffix == ".csv" else _workbook_candidates(file, suffix, sheet)
@@ -79,7 +85,7 @@ def read_table(
         head = load(HEADER_SCAN_ROWS)
         at = _find_header(head, fields, key_fields)
         if at is not None:
-            return _build(str(path), name, load(None), at, fields)
+            return _build(str(path), name, load(None), at, fields, require_rows)
     raise XjmaError(_no_header_message(file, suffix, sheet, fields, key_fields))
 
 
@@ -103,6 +109,7 @@ def _check_file(file: Path) -> str:
         raise XjmaError(f"无法读取文件 {file}（{exc.strerror}），请检查文件后重试。") from None
     if not first:
         raise XjmaError(f"文件 {file} 是空的（0 字节），请确认选择了正确的文件。")
+    limits.check_file(file)  # size, zip bombs, entity declarations, used area: before any parser runs
     return suffix
 
 
@@ -115,7 +122,9 @@ def _find_header(head: Grid, fields: Sequence[FieldDef], key_fields: tuple[str, 
     return None
 
 
-def _build(file: str, sheet: str, grid: Grid, at: int, fields: Sequence[FieldDef]) -> Table:
+def _build(
+    file: str, sheet: str, grid: Grid, at: int, fields: Sequence[FieldDef], require_rows: bool
+) -> Table:
     headers = [clean_header(c) for c in grid[at]]
     while headers and not headers[-1]:
         headers.pop()
@@ -126,6 +135,10 @@ def _build(file: str, sheet: str, grid: Grid, at: int, fields: Sequence[FieldDef
         if not _is_blank(cells):
             # Both calamine and csv give "" for an empty cell; callers expect None.
             append(RawRow(index + 1, [None if c == "" else c for c in cells]))
+    if not rows and require_rows:
+        raise XjmaError(
+            f"{file} 的表头（第 {at + 1} 行）下面没有任何数据行，请填写人员后再试，或检查是否选错了文件或工作表。"
+        )
     return Table(
         file=file,
         sheet=sheet,
@@ -206,7 +219,11 @@ def _csv_candidates(file: Path) -> list[tuple[str, Loader]]:
         def load(nrows: int | None) -> Grid:
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
             try:
-                return list(reader if nrows is None else itertools.islice(reader, nrows))
+                if nrows is not None:
+                    return list(itertools.islice(reader, nrows))
+                grid = list(reader)
+                limits.check_area(file, len(grid), max(map(len, grid), default=0))
+                return grid
             except csv.Error as exc:  # e.g. a cell over the csv module's size limit
                 raise XjmaError(
                     f"无法读取 CSV 文件 {file}（第 {reader.line_num} 行：{exc}），请用 Excel 另存为 .xlsx 再试。"
@@ -250,8 +267,15 @@ def _workbook_candidates(file: Path, suffix: str, sheet: str | None) -> list[tup
         def load(nrows: int | None) -> Grid:
             try:
                 if not parsed:
-                    parsed.append(book.get_sheet_by_name(name))
-                return parsed[0].to_python(skip_empty_area=False, nrows=nrows)
+                    with calamine_guard(file):
+                        parsed.append(book.get_sheet_by_name(name))
+                    # .xls and .ods are not scanned beforehand: their used area is checked here, before
+                    # every cell becomes a Python object.
+                    last = parsed[0].end  # (row, column) of the last used cell, None when empty
+                    if last is not None:
+                        limits.check_area(file, last[0] + 1, last[1] + 1)
+                with calamine_guard(file):
+                    return parsed[0].to_python(skip_empty_area=False, nrows=nrows)
             except CalamineError:
                 if sheet is not None:
                     raise XjmaError(_corrupt_message(file)) from None
@@ -283,19 +307,51 @@ def _open_workbook(file: Path, suffix: str) -> CalamineWorkbook:
         raise XjmaError(
             f"文件 {file} 实际上是网页或 XML 格式，不是 Excel 工作簿：请用 Excel 打开后另存为 .xlsx 再试。"
         )
-    encrypted = start.startswith(_OLE_MAGIC) and suffix != ".xls"
+    ole = start.startswith(_OLE_MAGIC)
+    if ole and _ENCRYPTED_PACKAGE in file.read_bytes():
+        raise XjmaError(_password_message(file))  # Office's encrypted .xlsx: an OLE file with this stream
+    encrypted = ole and suffix != ".xls"  # an OLE file named .xlsx is nearly always a password-protected one
     try:
-        return CalamineWorkbook.from_path(str(file))
+        with calamine_guard(file):
+            return CalamineWorkbook.from_path(str(file))
     except PasswordError:
         raise XjmaError(_password_message(file)) from None
     except (CalamineError, ValueError):
         pass
     try:  # a workbook under another format's name: calamine tells the format from the content
-        return CalamineWorkbook.from_filelike(io.BytesIO(file.read_bytes()))
+        with calamine_guard(file):
+            return CalamineWorkbook.from_filelike(io.BytesIO(file.read_bytes()))
     except PasswordError:
         raise XjmaError(_password_message(file)) from None
     except (CalamineError, OSError, ValueError):
         raise XjmaError(_password_message(file) if encrypted else _corrupt_message(file)) from None
+
+
+@contextlib.contextmanager
+def calamine_guard(file: Path) -> Iterator[None]:
+    """calamine is Rust: on some damaged files (a broken OLE directory) it panics instead of raising. The
+    panic text goes straight to file descriptor 2 and pyo3 raises PanicException, a BaseException that
+    no `except Exception` sees. Here stderr is closed for the call and the panic is a damaged file."""
+    debug = os.environ.get("XJMA_DEBUG", "") not in ("", "0")
+    try:
+        saved = -1 if debug else os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        saved = -1
+    quiet = saved >= 0
+    if quiet:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    try:
+        yield
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException" or debug:
+            raise
+        raise XjmaError(_corrupt_message(file)) from None
+    finally:
+        if quiet:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _password_message(file: Path) -> str:
