@@ -176,11 +176,6 @@ def test_a_failed_report_leaves_the_previous_report_and_no_temporary_file(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["名册.xlsx", "检查结果.xlsx"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="claims_xlsx.write_settlement writes straight to the target, not through "
-    "xlsx_util.atomic_target (H5)",
-)
 def test_a_failed_claims_workbook_leaves_the_previous_one(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 

@@ -18,5 +18,6 @@ class RulesError(XjmaError):
         head = (
             f"规则文件{source}有 {len(problems)} 处错误" if source else f"规则文件有 {len(problems)} 处错误"
         )
-        super().__init__(head + "：\n" + "\n".join(f"  - {p}" for p in problems))
+        fix = "，请改正后再运行（可用 xjma rules check 检查）"
+        super().__init__(head + fix + "：\n" + "\n".join(f"  - {p}" for p in problems))
         self.problems = problems

@@ -7,7 +7,18 @@ from typing import Any
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, OutputOpt, RulesOpt, emit_json, err, handled, out
+from xjma.commands.common import (
+    DbOpt,
+    JsonOpt,
+    OutputOpt,
+    RulesOpt,
+    emit_json,
+    err,
+    error_text,
+    handled,
+    json_on_failure,
+    out,
+)
 from xjma.errors import XjmaError
 
 claim_app = typer.Typer(help="理赔计算命令", no_args_is_help=True)
@@ -20,7 +31,7 @@ def register(app: typer.Typer) -> None:
 @claim_app.command("calc", help="计算理赔给付金额并逐步说明：FILE 为理赔明细表，或用选项给出一笔理赔。")
 @handled
 def calc(
-    file: Path = typer.Argument(None, help="理赔明细表（.xlsx/.xls/.ods/.csv）；不给时用下面的选项计算一笔"),
+    file: Path = typer.Argument(None, readable=False, help="理赔明细表（.xlsx/.xls/.ods/.csv）；不给时用下面的选项计算一笔"),
     plan: str = typer.Option(None, "--plan", help="险种：代码或中文名（住院+意外、重大疾病…）"),
     benefit: str = typer.Option(None, "--benefit", help="给付项目：代码或中文名（住院、意外、重度、伤残…）"),
     event_date: str = typer.Option(None, "--event-date", help="出险日期（确诊、入院、就诊、身故或鉴定日）"),
@@ -50,9 +61,6 @@ def calc(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    from xjma.io.rules_file import load_rules
-    from xjma.jobs.claims import calc_claims
-
     single = {
         "plan": plan,
         "benefit": benefit,
@@ -78,6 +86,28 @@ def calc(
         "disease": disease,
         "exclusion": exclusion,
     }
+
+    def failed(exc: BaseException) -> dict[str, Any]:
+        # Could not run (exit 2): no claim computed; the reason is the one error, as in a row error.
+        return {"claims": [], "total": "0.00", "errors": [{"row": None, "message": error_text(exc)}]}
+
+    with json_on_failure(as_json, failed):
+        code = _calc(file, single, db, rules, record, output, as_json)
+    raise typer.Exit(code)
+
+
+def _calc(
+    file: Path | None,
+    single: dict[str, Any],
+    db: str | None,
+    rules: Path | None,
+    record: bool,
+    output: Path | None,
+    as_json: bool,
+) -> int:
+    from xjma.io.rules_file import load_rules
+    from xjma.jobs.claims import calc_claims
+
     given = [k for k, v in single.items() if v not in (None, False)]
     rules_data = load_rules(rules)
     if file is not None:
@@ -112,7 +142,7 @@ def calc(
         emit_json(run.doc)
     else:
         _render(run.doc, run.names)
-    raise typer.Exit(1 if run.doc["errors"] else 0)
+    return 1 if run.doc["errors"] else 0
 
 
 def _render(doc: dict[str, Any], names: dict[int | None, str]) -> None:

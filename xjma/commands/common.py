@@ -6,12 +6,13 @@ so that `xjma --help` and `xjma --version` stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ err = Console(stderr=True, highlight=False)  # stderr: progress, notes, errors
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Option declarations shared by the commands (cli.md "Common options").
-RulesOpt = typer.Option(None, "--rules", help="规则文件路径（默认：随程序提供的 rules/plans.yaml）")
+RulesOpt = typer.Option(None, "--rules", readable=False, help="规则文件路径（默认：随程序提供的 rules/plans.yaml）")
 DbOpt = typer.Option(
     None,
     "--db",
@@ -69,6 +70,34 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def json_on_failure(enabled: bool, make_doc: Callable[[BaseException], Any]) -> Iterator[None]:
+    """With --json, a run that cannot go on (exit 2) still prints its one document on stdout: the
+    empty document of the command, `report` null (cli.md), so that a script can always parse stdout."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if enabled:
+            with contextlib.suppress(Exception):
+                emit_json(make_doc(exc))
+        raise
+
+
+def error_text(exc: BaseException) -> str:
+    """The one sentence of a user mistake, or a neutral line for a bug (details only with --debug)."""
+    return exc.message if isinstance(exc, XjmaError) else f"内部错误：{exc.__class__.__name__}"
+
+
+def date_or_none(value: str | None, default: Callable[[], dt.date]) -> str | None:
+    """An option's date for a fallback document: ISO, or None when the option itself is the mistake."""
+    try:
+        return (parse_date_option(value, "date") if value else default()).isoformat()
+    except XjmaError:
+        return None
 
 
 def debug_enabled() -> bool:

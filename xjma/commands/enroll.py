@@ -14,9 +14,11 @@ from xjma.commands.common import (
     OutputOpt,
     RulesOpt,
     StartOpt,
+    date_or_none,
     emit_json,
     err,
     handled,
+    json_on_failure,
     out,
     parse_date_option,
     start_date,
@@ -35,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
 @handled
 def enroll(
-    file: Path = typer.Argument(..., help="参保人员名册（.xlsx/.xls/.ods/.csv）"),
+    file: Path = typer.Argument(..., readable=False, help="参保人员名册（.xlsx/.xls/.ods/.csv）"),
     start: str = StartOpt,
     paid_on: str = typer.Option(None, "--paid-on", help="缴费日期（默认：今天），用于按月汇总会费"),
     end: str = typer.Option(None, "--end", help="短期意外保障止期（名册未填写时使用）"),
@@ -49,6 +51,48 @@ def enroll(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
 ) -> None:
+    def failed(_: BaseException) -> dict[str, Any]:
+        return empty_document(file, date_or_none(start, lambda: start_date(None)), date_or_none(paid_on, today), dry_run)
+
+    with json_on_failure(as_json, failed):
+        code = _enroll(
+            file, start, paid_on, end, unit, prefecture, sheet, db, rules, dry_run, skip_invalid, output, as_json
+        )
+    raise typer.Exit(code)
+
+
+def empty_document(file: Path, start: str | None, paid_on: str | None, dry_run: bool) -> dict[str, Any]:
+    """The document of a run that could not go on (exit 2): nothing recorded, `report` null."""
+    return {
+        "file": str(file),
+        "start": start,
+        "paid_on": paid_on,
+        "dry_run": dry_run,
+        "enrolled": 0,
+        "already_recorded": 0,
+        "refused": 0,
+        "problems": [],
+        "fees": {"total": "0.00", "by_plan": {}, "by_unit": {}},
+        "members": [],
+        "report": None,
+    }
+
+
+def _enroll(
+    file: Path,
+    start: str | None,
+    paid_on: str | None,
+    end: str | None,
+    unit: str | None,
+    prefecture: str | None,
+    sheet: str | None,
+    db: str | None,
+    rules: Path | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    output: Path | None,
+    as_json: bool,
+) -> int:
     from xjma.jobs.enroll import enroll_file
 
     day = today()
@@ -71,7 +115,7 @@ def enroll(
         emit_json(result.doc)
     else:
         _render(result.doc, result.ledger, skip_invalid)
-    raise typer.Exit(result.exit_code)
+    return int(result.exit_code)
 
 
 def _render(doc: dict[str, Any], ledger: str, skip_invalid: bool) -> None:

@@ -14,9 +14,11 @@ from xjma.commands.common import (
     JsonOpt,
     RulesOpt,
     StartOpt,
+    date_or_none,
     emit_json,
     err,
     handled,
+    json_on_failure,
     out,
     parse_date_option,
     start_date,
@@ -38,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
 @handled
 def validate(
-    file: Path = typer.Argument(..., help="参保人员名册（.xlsx/.xlsm/.xls/.ods/.csv）"),
+    file: Path = typer.Argument(..., readable=False, help="参保人员名册（.xlsx/.xlsm/.xls/.ods/.csv）"),
     start: str = StartOpt,
     unit: str = typer.Option(None, "--unit", help="工作单位（名册中未填写时使用）"),
     prefecture: str = typer.Option(None, "--prefecture", help="所属地州市（名册中未填写时使用）"),
@@ -48,7 +50,7 @@ def validate(
         None,
         "--db",
         help="台账数据库（SQLite 文件路径、sqlite:///路径 或 postgresql://…），用于核对已参保和续保；"
-        "默认 $XJMA_DB；未指定或台账不存在时不核对",
+        "默认 $XJMA_DB，否则用户数据目录下的 xjma.db；台账不存在时不核对",
     ),
     rules: Path = RulesOpt,
     output: Path = typer.Option(
@@ -56,6 +58,42 @@ def validate(
     ),
     as_json: bool = JsonOpt,
 ) -> None:
+    def failed(_: BaseException) -> dict[str, Any]:
+        return empty_document(file, sheet, date_or_none(start, lambda: start_date(None)))
+
+    with json_on_failure(as_json, failed):
+        code = _validate(file, start, unit, prefecture, end, sheet, db, rules, output, as_json)
+    raise typer.Exit(code)
+
+
+def empty_document(file: Path, sheet: str | None, start: str | None) -> dict[str, Any]:
+    """The document of a run that could not check the roster (exit 2): nothing read, `report` null."""
+    return {
+        "file": str(file),
+        "sheet": sheet or "",
+        "start": start,
+        "rows": 0,
+        "valid_rows": 0,
+        "errors": 0,
+        "warnings": 0,
+        "problems": [],
+        "report": None,
+    }
+
+
+def _validate(
+    file: Path,
+    start: str | None,
+    unit: str | None,
+    prefecture: str | None,
+    end: str | None,
+    sheet: str | None,
+    db: str | None,
+    rules: Path | None,
+    output: Path | None,
+    as_json: bool,
+) -> int:
+    from xjma.io.ledger import default_target
     from xjma.jobs.validate import (
         open_ledger_view,
         validate_file,
@@ -65,7 +103,9 @@ def validate(
 
     day = start_date(start)
     end_day = parse_date_option(end, "--end") if end else None
-    ledger, note = open_ledger_view(db)
+    # cli.md: --db defaults to $XJMA_DB, else xjma.db in the user data folder, for validate too:
+    # a clerk who enrolled with the default ledger is warned about members already enrolled.
+    ledger, note = open_ledger_view(db or default_target())
     progress = None if as_json or not sys.stderr.isatty() else _progress
     outcome = validate_file(
         file,
@@ -86,7 +126,7 @@ def validate(
     else:
         contacts = outcome.prefectures.contact_lines(outcome.prefectures_seen())
         _render(doc, outcome.counts(), contacts)
-    raise typer.Exit(1 if outcome.check.error_rows else 0)
+    return 1 if outcome.check.error_rows else 0
 
 
 def _progress(rows: Iterable[T], total: int) -> Iterator[T]:

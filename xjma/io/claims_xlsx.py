@@ -40,25 +40,20 @@ def write_settlement(path: Path, doc: dict[str, Any], names: dict[int | None, st
     """理赔结果 (one line per claim with its steps), 会员汇总 (per member totals), 无法计算 (errors)."""
     import xlsxwriter
 
-    try:
-        book = xlsxwriter.Workbook(str(path))
-    except OSError as exc:
-        raise XjmaError(f"无法写入理赔结果 {path}：{exc}") from None
-    fmt = {
-        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
-        "money": book.add_format({"num_format": "0.00"}),
-        "total": book.add_format({"num_format": "0.00", "bold": True, "border": 1}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-    }
-    _claims_sheet(book, fmt, doc["claims"], names)
-    _members_sheet(book, fmt, doc["claims"], names)
-    _errors_sheet(book, fmt, doc["errors"])
-    try:
+    from xjma.io.xlsx_util import atomic_target
+
+    with atomic_target(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+        fmt = {
+            "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+            "money": book.add_format({"num_format": "0.00"}),
+            "total": book.add_format({"num_format": "0.00", "bold": True, "border": 1}),
+            "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        _claims_sheet(book, fmt, doc["claims"], names)
+        _members_sheet(book, fmt, doc["claims"], names)
+        _errors_sheet(book, fmt, doc["errors"])
         book.close()
-    except Exception as exc:  # xlsxwriter raises its own FileCreateError on a locked or missing folder
-        raise XjmaError(
-            f"无法写入理赔结果 {path}：请确认文件夹存在且文件没有在 Excel 中打开（{exc}）"
-        ) from None
 
 
 _HEADERS = (

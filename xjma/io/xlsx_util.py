@@ -65,11 +65,12 @@ def atomic_target(target: Path) -> Iterator[Path]:
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise XjmaError(f"输出文件夹不存在：{folder}")
+        raise XjmaError(f"输出文件夹不存在：{folder}，请先创建该文件夹或用 -o 指定其他位置")
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=folder)
     except OSError as exc:
-        raise XjmaError(f"无法在 {folder} 中写入文件（{exc.strerror or exc.__class__.__name__}）") from None
+        reason = exc.strerror or exc.__class__.__name__
+        raise XjmaError(f"无法在 {folder} 中写入文件（{reason}），请用 -o 指定一个可写的文件夹") from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -77,6 +78,9 @@ def atomic_target(target: Path) -> Iterator[Path]:
         os.replace(tmp, target)
     except PermissionError:
         raise XjmaError(f"无法写入 {target}：文件可能正在 Excel/WPS 中打开，请关闭后重试") from None
+    except OSError as exc:  # a full disk, a vanished folder: say so instead of an internal error
+        reason = exc.strerror or exc.__class__.__name__
+        raise XjmaError(f"无法写入 {target}（{reason}），请检查磁盘空间和权限后重试") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -124,6 +125,12 @@ def _report_path(path: Path, output: Path | None) -> Path:
     report = Path(output) if output else default_report_path(path)
     if same_file(report, path):
         raise XjmaError(f"参保结果不能写到名册文件本身：{report}，请用 -o 指定另一个文件")
+    # Checked before the ledger is opened, so a bad -o leaves no trace in the ledger folder.
+    folder = report.parent if str(report.parent) else Path(".")
+    if not folder.is_dir():
+        raise XjmaError(f"输出文件夹不存在：{folder}，请先创建该文件夹或用 -o 指定其他位置")
+    if not os.access(folder, os.W_OK):
+        raise XjmaError(f"无法在 {folder} 中写入文件，请用 -o 指定一个可写的文件夹")
     return report
 
 
