@@ -106,7 +106,8 @@ def test_what_cannot_run_exits_2_with_one_sentence_and_no_report(tmp_path, make,
     path = make(tmp_path)
     result = run("validate", str(path), *(args or ["--start", START]), "--json")
     assert result.returncode == 2
-    assert result.stdout == ""
+    doc = json.loads(result.stdout)  # cli.md: `report` is null only when the exit code is 2
+    assert doc["report"] is None and doc["problems"] == []
     assert "错误" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*_检查结果.xlsx"))
 

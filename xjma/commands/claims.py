@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
 @claim_app.command("calc", help="计算理赔给付金额并逐步说明：FILE 为理赔明细表，或用选项给出一笔理赔。")
 @handled
 def calc(
-    file: Path = typer.Argument(None, readable=False, help="理赔明细表（.xlsx/.xls/.ods/.csv）；不给时用下面的选项计算一笔"),
+    file: Path = typer.Argument(
+        None, readable=False, help="理赔明细表（.xlsx/.xls/.ods/.csv）；不给时用下面的选项计算一笔"
+    ),
     plan: str = typer.Option(None, "--plan", help="险种：代码或中文名（住院+意外、重大疾病…）"),
     benefit: str = typer.Option(None, "--benefit", help="给付项目：代码或中文名（住院、意外、重度、伤残…）"),
     event_date: str = typer.Option(None, "--event-date", help="出险日期（确诊、入院、就诊、身故或鉴定日）"),
@@ -110,6 +112,7 @@ def _calc(
 
     given = [k for k, v in single.items() if v not in (None, False)]
     rules_data = load_rules(rules)
+    target: Path | None
     if file is not None:
         if given:
             raise XjmaError("给出理赔明细表时不能再用单笔理赔选项（--plan、--benefit 等）")

@@ -27,7 +27,9 @@ err = Console(stderr=True, highlight=False)  # stderr: progress, notes, errors
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Option declarations shared by the commands (cli.md "Common options").
-RulesOpt = typer.Option(None, "--rules", readable=False, help="规则文件路径（默认：随程序提供的 rules/plans.yaml）")
+RulesOpt = typer.Option(
+    None, "--rules", readable=False, help="规则文件路径（默认：随程序提供的 rules/plans.yaml）"
+)
 DbOpt = typer.Option(
     None,
     "--db",

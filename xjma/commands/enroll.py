@@ -52,11 +52,25 @@ def enroll(
     as_json: bool = JsonOpt,
 ) -> None:
     def failed(_: BaseException) -> dict[str, Any]:
-        return empty_document(file, date_or_none(start, lambda: start_date(None)), date_or_none(paid_on, today), dry_run)
+        return empty_document(
+            file, date_or_none(start, lambda: start_date(None)), date_or_none(paid_on, today), dry_run
+        )
 
     with json_on_failure(as_json, failed):
         code = _enroll(
-            file, start, paid_on, end, unit, prefecture, sheet, db, rules, dry_run, skip_invalid, output, as_json
+            file,
+            start,
+            paid_on,
+            end,
+            unit,
+            prefecture,
+            sheet,
+            db,
+            rules,
+            dry_run,
+            skip_invalid,
+            output,
+            as_json,
         )
     raise typer.Exit(code)
 

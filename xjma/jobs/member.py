@@ -52,9 +52,10 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
             person = read_member(conn, number)
             rows = read_member_enrollments(conn, number)
             paid = read_claims_paid(conn, number)
-    if not rows:
+    if not rows and not paid:
         return MemberOutcome(doc, False)
-    doc["name"] = person.name if person and person.name else rows[-1][0].name
+    # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.
+    doc["name"] = person.name if person and person.name else (rows[-1][0].name if rows else "")
     rows.sort(key=lambda pair: (pair[0].start, _PLAN_ORDER.get(pair[0].plan, 99)))
     doc["enrollments"] = [_enrollment_doc(e, obs) for e, obs in rows]
     doc["claims"] = [

@@ -15,7 +15,7 @@ from xjma.core.claims.model import MONEY_INPUTS, Claim
 from xjma.core.model import Enrollment, default_end
 from xjma.core.money import round_fen
 from xjma.core.normalize import parse_date
-from xjma.core.rules import Rules
+from xjma.core.rules import Plan, Rules
 from xjma.core.vocab import ACCIDENT_KIND, CARE, CAUSE, parse_benefit, parse_plan, parse_yes_no, squash
 
 LABELS = {
@@ -123,6 +123,11 @@ def enrollment_from_hint(claim: Claim, hint: EnrollmentHint, rules: Rules) -> En
     shares = hint.shares if hint.shares is not None else (1 if claim.plan == "inpatient-accident" else None)
     if shares is None or shares < 1:
         raise Invalid("请填写份数（--shares，至少 1 份）")
+    if found is not None and shares > _most_shares(found[1]):
+        # No enrollment can hold more: paying per share on such a number would overpay.
+        raise Invalid(
+            f"份数 {shares} 超过{found[1].short_name}的上限 {_most_shares(found[1])} 份，请核对份数"
+        )
     renewed = hint.renewed_shares if hint.renewed_shares is not None else (shares if hint.renewal else 0)
     if not 0 <= renewed <= shares:
         raise Invalid(f"续保份数应在 0 到 {shares} 之间")
@@ -135,6 +140,12 @@ def enrollment_from_hint(claim: Claim, hint: EnrollmentHint, rules: Rules) -> En
         renewed_shares=renewed,
         first_start=hint.start,
     )
+
+
+def _most_shares(plan: Plan) -> int:
+    """The most shares any enrollment in the plan can hold (plan 5: the largest tier, approval included)."""
+    tiers = [t.max_shares_with_approval or t.max_shares for t in plan.tiers]
+    return max([plan.max_shares, *tiers])
 
 
 def _id(value: object) -> str | None:

@@ -7,6 +7,7 @@ else `xjma.db` in the user data folder. Messages never show a password.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,5 +195,13 @@ def _reason(exc: Exception, url: URL) -> str:
     text = (str(orig) if orig is not None else "").strip() or exc.__class__.__name__
     first = text.splitlines()[0][:200]
     if url.password:
-        first = first.replace(str(url.password), "***")
+        first = _blank(first, str(url.password))
     return first
+
+
+def _blank(text: str, password: str) -> str:
+    """Blank the password; a very short one only where it stands alone, so that blanking "p" does not
+    turn "port" into "***ort" (a short password inside a word tells nothing about it)."""
+    if len(password) >= 4:
+        return text.replace(password, "***")
+    return re.sub(rf"(?<![0-9A-Za-z]){re.escape(password)}(?![0-9A-Za-z])", "***", text)
