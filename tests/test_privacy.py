@@ -17,7 +17,9 @@ from xjma.core.privacy import mask_document, mask_text
         ("2026-12-01", "2026-12-01"),
         ("12345678.90", "12345678.90"),
         ("6501021980030410151", "6501021980030410151"),  # 19 digits: not an ID, left alone
-        ("1391234567", "1391234567"),  # 10 digits: not a mobile
+        ("1391234567", "139***4567"),  # a mistyped mobile is still masked
+        ("1234567", "***4567"),
+        ("1000000元", "1000000元"),  # an amount is not a phone
     ],
 )
 def test_ids_and_phones_are_masked_and_nothing_else(text, masked):

@@ -10,6 +10,7 @@ import typer
 from xjma.commands.common import (
     DbOpt,
     JsonOpt,
+    MaskOpt,
     OutputOpt,
     RulesOpt,
     emit_json,
@@ -17,6 +18,7 @@ from xjma.commands.common import (
     error_text,
     handled,
     json_on_failure,
+    masked,
     out,
 )
 from xjma.errors import XjmaError
@@ -62,6 +64,7 @@ def calc(
     record: bool = typer.Option(False, "--record", help="把计算结果记入台账（同一笔理赔只记一次）"),
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     single = {
         "plan": plan,
@@ -93,7 +96,7 @@ def calc(
         # Could not run (exit 2): no claim computed; the reason is the one error, as in a row error.
         return {"claims": [], "total": "0.00", "errors": [{"row": None, "message": error_text(exc)}]}
 
-    with json_on_failure(as_json, failed):
+    with masked(mask), json_on_failure(as_json, failed):
         code = _calc(file, single, db, rules, record, output, as_json)
     raise typer.Exit(code)
 

@@ -38,6 +38,23 @@ DbOpt = typer.Option(
 StartOpt = typer.Option(None, "--start", help="保障起始日 S，如 2026-12-01（默认：今天的次日）")
 JsonOpt = typer.Option(False, "--json", help="只在标准输出打印一个 JSON 文档")
 OutputOpt = typer.Option(None, "-o", "--output", help="输出文件路径")
+MaskOpt = typer.Option(
+    False, "--mask", help="遮盖输出中的身份证号码（保留前6位和后4位）和电话号码（保留前3位和后4位），用于对外传送"
+)
+_MASK_JSON = [False]
+
+
+@contextlib.contextmanager
+def masked(on: bool) -> Iterator[None]:
+    """--mask: ID and phone numbers masked in the JSON document and in every workbook written meanwhile."""
+    from xjma.io.xlsx_util import masking
+
+    before, _MASK_JSON[0] = _MASK_JSON[0], on
+    try:
+        with masking(on):
+            yield
+    finally:
+        _MASK_JSON[0] = before
 
 
 def today() -> dt.date:
@@ -61,7 +78,11 @@ def start_date(value: str | None) -> dt.date:
 
 
 def emit_json(doc: Any) -> None:
-    """Exactly one JSON document on stdout."""
+    """Exactly one JSON document on stdout (masked under --mask)."""
+    if _MASK_JSON[0]:
+        from xjma.core.privacy import mask_document
+
+        doc = mask_document(doc)
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default) + "\n")
     sys.stdout.flush()
 

@@ -11,6 +11,7 @@ import typer
 from xjma.commands.common import (
     DbOpt,
     JsonOpt,
+    MaskOpt,
     OutputOpt,
     RulesOpt,
     StartOpt,
@@ -19,6 +20,7 @@ from xjma.commands.common import (
     err,
     handled,
     json_on_failure,
+    masked,
     out,
     parse_date_option,
     start_date,
@@ -50,13 +52,14 @@ def enroll(
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="跳过有错误的行，登记其余各行"),
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     def failed(_: BaseException) -> dict[str, Any]:
         return empty_document(
             file, date_or_none(start, lambda: start_date(None)), date_or_none(paid_on, today), dry_run
         )
 
-    with json_on_failure(as_json, failed):
+    with masked(mask), json_on_failure(as_json, failed):
         code = _enroll(
             file,
             start,

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, OutputOpt, emit_json, err, handled, out
+from xjma.commands.common import DbOpt, JsonOpt, MaskOpt, OutputOpt, emit_json, err, handled, masked, out
 
 fees_app = typer.Typer(help="会费相关命令", no_args_is_help=True)
 
@@ -27,14 +27,16 @@ def summary(
     db: str = DbOpt,
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     from xjma.jobs.fees import fees_summary, parse_period
 
-    doc, report = fees_summary(parse_period(month, year), db, output)
-    if as_json:
-        emit_json(doc)
-        err.print(f"缴费汇总：{report}")
-        return
+    with masked(mask):
+        doc, report = fees_summary(parse_period(month, year), db, output)
+        if as_json:
+            emit_json(doc)
+            err.print(f"缴费汇总：{report}")
+            return
     _render(doc)
     out.print(f"缴费汇总：{report}")
 

@@ -12,6 +12,7 @@ import typer
 
 from xjma.commands.common import (
     JsonOpt,
+    MaskOpt,
     RulesOpt,
     StartOpt,
     date_or_none,
@@ -19,6 +20,7 @@ from xjma.commands.common import (
     err,
     handled,
     json_on_failure,
+    masked,
     out,
     parse_date_option,
     start_date,
@@ -57,11 +59,12 @@ def validate(
         None, "-o", "--output", help="检查结果工作簿路径（默认：名册旁的 <文件名>_检查结果.xlsx）"
     ),
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     def failed(_: BaseException) -> dict[str, Any]:
         return empty_document(file, sheet, date_or_none(start, lambda: start_date(None)))
 
-    with json_on_failure(as_json, failed):
+    with masked(mask), json_on_failure(as_json, failed):
         code = _validate(file, start, unit, prefecture, end, sheet, db, rules, output, as_json)
     raise typer.Exit(code)
 

@@ -14,6 +14,9 @@ from typing import Any
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{7}[\dXx]|\d{5})(\d{3}[\dXx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
+# A mistyped phone is still personal data: any other run of 7-12 digits starting with 0 or 1, unless it
+# is an amount or a count (followed by 元/份/人/天/行/岁/个/笔, or part of a decimal number).
+_PHONE_LIKE = re.compile(r"(?<![\d.])([01]\d{6,11})(?![\d.元份人天行岁个笔])")
 
 
 def mask_text(text: str) -> str:
@@ -22,7 +25,15 @@ def mask_text(text: str) -> str:
         return text
     text = _ID.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
     text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _PHONE_LIKE.sub(lambda m: _keep_ends(m.group(1)), text)
+
+
+def _keep_ends(digits: str) -> str:
+    """First 3 and last 4 kept when at least one digit is hidden between them, else only the last 4."""
+    if len(digits) > 7:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return "*" * (len(digits) - 4) + digits[-4:]
 
 
 def mask_document(value: Any) -> Any:

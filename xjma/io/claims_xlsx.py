@@ -4,7 +4,6 @@ Values that came from the input are written as text (write_string), never as for
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
 from xjma.core.fields import CLAIMS_FIELDS
 from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 from xjma.errors import XjmaError
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read_claims_file(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str, object]]]:
@@ -33,7 +30,9 @@ def read_claims_file(path: Path, sheet: str | None = None) -> list[tuple[int, di
 
 
 def clean(value: object) -> str:
-    return _ILLEGAL.sub("", "" if value is None else str(value))
+    from xjma.io.xlsx_util import cell_text
+
+    return cell_text(value)
 
 
 def write_settlement(path: Path, doc: dict[str, Any], names: dict[int | None, str]) -> None:

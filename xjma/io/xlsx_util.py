@@ -17,9 +17,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from xjma.core.privacy import mask_text
 from xjma.errors import XjmaError
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MASKING = [False]  # --mask: every text cell written through cell_text is masked (core/privacy.py)
+
+
+@contextlib.contextmanager
+def masking(on: bool) -> Iterator[None]:
+    """While active, ID and phone numbers in every text cell are masked."""
+    before, _MASKING[0] = _MASKING[0], on
+    try:
+        yield
+    finally:
+        _MASKING[0] = before
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 
 
@@ -41,6 +53,8 @@ def cell_text(value: object) -> str:
         text = value.isoformat()
     else:
         text = str(value)
+    if _MASKING[0]:
+        text = mask_text(text)
     return strip_illegal(text)[:MAX_CELL]
 
 
