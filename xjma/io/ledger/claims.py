@@ -34,10 +34,11 @@ def read_claims(ledger: Ledger, id_number: str, plan: str) -> list[dict[str, Any
         .order_by(claims.c.event_date, claims.c.id)
     )
     with ledger.connect() as conn:
-        return [_row(r) for r in conn.execute(query)]
+        return [claim_row(r) for r in conn.execute(query)]
 
 
-def _row(r: Any) -> dict[str, Any]:
+def claim_row(r: Any) -> dict[str, Any]:
+    """A recorded claim as a dict: payout as Decimal, inputs and result parsed from JSON."""
     return {
         "claim_key": r.claim_key,
         "id_number": r.id_number,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -14,7 +13,7 @@ from sqlalchemy.engine import Connection, Row
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import Enrollment
 from xjma.core.money import from_fen, to_fen
-from xjma.io.ledger.schema import batches, claims, enrollments, members
+from xjma.io.ledger.schema import FEE_TOTALS, FEE_TOTALS_STATE, batches, claims, enrollments, members
 
 CHUNK = 900  # ids per IN (...) list: below SQLite's historic 999 host-parameter limit
 UNFILLED = "未填写"
@@ -154,7 +153,11 @@ def read_fees(
     conn: Connection, lo: dt.date, hi: dt.date, months: Sequence[tuple[str, dt.date, dt.date]] = ()
 ) -> dict[str, Any]:
     """Fees paid in [lo, hi): total, members, by 地州市, by unit, by plan, and optionally month by month.
-    Every figure is one GROUP BY over the paid_on index."""
+    A whole calendar month or year is read from the fee totals kept by the ledger (schema v2, SQLite);
+    otherwise every figure is one GROUP BY over the paid_on index."""
+    label = _whole_period(lo, hi)
+    if label is not None and all(_whole_period(a, b) == m for m, a, b in months) and _has_fee_totals(conn):
+        return _fees_from_totals(conn, label, [m for m, _, _ in months])
     overall = _totals(conn, lo, hi)[0]
     pref = _prefecture_expr().label("prefecture")
     return {
@@ -180,6 +183,102 @@ def read_fees(
     }
 
 
+def _whole_period(lo: dt.date, hi: dt.date) -> str | None:
+    """ "YYYY-MM" or "YYYY" when [lo, hi) is exactly one calendar month or year, else None."""
+    if lo.day != 1:
+        return None
+    if lo.month == 1 and hi == dt.date(lo.year + 1, 1, 1):
+        return f"{lo.year:04d}"
+    following = dt.date(lo.year + 1, 1, 1) if lo.month == 12 else dt.date(lo.year, lo.month + 1, 1)
+    return f"{lo.year:04d}-{lo.month:02d}" if hi == following else None
+
+
+def _has_fee_totals(conn: Connection) -> bool:
+    """SQLite ledgers of schema v2 keep fee totals; bring them up to date (the caller's transaction)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FEE_TOTALS,)
+    )
+    if found.first() is None:
+        return False
+    refresh_fee_totals(conn)
+    return True
+
+
+_PREF = "CASE WHEN coalesce({t}.prefecture, '') = '' THEN '未填写' ELSE {t}.prefecture END"
+# kind -> (key 1, key 2, the condition on an older enrollment o of the same member in the same group)
+_FEE_GROUPS = {
+    "all": ("''", "''", ""),
+    "prefecture": (_PREF.format(t="n"), "''", f"AND {_PREF.format(t='o')} = {_PREF.format(t='n')}"),
+    "unit": (
+        "n.unit",
+        _PREF.format(t="n"),
+        f"AND o.unit = n.unit AND {_PREF.format(t='o')} = {_PREF.format(t='n')}",
+    ),
+    "plan": ("n.plan", "''", "AND o.plan = n.plan"),
+}
+
+
+def refresh_fee_totals(conn: Connection) -> None:
+    """Add the enrollments recorded since the last refresh (id > watermark) to fee_totals.
+
+    A member counts once per period and group: a new (member, period, group) adds 1 to `members` only
+    when no older enrollment of that member is in the same period and group. Enrollments are never
+    changed or deleted, so the totals stay exact; ids only grow (SQLite rowids of an append-only table)."""
+    watermark = int(conn.exec_driver_sql(f"SELECT watermark FROM {FEE_TOTALS_STATE}").scalar() or 0)
+    newest = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM enrollments").scalar() or 0)
+    if newest <= watermark:
+        return
+    for width in (7, 4):  # YYYY-MM and YYYY of paid_on (ISO text in SQLite)
+        period = f"substr(n.paid_on, 1, {width})"
+        for kind, (k1, k2, same) in _FEE_GROUPS.items():
+            older = (
+                f"""NOT EXISTS (SELECT 1 FROM enrollments o WHERE o.id_number = n.id_number
+                    AND o.id <= {watermark} AND substr(o.paid_on, 1, {width}) = {period} {same})"""
+                if watermark
+                else "1"
+            )
+            conn.exec_driver_sql(
+                f"""INSERT INTO {FEE_TOTALS} (period, kind, k1, k2, members, shares, fee_fen)
+                SELECT p, '{kind}', k1, k2, sum(is_new), sum(s), sum(f) FROM (
+                    SELECT {period} AS p, {k1} AS k1, {k2} AS k2, {older} AS is_new,
+                           sum(n.shares) AS s, sum(n.fee_fen) AS f
+                    FROM enrollments n WHERE n.id > {watermark} AND n.id <= {newest}
+                    GROUP BY 1, 2, 3, n.id_number)
+                WHERE true GROUP BY p, k1, k2
+                ON CONFLICT (period, kind, k1, k2) DO UPDATE SET members = members + excluded.members,
+                    shares = shares + excluded.shares, fee_fen = fee_fen + excluded.fee_fen"""
+            )
+    conn.exec_driver_sql(f"UPDATE {FEE_TOTALS_STATE} SET watermark = {newest}")
+
+
+def _fees_from_totals(conn: Connection, label: str, months: Sequence[str]) -> dict[str, Any]:
+    """read_fees from the fee_totals table: a few hundred rows instead of millions."""
+    wanted = [label, *months]
+    marks = ", ".join("?" for _ in wanted)
+    rows = conn.exec_driver_sql(
+        f"SELECT period, kind, k1, k2, members, shares, fee_fen FROM {FEE_TOTALS} WHERE period IN ({marks})",
+        tuple(wanted),
+    ).all()
+    mine = [r for r in rows if r[0] == label]
+    overall = next((r for r in mine if r[1] == "all"), None)
+    monthly = {r[0]: r for r in rows if r[1] == "all"}
+    return {
+        "total": from_fen(int(overall[6]) if overall else 0),
+        "members": int(overall[4]) if overall else 0,
+        "by_prefecture": [
+            (r[2], int(r[4]), int(r[5]), from_fen(int(r[6]))) for r in mine if r[1] == "prefecture"
+        ],
+        "by_unit": [(r[2], r[3], int(r[4]), int(r[5]), from_fen(int(r[6]))) for r in mine if r[1] == "unit"],
+        "by_plan": [(r[2], int(r[4]), int(r[5]), from_fen(int(r[6]))) for r in mine if r[1] == "plan"],
+        "by_month": [
+            (m, int(monthly[m][4]), from_fen(int(monthly[m][6]))) if m in monthly else (m, 0, from_fen(0))
+            for m in months
+        ],
+    }
+
+
 # ---------------------------------------------------------------- claims of a member
 
 
@@ -190,33 +289,10 @@ def read_member(conn: Connection, id_number: str) -> MemberInfo | None:
 
 def read_claims_paid(conn: Connection, id_number: str) -> list[dict[str, Any]]:
     """The member's recorded claims in event-date order, payout as Decimal, inputs/result parsed."""
+    from xjma.io.ledger.claims import claim_row
+
     query = select(claims).where(claims.c.id_number == id_number).order_by(claims.c.event_date, claims.c.id)
-    out = []
-    for r in conn.execute(query):
-        out.append(
-            {
-                "claim_key": r.claim_key,
-                "id_number": r.id_number,
-                "plan": r.plan,
-                "benefit": r.benefit,
-                "event_date": r.event_date,
-                "accident_date": r.accident_date,
-                "accident_ref": r.accident_ref,
-                "period_start": r.period_start,
-                "payout": from_fen(int(r.payout_fen)),
-                "inputs": _json(r.inputs),
-                "result": _json(r.result),
-                "rules_version": r.rules_version,
-            }
-        )
-    return out
-
-
-def _json(text: str | None) -> Any:
-    try:
-        return json.loads(text) if text else {}
-    except ValueError:
-        return {}
+    return [claim_row(r) for r in conn.execute(query)]
 
 
 def read_member_enrollments(conn: Connection, id_number: str) -> list[tuple[Enrollment, dt.date | None]]:
