@@ -1,0 +1,279 @@
+"""make bench: xjma's speed as ratios to a bare python-calamine read of the same file, in one run.
+
+Measures, alternating, median of BENCH_REPEAT (default 3) runs each, every command as a child process:
+a bare calamine read; `xjma validate` (report included); `xjma enroll` into an empty SQLite ledger;
+`xjma fees summary --year` over a ledger of 1.7M members (built with set-based SQL, cached);
+`xjma --version`. Prints seconds, the ratio to the bare read and the child's peak RSS, checks that
+validate found exactly the planted mistakes, and writes benchmarks/results.md.
+
+BENCH_FULL=1 adds a 1,000,000-row roster. BENCH_SIZES=10000,100000 overrides the sizes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gen import START, make_roster  # noqa: E402
+from ledger_fill import fill_ledger  # noqa: E402
+
+DATA = HERE / "data"
+XJMA = str(Path(sys.executable).parent / "xjma")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "1700000"))
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")  # the program, not the shell keyword
+BARE = (
+    "from python_calamine import CalamineWorkbook; import sys; "
+    "CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()"
+)
+
+
+def sizes() -> list[int]:
+    if os.environ.get("BENCH_SIZES"):
+        return [int(s) for s in os.environ["BENCH_SIZES"].split(",")]
+    return [10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_FULL") == "1" else [])
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Run a child; return (seconds, peak RSS in MB of that child, exit code, stdout).
+
+    The peak comes from GNU time (%M) when it is there: Linux's ru_maxrss of a child started straight
+    from this process also counts this process's own RSS at fork time (the high-water mark survives
+    exec), which would make `xjma --version` look as big as the bench itself."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else cmd
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            wrapped, stdout=out, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        peak_kb = int(rss.read().strip() or 0) if GNU_TIME else usage.ru_maxrss
+        out.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+    return seconds, peak_kb / 1024, os.waitstatus_to_exitcode(status), stdout
+
+
+def roster(rows: int):
+    path = DATA / f"roster_{rows}.xlsx"
+    meta = DATA / f"roster_{rows}.planted.json"
+    if path.exists() and meta.exists():
+        planted = {tuple(x) for x in json.loads(meta.read_text())}
+        return path, planted
+    print(f"generating {path.name} …", file=sys.stderr)
+    made = make_roster(path, rows)
+    meta.write_text(json.dumps(sorted(made.planted)))
+    return path, made.planted
+
+
+def check_planted(stdout: str, planted: set[tuple[int, str]]) -> str:
+    doc = json.loads(stdout)
+    found = {(p["row"], p["code"]) for p in doc["problems"] if p["severity"] == "error"}
+    warnings = [p for p in doc["problems"] if p["severity"] == "warning"]
+    if found == planted and not warnings:
+        return f"ok: exactly the {len(planted)} planted mistakes"
+    missing, extra = planted - found, found - planted
+    return f"MISMATCH: {len(missing)} planted not found {sorted(missing)[:5]}, {len(extra)} extra {sorted(extra)[:5]}, {len(warnings)} warnings"
+
+
+def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
+    path, planted = roster(rows)
+    start = START.isoformat()
+    cases = {
+        "bare calamine read": lambda i: [sys.executable, "-c", BARE, str(path)],
+        "xjma validate": lambda i: [
+            XJMA,
+            "validate",
+            str(path),
+            "--start",
+            start,
+            "--json",
+            "--db",
+            str(tmp / "none.db"),
+            "-o",
+            str(tmp / f"report_{rows}_{i}.xlsx"),
+        ],
+        "xjma enroll": lambda i: [
+            XJMA,
+            "enroll",
+            str(path),
+            "--start",
+            start,
+            "--skip-invalid",
+            "--json",
+            "--db",
+            str(tmp / f"enroll_{rows}_{i}.db"),
+            "-o",
+            str(tmp / f"enroll_{rows}_{i}.xlsx"),
+        ],
+    }
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    peaks: dict[str, float] = {k: 0.0 for k in cases}
+    verdict = ""
+    for i in range(REPEAT):
+        for name, cmd in cases.items():
+            seconds, peak, rc, stdout = run(cmd(i))
+            if name == "xjma validate" and i == 0:
+                verdict = check_planted(stdout, planted) if rc in (0, 1) else f"validate exit {rc}"
+            if name == "xjma enroll" and rc != 0:
+                verdict += f"; enroll exit {rc}"
+            times[name].append(seconds)
+            peaks[name] = max(peaks[name], peak)
+    bare = statistics.median(times["bare calamine read"])
+    return [
+        {
+            "what": f"{name} ({rows:,} rows)",
+            "seconds": statistics.median(t),
+            "ratio": statistics.median(t) / bare,
+            "peak_mb": peaks[name],
+            "note": verdict if name == "xjma validate" else "",
+        }
+        for name, t in times.items()
+    ]
+
+
+def bench_ledger(tmp: Path) -> list[dict[str, object]]:
+    # r2: one unit per member, one 地州市 per unit, one or two batches a year per unit, fee totals counted
+    db = DATA / f"ledger_{MEMBERS}_r2.db"
+    if not db.exists():
+        print(f"building a ledger of {MEMBERS:,} members …", file=sys.stderr)
+        fill_ledger(db, MEMBERS)
+    version = [XJMA, "--version"]
+    fees = [
+        XJMA,
+        "fees",
+        "summary",
+        "--year",
+        "2026",
+        "--db",
+        str(db),
+        "--json",
+        "-o",
+        str(tmp / "fees.xlsx"),
+    ]
+    results = {"xjma fees summary --year (1.7M members)": [], "xjma --version": []}
+    peak = {k: 0.0 for k in results}
+    note = ""
+    for _ in range(REPEAT):
+        for name, cmd in zip(results, (fees, version), strict=True):
+            seconds, rss, rc, stdout = run(cmd)
+            results[name].append(seconds)
+            peak[name] = max(peak[name], rss)
+            if name.startswith("xjma fees") and rc == 0 and not note:
+                note = f"members {json.loads(stdout)['members']:,}, total {json.loads(stdout)['total']}"
+            elif name.startswith("xjma fees") and rc != 0:
+                note = f"exit {rc}"
+    rows = [
+        {
+            "what": name,
+            "seconds": statistics.median(t),
+            "ratio": None,
+            "peak_mb": peak[name],
+            "note": note if name.startswith("xjma fees") else "",
+        }
+        for name, t in results.items()
+    ]
+    return rows + [catch_up(db, tmp)]
+
+
+def catch_up(db: Path, tmp: Path) -> dict[str, object]:
+    """Once: enroll the 10,000-row roster into a copy of the big ledger, then time the first `fees summary`,
+    which adds those enrollments to the ledger's fee totals before reading them."""
+    copy = tmp / "catch_up.db"
+    shutil.copyfile(db, copy)
+    path, _ = roster(10_000)
+    run(
+        [
+            XJMA,
+            "enroll",
+            str(path),
+            "--start",
+            START.isoformat(),
+            "--paid-on",
+            "2026-11-30",
+            "--skip-invalid",
+            "--json",
+            "--db",
+            str(copy),
+            "-o",
+            str(tmp / "catch_up.xlsx"),
+        ]
+    )
+    seconds, peak, rc, _ = run(
+        [
+            XJMA,
+            "fees",
+            "summary",
+            "--year",
+            "2026",
+            "--db",
+            str(copy),
+            "--json",
+            "-o",
+            str(tmp / "catch_up_fees.xlsx"),
+        ]
+    )
+    copy.unlink()
+    return {
+        "what": "xjma fees summary --year, first run after enrolling 10,000 more",
+        "seconds": seconds,
+        "ratio": None,
+        "peak_mb": peak,
+        "note": "one run" if rc == 0 else f"exit {rc}",
+    }
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def render(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| what | seconds (median) | ratio to bare read | peak RSS MB | note |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else ""
+        lines.append(f"| {r['what']} | {r['seconds']:.2f} | {ratio} | {r['peak_mb']:.0f} | {r['note']} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    DATA.mkdir(exist_ok=True)
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in sizes():
+            results += bench_size(rows, Path(tmp))
+        results += bench_ledger(Path(tmp))
+    table = render(results)
+    print(table)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    (HERE / "results.md").write_text(
+        f"# make bench results\n\n{stamp}, {machine()}, median of {REPEAT} alternating runs.\n\n{table}\n",
+        encoding="utf-8",
+    )
+    return 1 if any("MISMATCH" in str(r["note"]) for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

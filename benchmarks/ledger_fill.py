@@ -1,0 +1,111 @@
+"""Fill a SQLite ledger with N members (the region has 1.7 million) by set-based SQL, for the fees benchmark.
+
+The schema comes from xjma itself (open_ledger creates and migrates it); the rows are generated inside
+SQLite by recursive CTEs, so 1.7M members take seconds, not minutes. The shape follows the brochure:
+19,178 units, each in one 地州市; a member belongs to one unit; a unit pays on one date a year (one batch),
+one unit in three on two dates (two batches, half of its members each). Every member holds plan 1;
+about a third also hold critical illness, one in twenty the gig-worker plan. Payment dates spread over 2026.
+The ledger's fee totals (schema v2) are brought up to date once here, as the first `fees summary` would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+UNITS = 19_178
+PREFECTURES = [
+    "乌鲁木齐市",
+    "克拉玛依市",
+    "吐鲁番市",
+    "哈密市",
+    "昌吉州",
+    "博州",
+    "巴州",
+    "阿克苏地区",
+    "克州",
+    "喀什地区",
+    "和田地区",
+    "伊犁州",
+    "塔城地区",
+    "阿勒泰地区",
+    "区直",
+]
+
+
+def _units_and_batches(db: sqlite3.Connection) -> None:
+    """One row per batch: unit u (in prefecture u % 15) pays on day (u * 37) % 365 of 2026, and a third
+    of the units a second time half a year later."""
+    db.execute("CREATE TEMP TABLE pref(i INTEGER PRIMARY KEY, name TEXT)")
+    db.executemany("INSERT INTO pref VALUES (?, ?)", list(enumerate(PREFECTURES)))
+    db.execute(
+        f"""CREATE TEMP TABLE unit_batch AS
+            WITH RECURSIVE u(u) AS (SELECT 0 UNION ALL SELECT u + 1 FROM u WHERE u < {UNITS - 1}),
+                 k(k) AS (VALUES (0), (1))
+            SELECT u * 2 + k + 1 AS batch_id, u, k,
+                   (SELECT name FROM pref WHERE i = u % 15) AS prefecture,
+                   (SELECT name FROM pref WHERE i = u % 15) || '单位' || u AS unit,
+                   date('2026-01-01', '+' || ((u * 37 + k * 182) % 365) || ' days') AS paid_on
+            FROM u, k WHERE k = 0 OR u % 3 = 0"""
+    )
+    db.execute(
+        """INSERT INTO batches (id, file_name, sha256, unit, prefecture, start, "end", paid_on, created_at, rows)
+           SELECT batch_id, unit || '.xlsx', '', unit, prefecture, date(paid_on, '+1 day'), NULL, paid_on,
+                  paid_on || ' 10:00:00', 0
+           FROM unit_batch"""
+    )
+
+
+def fill_ledger(path: Path, members: int) -> None:
+    from xjma.io.ledger import open_ledger
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".partial")
+    tmp.unlink(missing_ok=True)
+    open_ledger(str(tmp)).engine.dispose()  # schema and migrations, as xjma makes them
+    db = sqlite3.connect(tmp)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    _units_and_batches(db)
+    db.execute(
+        f"""CREATE TEMP TABLE gen AS
+            WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {members})
+            SELECT n, printf('65%04d%012d', n % 9973, n) AS id_number,
+                   n % {UNITS} AS u,
+                   CASE WHEN (n % {UNITS}) % 3 = 0 THEN (n / {UNITS}) % 2 ELSE 0 END AS k
+            FROM seq"""
+    )
+    db.execute(
+        """CREATE TEMP TABLE people AS
+           SELECT g.n, g.id_number, b.batch_id, b.unit, b.prefecture, b.paid_on,
+                  date(b.paid_on, '+1 day') AS start,
+                  date(b.paid_on, '+1 day', '+1 year', '-1 day') AS "end"
+           FROM gen g JOIN unit_batch b ON b.u = g.u AND b.k = g.k"""
+    )
+    db.execute("INSERT INTO members (id_number, name) SELECT id_number, '会员' || n FROM people")
+    columns = (
+        'id_number, plan, unit, prefecture, start, "end", shares, renewed_shares, tier, fee_fen, '
+        "observation_days, observation_end, first_start, rules_version, batch_id, paid_on, name"
+    )
+    for plan, fee, obs, where, shares in (
+        ("inpatient-accident", 11000, 30, "1", 1),
+        ("critical-illness", 4000, 60, "n % 3 = 0", 2),
+        ("gig-accident", 2500, 0, "n % 20 = 7", 1),
+    ):
+        obs_end = f"date(start, '+{obs} days')" if obs else "NULL"
+        db.execute(
+            f"""INSERT INTO enrollments ({columns})
+                SELECT id_number, '{plan}', unit, prefecture, start, "end", {shares}, 0, NULL, {fee * shares},
+                       {obs}, {obs_end}, start, '第四期', batch_id, paid_on, '会员' || n FROM people WHERE {where}"""
+        )
+    db.execute("CREATE TEMP TABLE batch_rows(batch_id INTEGER PRIMARY KEY, n INTEGER)")
+    db.execute("INSERT INTO batch_rows SELECT batch_id, count(*) FROM people GROUP BY batch_id")
+    db.execute("UPDATE batches SET rows = (SELECT n FROM batch_rows WHERE batch_rows.batch_id = batches.id)")
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+    with open_ledger(str(tmp)) as ledger, ledger.begin() as conn:
+        from xjma.io.ledger.enrollments import refresh_fee_totals
+
+        refresh_fee_totals(conn)  # what the first `fees summary` would do: count the bulk load once
+    tmp.rename(path)
