@@ -225,14 +225,41 @@ def catch_up(db: Path, tmp: Path) -> dict[str, object]:
             str(tmp / "catch_up_fees.xlsx"),
         ]
     )
+    note = totals_agree(copy) if rc == 0 else f"exit {rc}"
     copy.unlink()
     return {
         "what": "xjma fees summary --year, first run after enrolling 10,000 more",
         "seconds": seconds,
         "ratio": None,
         "peak_mb": peak,
-        "note": "one run" if rc == 0 else f"exit {rc}",
+        "note": f"one run; {note}",
     }
+
+
+def totals_agree(db: Path) -> str:
+    """The ledger's fee totals against plain COUNT(DISTINCT) GROUP BYs, for the month of the new batch
+    (old and new enrollments mixed): every figure must be equal."""
+    from xjma.io.ledger import enrollments as ledger_fees
+    from xjma.io.ledger import open_ledger
+    from xjma.jobs.fees import parse_period
+
+    period = parse_period("2026-11", None)
+    with open_ledger(str(db), create=False) as ledger, ledger.connect() as conn:
+        if not ledger_fees._has_fee_totals(conn):
+            return "MISMATCH: fees summary left the fee totals behind the enrollments"
+        kept = ledger_fees.read_fees(conn, period.lo, period.hi, period.months)
+        saved, ledger_fees._has_fee_totals = ledger_fees._has_fee_totals, lambda _conn: False
+        try:
+            counted = ledger_fees.read_fees(conn, period.lo, period.hi, period.months)
+        finally:
+            ledger_fees._has_fee_totals = saved
+    same = all(
+        sorted(kept[k]) == sorted(counted[k]) if isinstance(kept[k], list) else kept[k] == counted[k]
+        for k in counted
+    )
+    return (
+        "fee totals = GROUP BY for 2026-11" if same else "MISMATCH: fee totals differ from GROUP BY (2026-11)"
+    )
 
 
 def machine() -> str:

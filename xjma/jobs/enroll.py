@@ -78,7 +78,7 @@ def _enroll_once(
 ) -> EnrollOutcome:
     from xjma.io.ledger import open_ledger
     from xjma.io.rules_file import load_rules
-    from xjma.jobs.validate import validate_file
+    from xjma.jobs.validate import PROGRESS_ROWS, stage, validate_file
 
     rules = load_rules(rules_path)
     # Read through a view that never creates the ledger: a refused batch or a dry run leaves no file.
@@ -110,9 +110,11 @@ def _enroll_once(
     report = _report_path(path, output)
     doc["report"] = str(report)
     if dry_run:
-        _write_workbook(report, doc, rules, start, plan)
+        with stage("写入参保结果…", len(check.rows) > PROGRESS_ROWS):
+            _write_workbook(report, doc, rules, start, plan)
         return result
-    with open_ledger(db, create=True) as ledger, ledger.begin() as conn:
+    big = len(check.rows) > PROGRESS_ROWS
+    with stage("登记并写入参保结果…", big), open_ledger(db, create=True) as ledger, ledger.begin() as conn:
         _record(conn, path, plan, start, end, paid_on, now)
         # Written before the commit: a workbook that cannot be saved rolls the batch back.
         _write_workbook(report, doc, rules, start, plan)
@@ -188,7 +190,9 @@ def _record(
     except IntegrityError as exc:
         if _unique_violation(exc):
             raise _Conflict() from None
-        raise XjmaError("登记时台账拒绝了数据，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员") from None
+        raise XjmaError(
+            "登记时台账拒绝了数据，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员"
+        ) from None
 
 
 def _unique_violation(exc: Exception) -> bool:
@@ -252,6 +256,24 @@ def _members(plan: _Plan) -> list[dict[str, Any]]:
     by_row: dict[int, list[NewEnrollment]] = {}
     for item in plan.items:
         by_row.setdefault(item.row, []).append(item)
+    # Fees and dates repeat on every row of a batch: each distinct value is formatted once.
+    money: dict[Decimal, str] = {}
+    days: dict[dt.date, str] = {}
+
+    def fmt(fee: Decimal) -> str:
+        text = money.get(fee)
+        if text is None:
+            text = money[fee] = fmt_money(fee)
+        return text
+
+    def iso(day: dt.date | None) -> str | None:
+        if day is None:
+            return None
+        text = days.get(day)
+        if text is None:
+            text = days[day] = day.isoformat()
+        return text
+
     out = []
     for row in plan.enrolled_rows:
         items = by_row.get(row.row, [])
@@ -261,14 +283,14 @@ def _members(plan: _Plan) -> list[dict[str, Any]]:
                 "id_number": row.id_number,
                 "name": row.name,
                 "unit": row.unit,
-                "fee": fmt_money(sum((i.fee for i in items), start=Decimal("0.00"))),
+                "fee": fmt(sum((i.fee for i in items), start=Decimal("0.00"))),
                 "plans": {
                     i.enrollment.plan: {
                         "shares": i.enrollment.shares,
-                        "fee": fmt_money(i.fee),
-                        "start": i.enrollment.start.isoformat(),
-                        "end": i.enrollment.end.isoformat(),
-                        "observation_end": i.observation_end.isoformat() if i.observation_end else None,
+                        "fee": fmt(i.fee),
+                        "start": iso(i.enrollment.start),
+                        "end": iso(i.enrollment.end),
+                        "observation_end": iso(i.observation_end),
                         "renewed_shares": i.enrollment.renewed_shares,
                     }
                     for i in items

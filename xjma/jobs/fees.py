@@ -79,8 +79,22 @@ def _read(ledger: Any, period: Period) -> dict[str, Any]:
             "by_plan": [],
             "by_month": [(label, 0, zero) for label, _, _ in period.months],
         }
+    _refresh_totals(ledger)
     with ledger.connect() as conn:
         return read_fees(conn, period.lo, period.hi, period.months)
+
+
+def _refresh_totals(ledger: Any) -> None:
+    """On SQLite, add the enrollments recorded since the last run to the ledger's fee totals (schema v2),
+    so a year over 1.7M members reads a few hundred rows. A ledger that cannot be written (read-only
+    file, locked too long) keeps its old totals, and read_fees then counts the slow, exact way."""
+    from xjma.io.ledger.enrollments import refresh_fee_totals
+
+    try:
+        with ledger.begin() as conn:
+            refresh_fee_totals(conn)
+    except XjmaError:
+        pass
 
 
 def _document(period: Period, f: dict[str, Any]) -> dict[str, Any]:

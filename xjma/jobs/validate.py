@@ -6,9 +6,10 @@ and `check.already_recorded`; keep it stable.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,8 @@ def validate_file(
 
     loaded = rules if isinstance(rules, Rules) else load_rules(rules)
     prefs = prefectures or load_prefectures()
-    table = read_table(path, ROSTER_FIELDS, sheet=sheet)
+    with stage("读取名册…", _big_file(path)):
+        table = read_table(path, ROSTER_FIELDS, sheet=sheet)
     fallback = _fallback(table, unit=unit, prefecture=prefecture, end=end)
     missing = [f for f in _REQUIRED if f not in table.columns and f not in fallback]
     if missing:
@@ -100,13 +102,58 @@ def validate_file(
         fallback=fallback,
     )
     raw_rows: Iterable[Any] = ((raw.row, raw.cells) for raw in table.rows)
+    big = len(table.rows) > PROGRESS_ROWS
+    if progress is None and big and show_progress():
+        progress = _track
     if progress is not None:
         raw_rows = progress(raw_rows, len(table.rows))
     rows, prior = build_rows(raw_rows, ctx)
-    check = check_roster(
-        rows, loaded, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
-    )
+    with stage("核对中…", big):
+        check = check_roster(
+            rows, loaded, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
+        )
     return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None)
+
+
+# ---------------------------------------------------------------- progress on the terminal
+# Issue 5: a progress display on stderr for reading, checking and writing when the roster has more than
+# ~5,000 rows, and only for a person at a terminal: never when stdout or stderr is piped (--json into a
+# file or a program) nor in CI, so logs and JSON stay clean.
+PROGRESS_ROWS = 5000
+_BIG_FILE_BYTES = 400_000  # about 5,000 rows of a roster .xlsx (the size is all we know before reading)
+
+
+def show_progress() -> bool:
+    import os
+    import sys
+
+    return sys.stderr.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def stage(text: str, big: bool) -> Iterator[None]:
+    """A spinner with `text` on stderr around a step that cannot count its progress."""
+    if not big or not show_progress():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(text):
+        yield
+
+
+def _track(rows: Iterable[Any], total: int) -> Iterator[Any]:
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(rows, total=total, description="检查中…", console=Console(stderr=True), transient=True)
+
+
+def _big_file(path: Path | str) -> bool:
+    try:
+        return Path(path).stat().st_size > _BIG_FILE_BYTES
+    except OSError:
+        return False
 
 
 def _fallback(
@@ -172,5 +219,6 @@ def write_validation_report(outcome: ValidationOutcome, source: Path, output: Pa
     target = Path(output) if output else default_report_path(Path(source))
     if same_file(target, Path(source)):
         raise XjmaError(f"检查结果不能写到名册文件本身：{target}，请用 -o 指定另一个文件")
-    write_report(outcome, target)
+    with stage("写入检查结果…", len(outcome.check.rows) > PROGRESS_ROWS):
+        write_report(outcome, target)
     return target

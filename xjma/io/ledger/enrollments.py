@@ -153,8 +153,9 @@ def read_fees(
     conn: Connection, lo: dt.date, hi: dt.date, months: Sequence[tuple[str, dt.date, dt.date]] = ()
 ) -> dict[str, Any]:
     """Fees paid in [lo, hi): total, members, by 地州市, by unit, by plan, and optionally month by month.
-    A whole calendar month or year is read from the fee totals kept by the ledger (schema v2, SQLite);
-    otherwise every figure is one GROUP BY over the paid_on index."""
+    A whole calendar month or year is read from the fee totals kept by the ledger (schema v2, SQLite)
+    when they are up to date (refresh_fee_totals); otherwise every figure is one GROUP BY over the
+    paid_on index. Never writes."""
     label = _whole_period(lo, hi)
     if label is not None and all(_whole_period(a, b) == m for m, a, b in months) and _has_fee_totals(conn):
         return _fees_from_totals(conn, label, [m for m, _, _ in months])
@@ -194,16 +195,27 @@ def _whole_period(lo: dt.date, hi: dt.date) -> str | None:
 
 
 def _has_fee_totals(conn: Connection) -> bool:
-    """SQLite ledgers of schema v2 keep fee totals; bring them up to date (the caller's transaction)."""
+    """True when this SQLite ledger (schema v2) keeps fee totals and they count every enrollment."""
+    if not _keeps_fee_totals(conn):
+        return False
+    return _watermark(conn) >= _newest_enrollment(conn)
+
+
+def _keeps_fee_totals(conn: Connection) -> bool:
     if conn.dialect.name != "sqlite":
         return False
     found = conn.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FEE_TOTALS,)
     )
-    if found.first() is None:
-        return False
-    refresh_fee_totals(conn)
-    return True
+    return found.first() is not None
+
+
+def _watermark(conn: Connection) -> int:
+    return int(conn.exec_driver_sql(f"SELECT watermark FROM {FEE_TOTALS_STATE}").scalar() or 0)
+
+
+def _newest_enrollment(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM enrollments").scalar() or 0)
 
 
 _PREF = "CASE WHEN coalesce({t}.prefecture, '') = '' THEN '未填写' ELSE {t}.prefecture END"
@@ -226,8 +238,9 @@ def refresh_fee_totals(conn: Connection) -> None:
     A member counts once per period and group: a new (member, period, group) adds 1 to `members` only
     when no older enrollment of that member is in the same period and group. Enrollments are never
     changed or deleted, so the totals stay exact; ids only grow (SQLite rowids of an append-only table)."""
-    watermark = int(conn.exec_driver_sql(f"SELECT watermark FROM {FEE_TOTALS_STATE}").scalar() or 0)
-    newest = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM enrollments").scalar() or 0)
+    if not _keeps_fee_totals(conn):
+        return  # PostgreSQL, or a ledger before schema v2: read_fees runs the GROUP BYs
+    watermark, newest = _watermark(conn), _newest_enrollment(conn)
     if newest <= watermark:
         return
     for width in (7, 4):  # YYYY-MM and YYYY of paid_on (ISO text in SQLite)
