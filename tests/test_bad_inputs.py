@@ -37,6 +37,7 @@ def _claim_calc_registered() -> bool:
 
 CLAIM_CALC = _claim_calc_registered()
 
+
 def params():
     for name in badfiles.CASES:
         for command in badfiles.commands_of(name):

@@ -186,7 +186,9 @@ def test_a_broken_prefectures_file_names_the_key_path(tmp_path):
     from xjma.io.prefectures import default_prefectures_path
 
     text = default_prefectures_path().read_text(encoding="utf-8")
-    broken = text.replace('phone: "13709961113"', 'phone: "1370996"', 1).replace("    union: 喀什地区工会\n", "", 1)
+    broken = text.replace('phone: "13709961113"', 'phone: "1370996"', 1).replace(
+        "    union: 喀什地区工会\n", "", 1
+    )
     path = tmp_path / "prefectures.yaml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(RulesError) as info:

@@ -57,7 +57,10 @@ def test_the_header_is_found_under_title_rows_and_file_level_lines_are_read(tmp_
 def test_a_file_level_key_may_have_its_value_in_the_next_filled_cell(tmp_path):
     path = roster(tmp_path, [["单位名称：", None, "某某公司", "所属地州市：", "所属地州市：巴州"], HEADER])
     # "所属地州市：" is followed by another "KEY：" cell, so it stays blank and the later line counts.
-    assert read_table(path, ROSTER_FIELDS, require_rows=False).file_values == {"unit": "某某公司", "prefecture": "巴州"}
+    assert read_table(path, ROSTER_FIELDS, require_rows=False).file_values == {
+        "unit": "某某公司",
+        "prefecture": "巴州",
+    }
 
 
 def test_two_file_level_lines_in_one_cell_are_both_read(tmp_path):

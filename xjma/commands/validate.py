@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 
@@ -27,9 +25,7 @@ from xjma.commands.common import (
 )
 
 SHOWN_PROBLEMS = 20
-PROGRESS_ROWS = 5000
 _ID_LIKE = re.compile(r"\d{14}[\dX]{1,4}")
-T = TypeVar("T")
 
 
 def register(app: typer.Typer) -> None:
@@ -109,7 +105,6 @@ def _validate(
     # cli.md: --db defaults to $XJMA_DB, else xjma.db in the user data folder, for validate too:
     # a clerk who enrolled with the default ledger is warned about members already enrolled.
     ledger, note = open_ledger_view(db or default_target())
-    progress = None if as_json or not sys.stderr.isatty() else _progress
     outcome = validate_file(
         file,
         start=day,
@@ -119,7 +114,6 @@ def _validate(
         sheet=sheet,
         rules=rules,
         ledger=ledger,
-        progress=progress,
     )
     report = write_validation_report(outcome, file, output)
     doc = validation_document(outcome, report)
@@ -130,16 +124,6 @@ def _validate(
         contacts = outcome.prefectures.contact_lines(outcome.prefectures_seen())
         _render(doc, outcome.counts(), contacts)
     return 1 if outcome.check.error_rows else 0
-
-
-def _progress(rows: Iterable[T], total: int) -> Iterator[T]:
-    """A progress bar on stderr for large rosters only."""
-    if total <= PROGRESS_ROWS:
-        yield from rows
-        return
-    from rich.progress import track
-
-    yield from track(rows, total=total, description="检查中…", console=err, transient=True)
 
 
 def _masked(text: str) -> str:

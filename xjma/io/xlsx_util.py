@@ -32,6 +32,8 @@ def masking(on: bool) -> Iterator[None]:
         yield
     finally:
         _MASKING[0] = before
+
+
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 
 

@@ -80,10 +80,38 @@ def record_batch(
     assert key is not None
     batch_id = int(key[0])
     if people:
-        conn.execute(_upsert_members(conn), [asdict(p) for p in people])
+        rows = [
+            {"id_number": p.id_number, "name": p.name, "gender": p.gender, "birth": p.birth} for p in people
+        ]
+        if conn.dialect.name == "sqlite":
+            _sqlite_many(conn, _SQLITE_UPSERT_MEMBERS, rows)
+        else:
+            conn.execute(_upsert_members(conn), rows)
     if items:
-        conn.execute(enrollments.insert(), [_enrollment_values(i, batch_id, batch.paid_on) for i in items])
+        values = [_enrollment_values(i, batch_id, batch.paid_on) for i in items]
+        if conn.dialect.name == "sqlite":
+            columns = list(values[0])
+            names = ", ".join(f'"{c}"' for c in columns)
+            sql = f"INSERT INTO enrollments ({names}) VALUES ({', '.join('?' * len(columns))})"
+            _sqlite_many(conn, sql, values)
+        else:
+            conn.execute(enrollments.insert(), values)
     return batch_id
+
+
+# SQLite bulk path: the driver's executemany with plain tuples. SQLAlchemy's per-row bind processing
+# cost 6-8 s for a 100,000-row roster; dates are stored as the same ISO text SQLAlchemy writes.
+_SQLITE_UPSERT_MEMBERS = (
+    "INSERT INTO members (id_number, name, gender, birth) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (id_number) DO UPDATE SET name = excluded.name"
+)
+
+
+def _sqlite_many(conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    conn.exec_driver_sql(sql, [tuple(plain(v) for v in row.values()) for row in rows])
 
 
 def _upsert_members(conn: Connection) -> Any:
