@@ -5,6 +5,7 @@ Values that came from the input are written as text (write_string), never as for
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ def _claims_sheet(
         for col, value in enumerate(texts, start=1):
             sheet.write_string(i, col, clean(value))
         sheet.write_number(i, 6, c["day_index"])
-        sheet.write_number(i, 7, float(c["payout"]), fmt["money"])  # display only; the text is in JSON
+        sheet.write_number(i, 7, Decimal(c["payout"]), fmt["money"])
         sheet.write_string(i, 8, "、".join(REASON_LABELS.get(r, r) for r in c["reasons"]))
         sheet.write_string(i, 9, clean(c["exclusion"] or ""))
         sheet.write_string(i, 10, "是" if c["cover_ended"] else "否")
@@ -108,8 +109,6 @@ def _claims_sheet(
 def _members_sheet(
     book: Any, fmt: dict[str, Any], claims: Sequence[dict[str, Any]], names: dict[int | None, str]
 ) -> None:
-    from decimal import Decimal
-
     sheet = book.add_worksheet("会员汇总")
     sheet.write_row(0, 0, ("身份证号码", "姓名", "理赔笔数", "给付合计（元）"), fmt["head"])
     totals: dict[str, tuple[str, int, Decimal]] = {}
@@ -121,11 +120,11 @@ def _members_sheet(
         sheet.write_string(i, 0, clean(number))
         sheet.write_string(i, 1, clean(name))
         sheet.write_number(i, 2, count)
-        sheet.write_number(i, 3, float(amount), fmt["money"])
+        sheet.write_number(i, 3, amount, fmt["money"])
     last = len(totals) + 1
     sheet.write_string(last, 0, "合计", fmt["head"])
     sheet.write_number(last, 2, sum(count for _, count, _ in totals.values()), fmt["head"])
-    sheet.write_number(last, 3, float(sum((a for _, _, a in totals.values()), Decimal(0))), fmt["total"])
+    sheet.write_number(last, 3, sum((a for _, _, a in totals.values()), Decimal(0)), fmt["total"])
     sheet.set_column(0, 0, 20)
     sheet.set_column(1, 3, 14)
 

@@ -49,10 +49,9 @@ def write_enroll_workbook(
         book.close()
 
 
-def _money(value: str) -> float:
-    # Excel stores numbers as binary floats: converted here, at the edge, from the exact decimal string
-    # ("110.00"); float() of the string rounds exactly as float(Decimal(...)) does, only faster.
-    return float(value)
+def _money(value: str) -> Decimal:
+    """The JSON money string ("110.00") as the number cell xlsxwriter writes."""
+    return Decimal(value)
 
 
 def _roster_sheet(

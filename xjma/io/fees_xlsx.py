@@ -81,7 +81,7 @@ def _sheet(book: Any, styles: dict[str, Any], name: str, head: list[str], rows: 
             if isinstance(value, str):
                 write_text(ws, r, c, value)
             elif isinstance(value, Decimal):
-                ws.write_number(r, c, float(value), money)
+                ws.write_number(r, c, value, money)  # xlsxwriter takes Decimal
             else:
                 ws.write_number(r, c, value)
     return ws
