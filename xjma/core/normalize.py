@@ -147,7 +147,7 @@ def gender_value(value: object) -> str | None:
 def _from_number(value: float) -> dt.date | None:
     if 1 <= value < 2958466:  # Excel serial day numbers up to 9999-12-31
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    if float(value).is_integer() and 10000101 <= value <= 99991231:
+    if value == int(value) and 10000101 <= value <= 99991231:
         # 20260101 typed into a number cell
         return _from_text(str(int(value)))
     return None

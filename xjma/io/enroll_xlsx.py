@@ -129,11 +129,11 @@ def _unit_sheet(
             ws.write_string(r, 2, names.get(plan, plan))
             ws.write_number(r, 3, len(ids))
             ws.write_number(r, 4, shares)
-            ws.write_number(r, 5, float(fee), fmt["money"])
+            ws.write_number(r, 5, fee, fmt["money"])
             total += fee
             r += 1
     ws.write_string(r, 0, "合计", fmt["bold"])
-    ws.write_number(r, 5, float(total), fmt["money"])
+    ws.write_number(r, 5, total, fmt["money"])
     ws.set_column(0, 0, 28)
     ws.set_column(1, 2, 16)
     ws.set_column(3, 5, 12)
@@ -169,7 +169,7 @@ def _notice_sheet(
             ws.write_string(r, 0, names.get(plan, plan))
             ws.write_number(r, 1, len(ids))
             ws.write_number(r, 2, plan_shares)
-            ws.write_number(r, 3, float(fee), fmt["money"])
+            ws.write_number(r, 3, fee, fmt["money"])
             members |= ids
             shares += plan_shares
             total += fee
@@ -177,7 +177,7 @@ def _notice_sheet(
         ws.write_string(r, 0, "合计", fmt["bold"])
         ws.write_number(r, 1, len(members))
         ws.write_number(r, 2, shares)
-        ws.write_number(r, 3, float(total), fmt["money"])
+        ws.write_number(r, 3, total, fmt["money"])
         ws.write_string(r + 1, 0, "金额大写：")
         ws.write_string(r + 1, 1, capital_amount(total), fmt["bold"])
         r += 4

@@ -184,7 +184,7 @@ def _count(values: Mapping[str, object], name: str) -> int | None:
         return None
     if not re.fullmatch(r"\d+(\.0+)?", raw):
         raise Invalid(f"{LABELS[name]}“{raw}”应为整数")
-    return int(float(raw))
+    return int(raw.split(".")[0])
 
 
 def _grade(value: object) -> int | None:
