@@ -29,4 +29,7 @@ step claim calc samples/claims.xlsx --record
 "$XJMA" claim calc samples/claims.xlsx --record -o "$OUT/claims_理赔结果.xlsx"
 rc=$?; [ $rc -le 1 ] || exit 1
 
+step member show 650104199506020045 "(李秀英: a mild then a severe critical-illness claim, recorded above)"
+"$XJMA" member show 650104199506020045 || exit 1
+
 echo; echo "Outputs in $OUT/:"; ls -1 "$OUT"
