@@ -105,7 +105,7 @@ def _renewal(
 ) -> tuple[int, dt.date, str | None]:
     """(renewed shares, first_start, source). Shares above the previous period's are a new lot."""
     grace = rules.common.renewal_grace_days
-    if has_history(history, plan, start):
+    if history and has_history(history, plan, start):  # most members are new: skip the scan
         prev = previous_in_plan(history, plan, start)
         if prev is not None and is_continuous(prev.end, start, grace):
             return min(shares, prev.shares), prev.first_start or prev.start, "ledger"
