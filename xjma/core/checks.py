@@ -154,6 +154,8 @@ class _Checker:
         if man and (row.retire_date or age > c.age_max or age >= c.retirement.base_years):
             # before base_years nobody is past the statutory date: skip computing it (hot path)
             retire = row.retire_date or statutory_retirement_date(birth, c.retirement)
+        if c.age_min <= age <= c.age_max and (retire is None or self.start < retire):
+            return  # nearly every row: none of the branches below applies, skip building their values
         values = {"start": self.start.isoformat(), "age": age, "min": c.age_min, "max": c.age_max}
         delayed = [code for code in row.shares if self.delayed(code)]
         if age < c.age_min or (age > c.age_max and (retire is None or not delayed)):

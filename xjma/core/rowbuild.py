@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -37,6 +38,8 @@ SHORT_TERM = "short-accident"
 _SHARE_FIELDS = tuple((code, shares_field(code)) for code in PLAN_CODES)
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _INVALID = object()  # a cell that is there but cannot be read
+_UNSEEN = object()  # not in the memo yet
+_Memo = dict[str, dict[str | None, object]]  # kind -> cell text (None: no cell) -> parsed value
 TEMP = "临时职工"
 
 
@@ -58,7 +61,7 @@ def build_rows(
     problems: list[Problem] = []
     pick = _picker(tuple(ctx.columns.items()))
     fallback = dict(ctx.fallback)
-    memo: dict[str, dict[str, object]] = {}
+    memo: _Memo = defaultdict(dict)
     for number, cells in raw_rows:
         values = pick(cells)
         b = _Builder(number, {**fallback, **values} if fallback else values, ctx, memo)
@@ -79,9 +82,7 @@ class _Builder:
 
     __slots__ = ("ctx", "memo", "problems", "row", "values")
 
-    def __init__(
-        self, number: int, values: dict[str, object], ctx: RowContext, memo: dict[str, dict[str, object]]
-    ) -> None:
+    def __init__(self, number: int, values: dict[str, object], ctx: RowContext, memo: _Memo) -> None:
         self.ctx, self.memo = ctx, memo
         self.row = RosterRow(row=number)
         self.problems: list[Problem] = []
@@ -95,18 +96,16 @@ class _Builder:
         return "" if value is None else clean_text(value)
 
     def cached(self, kind: str, fld: str, parse: Callable[[object], object]) -> object:
-        """parse(value) memoised by the cell's text: units, 用工形式, 是/否 repeat on every row."""
+        """parse(value) memoised by the cell's text (or its absence): units, 用工形式, 是/否 repeat on every
+        row."""
         value = self.values.get(fld)
-        if value.__class__ is not str:
-            return parse(value)
-        seen = self.memo.get(kind)
-        if seen is None:
-            seen = self.memo[kind] = {}
-        try:
-            return seen[value]
-        except KeyError:
+        if value is not None and value.__class__ is not str:
+            return parse(value)  # not memoised: True == 1 == 1.0 would share one entry
+        seen = self.memo[kind]
+        found = seen.get(value, _UNSEEN)
+        if found is _UNSEEN:
             found = seen[value] = parse(value)
-            return found
+        return found
 
     def add(self, fld: str, code: str, variant: str | None = None, /, **values: object) -> None:
         header = self.ctx.headers.get(fld, "")
@@ -128,10 +127,11 @@ def _picker(present: tuple[tuple[str, int], ...]) -> Callable[[Sequence[object]]
         else:
             n = len(cells)
             pairs = ((fld, cells[col]) for fld, col in present if col < n)
+        # Cells are str (plain, as the readers give them), numbers, booleans, dates or None.
         return {
             fld: value
             for fld, value in pairs
-            if value is not None and not (isinstance(value, str) and (not value or value.isspace()))
+            if value is not None and (value.__class__ is not str or (value and not value.isspace()))
         }
 
     return pick
@@ -148,7 +148,7 @@ def _yes(value: object) -> bool:
 def _build(b: _Builder) -> None:
     row = b.row
     _identity(b)
-    row.name = normalize_name(b.text("name"))
+    row.name = normalize_name(b.get("name"))  # it cleans the text itself (None -> "")
     if not row.name:
         b.add("name", "name-missing")
     row.unit = str(b.cached("text", "unit", _text))

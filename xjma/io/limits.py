@@ -32,6 +32,7 @@ MAX_ROWS = EXCEL_MAX_ROWS  # the last used row number of a sheet (a CSV: its lin
 MAX_CELLS = 30_000_000  # rows x columns of a sheet's used area: about 1 GB once calamine holds it
 
 _SCAN_CHUNK = 1 << 20
+_WHOLE_PART = 256 << 20  # a sheet part smaller than this (every real roster) is scanned in one piece
 _MAX_PIECE = 64 << 20  # a worksheet row longer than this is not a roster row
 _HEAD_BYTES = 1 << 16  # the prolog, where a DOCTYPE must stand
 # Worksheet rows (their end and start tags), a row's number, its cells and their columns.
@@ -153,9 +154,14 @@ def _is_sheet(name: str) -> bool:
 def _check_area(file: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
     """The last row and column holding a cell; calamine allocates rows x columns for them."""
     last_row = last_col = row = 0
-    for segment in _whole_rows(archive, info):
-        cells = segment.count(b"<c ") + segment.count(b"<c>") + segment.count(b"<c/>")
-        quick = _quick_area(segment, cells, limits)
+    for segment in _segments(archive, info):
+        tagged = segment.count(b'<c r="')
+        # Every "<c" starting `<c r="` (the usual case) settles the cell count in one pass.
+        if segment.count(b"<c") == tagged:
+            cells = tagged
+        else:
+            cells = segment.count(b"<c ") + segment.count(b"<c>") + segment.count(b"<c/>")
+        quick = _quick_area(segment, cells, tagged, limits)
         if quick is not None:  # the common layout, in C-speed scans
             row, width = quick
             last_row, last_col = max(last_row, row), max(last_col, width)
@@ -180,17 +186,31 @@ _QUICK_ROW = re.compile(rb'<row r="([0-9]{1,9})"')
 _WIDE_REF = re.compile(rb'<c r="[A-Z]{2}')
 
 
-def _quick_area(segment: bytes, cells: int, limits: Limits) -> tuple[int, int] | None:
-    """(last row, widest column) when every cell starts `<c r="` and every row `<row r="` and no column
-    is past Z (what Excel, WPS and xlsxwriter write for a roster); None sends the segment to the exact scan.
-    Counting bytes and one literal-prefixed regex avoid building a tuple per cell (1.5 s per 100k rows)."""
+def _quick_area(segment: bytes, cells: int, tagged: int, limits: Limits) -> tuple[int, int] | None:
+    """(last row, widest column) when every cell starts `<c r="` (`tagged` of the `cells` do) and every
+    row `<row r="` and no column is past Z (what Excel, WPS and xlsxwriter write for a roster); None sends
+    the segment to the exact scan. Counting bytes and one literal-prefixed regex avoid building a tuple per cell (1.5 s per 100k rows)."""
     rows = _QUICK_ROW.findall(segment)
-    if segment.count(b'<c r="') != cells or len(rows) != segment.count(b"<row") or _WIDE_REF.search(segment):
+    if tagged != cells or len(rows) != segment.count(b"<row") or _WIDE_REF.search(segment):
         return None
     # Width 26 is an upper bound (no column past Z); where the bound could decide a refusal (a lowered
     # XJMA_MAX_CELLS), the exact scan decides instead.
     last = max(map(int, rows), default=0)
     return (last, 26) if last * 26 <= limits.max_cells else None
+
+
+def _segments(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part as one piece when its declared size is below _WHOLE_PART (one read, and each count or
+    regex below runs once over it instead of once per megabyte), else in pieces of whole rows. The
+    declared size was checked against the limits already, and zipfile stops reading at it, so a part
+    that inflates past its declared size cannot fill memory."""
+    if info.file_size >= _WHOLE_PART:
+        yield from _whole_rows(archive, info)
+        return
+    with archive.open(info) as part:
+        whole = part.read()
+    if whole:
+        yield whole
 
 
 def _whole_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
