@@ -169,7 +169,7 @@ def _record(
 ) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from xjma.io.ledger.enrollments import BatchInfo, MemberInfo, record_batch
+    from xjma.io.ledger.enrollments import BatchInfo, LedgerConflict, MemberInfo, record_batch
 
     units = {r.unit for r in plan.enrolled_rows}
     prefectures = {r.prefecture for r in plan.enrolled_rows}
@@ -187,6 +187,8 @@ def _record(
     people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in plan.enrolled_rows]
     try:
         record_batch(conn, batch, people, plan.items)
+    except LedgerConflict:
+        raise _Conflict() from None
     except IntegrityError as exc:
         if _unique_violation(exc):
             raise _Conflict() from None
@@ -196,9 +198,10 @@ def _record(
 
 
 def _unique_violation(exc: Exception) -> bool:
-    """A unique-constraint race (SQLite's message, PostgreSQL's SQLSTATE 23505), not another integrity error."""
+    """A unique-constraint race (SQLite's message, PostgreSQL's SQLSTATE 23505, or 23P01 from an exclusion
+    constraint on overlapping periods), not another integrity error."""
     orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+    return getattr(orig, "sqlstate", None) in ("23505", "23P01") or "UNIQUE constraint failed" in str(orig)
 
 
 def _gender(row: RosterRow) -> str | None:

@@ -15,6 +15,13 @@ from xjma.core.model import Enrollment
 from xjma.core.money import from_fen, to_fen
 from xjma.io.ledger.schema import FEE_TOTALS, FEE_TOTALS_STATE, batches, claims, enrollments, members
 
+
+class LedgerConflict(Exception):
+    """Another process recorded an enrollment that collides with this batch (same member and plan, same
+    or overlapping period) between the batch's validation and its write. The caller rolls back and
+    validates again, now seeing the other row (`already_recorded` or `already-enrolled`)."""
+
+
 CHUNK = 900  # ids per IN (...) list: below SQLite's historic 999 host-parameter limit
 UNFILLED = "未填写"
 
