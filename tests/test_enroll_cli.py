@@ -309,17 +309,58 @@ def test_an_enroll_interrupted_half_way_leaves_the_ledger_unchanged(tmp_path, mo
     assert counts(db) == before
 
 
-def test_a_workbook_that_cannot_be_written_rolls_the_batch_back(tmp_path, monkeypatch):
-    import xjma.jobs.enroll as job
+@pytest.fixture(params=["in-process", "second-process"])
+def workbook_process(request, monkeypatch):
+    """Big batches write the workbook in a forked second process (xjma/io/aside.py): both ways."""
+    import xjma.jobs.validate as validate
+
+    if request.param == "second-process":
+        monkeypatch.setattr(validate, "PROGRESS_ROWS", 0)
+    return request.param
+
+
+def test_a_workbook_that_cannot_be_written_rolls_the_batch_back(tmp_path, monkeypatch, workbook_process):
+    import xjma.io.enroll_xlsx as writer
 
     def fails(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(job, "_write_workbook", fails)
+    monkeypatch.setattr(writer, "write_enroll_file", fails)
     db = tmp_path / "l.db"
-    code, _, _ = enroll(mixed_roster(tmp_path), db)
-    assert code == 2
+    code, _, output = enroll(mixed_roster(tmp_path), db)
+    assert code == 2, output
     assert counts(db)["enrollments"] == 0 and counts(db)["batches"] == 0
+    assert not (tmp_path / "名册_参保结果.xlsx").exists()
+    assert not list(tmp_path.glob(".*.tmp.xlsx")), "the temporary workbook is removed"
+
+
+def test_the_roster_sheet_lists_each_member_with_dates_fees_and_observation(tmp_path, workbook_process):
+    _, doc, _ = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
+    sheet = openpyxl.load_workbook(doc["report"])["参保名单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = rows[0]
+    by_id = {r[2]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+    assert set(by_id) == {m["id_number"] for m in doc["members"]}
+    for member in doc["members"]:
+        line = by_id[member["id_number"]]
+        assert (line["行号"], line["姓名"], line["工作单位"]) == (
+            member["row"],
+            member["name"],
+            member["unit"],
+        )
+        assert f"{line['会费合计']:.2f}" == member["fee"]
+        assert line["起始日"].date().isoformat() == doc["start"]
+        for plan, held in member["plans"].items():
+            name = {"inpatient-accident": "住院+意外", "critical-illness": "重大疾病"}.get(plan)
+            if name is None:
+                continue
+            prefix = next(h[: -len("份数")] for h in head if h and h.endswith("份数") and name in h)
+            assert line[f"{prefix}份数"] == held["shares"]
+            assert f"{line[f'{prefix}会费']:.2f}" == held["fee"]
+            observed = line[f"{prefix}观察期止"]
+            assert (observed.date().isoformat() if observed else None) == held["observation_end"]
+            assert (line[f"{prefix}续保份数"] or 0) == held["renewed_shares"]
+            assert line["止期"].date().isoformat() == held["end"]
 
 
 def test_the_batch_and_members_are_recorded_with_the_fee_in_fen(tmp_path):

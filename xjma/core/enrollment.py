@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xjma.core.model import Enrollment, RosterRow, default_end, observation_end
-from xjma.core.rules import Plan, Rules
+from xjma.core.rules import Plan, Rules, Version
 
 SHORT_PLAN = "short-accident"
 
@@ -65,39 +65,75 @@ def compute_enrollment(
     end: dt.date | None = None,
 ) -> NewEnrollment:
     """The enrollment of a valid row in one plan; `history` is the member's ledger enrollments."""
-    found = rules.plan_on(plan_code, start)
-    if found is None:
-        raise ValueError(f"plan {plan_code} is not in force on {start}")  # validation refuses such rows
-    version, plan = found
-    shares = row.shares[plan_code]
-    stop = (row.short_end or end) if plan.short_term else default_end(start)
-    if stop is None:
-        raise ValueError(f"row {row.row}: no end date for {plan_code}")  # validation refuses such rows
-    renewed, first_start, source = _renewal(row, plan_code, start, rules, history, shares)
-    tier = row.short_tier if plan.short_term else None
-    enrollment = Enrollment(
-        id_number=row.id_number,
-        plan=plan_code,
-        start=start,
-        end=stop,
-        shares=shares,
-        renewed_shares=renewed,
-        unit=row.unit,
-        prefecture=row.prefecture,
-        tier=tier,
-        first_start=first_start,
-        name=row.name,
-    )
-    in_observation = shares > renewed and plan.observation_days > 0
-    return NewEnrollment(
-        row=row.row,
-        enrollment=enrollment,
-        fee=plan_fee(plan, tier, shares),
-        observation_days=plan.observation_days,
-        observation_end=observation_end(start, plan.observation_days) if in_observation else None,
-        rules_version=version.name,
-        renewal=source,
-    )
+    return Planner(start, rules, end).enrollment(row, plan_code, history)
+
+
+class Planner:
+    """Enrollments of the rows of one batch (start S, optional --end). What depends only on the plan, its
+    tier and shares (the rules version, E, the observation end, the fee) is worked out once per batch:
+    a 100,000-row roster repeats a handful of combinations."""
+
+    def __init__(self, start: dt.date, rules: Rules, end: dt.date | None = None) -> None:
+        self.start, self.rules, self.end = start, rules, end
+        self._default_end = default_end(start)
+        self._plans: dict[str, tuple[Version, Plan, dt.date | None]] = {}
+        self._fees: dict[tuple[str, str | None, int], Decimal] = {}
+
+    def _plan(self, code: str) -> tuple[Version, Plan, dt.date | None]:
+        found = self._plans.get(code)
+        if found is None:
+            in_force = self.rules.plan_on(code, self.start)
+            if in_force is None:
+                raise ValueError(
+                    f"plan {code} is not in force on {self.start}"
+                )  # validation refuses such rows
+            version, plan = in_force
+            found = self._plans[code] = (version, plan, observation_end(self.start, plan.observation_days))
+        return found
+
+    def _fee(self, plan: Plan, tier: str | None, shares: int) -> Decimal:
+        key = (plan.code, tier, shares)
+        fee = self._fees.get(key)
+        if fee is None:
+            fee = self._fees[key] = plan_fee(plan, tier, shares)
+        return fee
+
+    def enrollment(self, row: RosterRow, plan_code: str, history: list[Enrollment]) -> NewEnrollment:
+        version, plan, obs_end = self._plan(plan_code)
+        start = self.start
+        shares = row.shares[plan_code]
+        stop = (row.short_end or self.end) if plan.short_term else self._default_end
+        if stop is None:
+            raise ValueError(f"row {row.row}: no end date for {plan_code}")  # validation refuses such rows
+        renewed, first_start, source = _renewal(row, plan_code, start, self.rules, history, shares)
+        tier = row.short_tier if plan.short_term else None
+        enrollment = Enrollment(
+            id_number=row.id_number,
+            plan=plan_code,
+            start=start,
+            end=stop,
+            shares=shares,
+            renewed_shares=renewed,
+            unit=row.unit,
+            prefecture=row.prefecture,
+            tier=tier,
+            first_start=first_start,
+            name=row.name,
+        )
+        return NewEnrollment(
+            row=row.row,
+            enrollment=enrollment,
+            fee=self._fee(plan, tier, shares),
+            observation_days=plan.observation_days,
+            observation_end=obs_end if shares > renewed else None,
+            rules_version=version.name,
+            renewal=source,
+        )
+
+    def row(self, row: RosterRow, history: list[Enrollment], skip: Iterable[str] = ()) -> list[NewEnrollment]:
+        """Every enrollment of a valid row, in the row's plan order, leaving out the plans in `skip`
+        (already recorded identically)."""
+        return [self.enrollment(row, code, history) for code in row.shares if code not in skip]
 
 
 def _renewal(
@@ -125,14 +161,8 @@ def compute_row(
     skip: Iterable[str] = (),
     end: dt.date | None = None,
 ) -> list[NewEnrollment]:
-    """Every enrollment of a valid row, in the row's plan order, leaving out the plans in `skip`
-    (already recorded identically)."""
-    skipped = set(skip)
-    return [
-        compute_enrollment(row, code, start, rules, history, end)
-        for code in row.shares
-        if code not in skipped
-    ]
+    """Every enrollment of a valid row (Planner.row for a single row)."""
+    return Planner(start, rules, end).row(row, history, set(skip))
 
 
 @dataclass

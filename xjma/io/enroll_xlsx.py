@@ -1,122 +1,156 @@
 """The enrollment workbook (`<stem>_参保结果.xlsx`, xlsxwriter): 参保名单, 单位汇总, 缴费通知 (cli.md `enroll`).
 
-Built from the enroll JSON document, so the workbook and `--json` never disagree. Values that come from the
-roster are written with xlsx_util.write_text: never a formula, whatever they start with.
+Written from the planned enrollments themselves (the rows and their NewEnrollments), the same data the
+JSON document is made of. Values that come from the roster are written as strings (never a formula);
+dates are real Excel dates. 参保名单 has one row per member: who, S and E of the one-year plans (the
+same for the whole batch), then per plan of the batch 份数, 会费, 观察期止 and 续保份数 (blank when 0;
+plan 5 also its own 止期), and the member's fee. A 100,000-member batch is about 1.4M cells, which is
+what xlsxwriter's time goes into, so no cell is written twice over.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xjma.core.enrollment import NewEnrollment
+from xjma.core.model import RosterRow
 from xjma.core.rules import PLAN_CODES
-from xjma.io.xlsx_util import atomic_target, write_text
+from xjma.io.xlsx_util import atomic_target, cell_text
 
-_PLAN_FIELDS = (
-    ("份数", "shares"),
-    ("会费", "fee"),
-    ("起始日", "start"),
-    ("止期", "end"),
-    ("观察期止", "observation_end"),
-    ("续保份数", "renewed_shares"),
-)
+_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, past the 1900-02-29 bug)
 
 
-def write_enroll_workbook(
-    path: Path, doc: dict[str, Any], names: dict[str, str], prefectures: dict[int, str]
-) -> None:
+@dataclass
+class EnrollSheetData:
+    """What the workbook shows: the batch, and each enrolled member's row with its enrollments."""
+
+    start: dt.date
+    paid_on: dt.date
+    names: dict[str, str]  # plan code -> short name
+    members: Sequence[tuple[RosterRow, Sequence[NewEnrollment]]]
+    plans: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        held = {i.enrollment.plan for _, items in self.members for i in items}
+        self.plans = [p for p in PLAN_CODES if p in held]
+
+
+def write_enroll_workbook(path: Path, data: EnrollSheetData) -> None:
     """Write the three sheets to `path` atomically (xlsx_util.atomic_target)."""
+    with atomic_target(path) as tmp:
+        write_enroll_file(tmp, data)
+
+
+def write_enroll_file(path: Path, data: EnrollSheetData) -> None:
+    """Write the workbook to `path` itself (the caller takes care of atomicity)."""
     import xlsxwriter
 
-    with atomic_target(path) as tmp:
-        # constant_memory: rows go to disk as they are written (every sheet is written top to bottom);
-        # 100,000 members held ~1.8M cells in memory and their shared-string table otherwise.
-        book = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
-        )
-        fmt = {
-            "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
-            "money": book.add_format({"num_format": "0.00"}),
-            "title": book.add_format({"bold": True, "font_size": 14}),
-            "bold": book.add_format({"bold": True}),
-        }
-        plans = [p for p in PLAN_CODES if any(p in m["plans"] for m in doc["members"])]
-        _roster_sheet(book.add_worksheet("参保名单"), doc, plans, names, prefectures, fmt)
-        groups = _unit_plan_totals(doc, prefectures)
-        _unit_sheet(book.add_worksheet("单位汇总"), groups, names, fmt)
-        _notice_sheet(book.add_worksheet("缴费通知"), doc, groups, names, fmt)
-        book.close()
+    # constant_memory: rows go to disk as they are written (every sheet is written top to bottom).
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
+    )
+    fmt = {
+        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+        "money": book.add_format({"num_format": "0.00"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "bold": book.add_format({"bold": True}),
+    }
+    _roster_sheet(book.add_worksheet("参保名单"), data, fmt)
+    groups = _unit_plan_totals(data)
+    _unit_sheet(book.add_worksheet("单位汇总"), groups, data.names, fmt)
+    _notice_sheet(book.add_worksheet("缴费通知"), data, groups, fmt)
+    book.close()
 
 
-def _money(value: str) -> Decimal:
-    """The JSON money string ("110.00") as the number cell xlsxwriter writes."""
-    return Decimal(value)
+def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any]) -> None:
+    names, plans = data.names, data.plans
+    head = ["行号", "姓名", "身份证号码", "工作单位", "所属地州市", "起始日", "止期"]
+    first: dict[str, int] = {}  # plan -> its first column
+    for p in plans:
+        first[p] = len(head)
+        name = names.get(p, p)
+        head += [f"{name}份数", f"{name}会费", f"{name}观察期止", f"{name}续保份数"]
+        if p == "short-accident":
+            head.append(f"{name}止期")  # plan 5 ends on its own date; the others on the batch's E
+    head.append("会费合计")
+    for col, title in enumerate(head):
+        ws.write_string(0, col, title, fmt["head"])
+    number, string = ws.write_number, ws.write_string
+    money, date = fmt["money"], fmt["date"]
+    serials: dict[dt.date, int] = {}
+    texts: dict[str, str] = {}  # units and 地州市 repeat on every row: cleaned once
 
+    def day(value: dt.date) -> int:
+        serial = serials.get(value)
+        if serial is None:
+            serial = serials[value] = (value - _EPOCH).days
+        return serial
 
-def _roster_sheet(
-    ws: Any,
-    doc: dict[str, Any],
-    plans: list[str],
-    names: dict[str, str],
-    prefectures: dict[int, str],
-    fmt: dict[str, Any],
-) -> None:
-    head = ["行号", "姓名", "身份证号码", "工作单位", "所属地州市"]
-    head += [f"{names.get(p, p)}{label}" for p in plans for label, _ in _PLAN_FIELDS] + ["会费合计"]
-    for col, text in enumerate(head):
-        ws.write_string(0, col, text, fmt["head"])
-    write_number, write_string, money = ws.write_number, ws.write_string, fmt["money"]
-    for r, member in enumerate(doc["members"], start=1):
-        write_number(r, 0, member["row"])
-        for col, value in (
-            (1, member["name"]),
-            (2, member["id_number"]),
-            (3, member["unit"]),
-            (4, prefectures.get(member["row"], "")),
-        ):
+    def text(value: str) -> str:
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = cell_text(value)
+        return found
+
+    total_col = len(head) - 1
+    for r, (row, items) in enumerate(data.members, start=1):
+        number(r, 0, row.row)
+        for col, value in ((1, cell_text(row.name)), (2, cell_text(row.id_number))):
             if value:
-                write_text(ws, r, col, value)  # from the roster: always a string, never a formula
-        col = 5
-        held = member["plans"]
-        for p in plans:
-            enrolled = held.get(p)
-            if enrolled is not None:
-                # Written by xjma itself (numbers, ISO dates): no need for write_text's checks.
-                write_number(r, col, enrolled["shares"])
-                write_number(r, col + 1, _money(enrolled["fee"]), money)
-                write_string(r, col + 2, enrolled["start"])
-                write_string(r, col + 3, enrolled["end"])
-                if enrolled["observation_end"]:
-                    write_string(r, col + 4, enrolled["observation_end"])
-                write_number(r, col + 5, enrolled["renewed_shares"])
-            col += len(_PLAN_FIELDS)
-        write_number(r, col, _money(member["fee"]), money)
+                string(r, col, value)  # from the roster: always a string, never a formula
+        for col, value in ((3, text(row.unit)), (4, text(row.prefecture))):
+            if value:
+                string(r, col, value)
+        annual_end = None
+        fee = Decimal("0.00")
+        for item in items:
+            e = item.enrollment
+            col = first[e.plan]
+            number(r, col, e.shares)
+            number(r, col + 1, item.fee, money)
+            if item.observation_end is not None:
+                number(r, col + 2, day(item.observation_end), date)
+            if e.renewed_shares:
+                number(r, col + 3, e.renewed_shares)
+            if e.plan == "short-accident":
+                number(r, col + 4, day(e.end), date)
+            else:
+                annual_end = e.end
+            fee += item.fee
+        number(r, 5, day(data.start), date)
+        if annual_end is not None:
+            number(r, 6, day(annual_end), date)
+        number(r, total_col, fee, money)
     ws.freeze_panes(1, 3)
     ws.set_column(0, 0, 6)
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 21)
-    ws.set_column(3, len(head), 14)
+    ws.set_column(3, len(head), 12)
 
 
-def _unit_plan_totals(
-    doc: dict[str, Any], prefectures: dict[int, str]
-) -> dict[str, tuple[str, dict[str, list[Any]]]]:
+_Groups = dict[str, tuple[str, dict[str, list[Any]]]]
+
+
+def _unit_plan_totals(data: EnrollSheetData) -> _Groups:
     """unit -> (地州市, plan -> [member IDs, shares, fee]), units in roster order."""
-    groups: dict[str, tuple[str, dict[str, list[Any]]]] = {}
-    for member in doc["members"]:
-        _, per_plan = groups.setdefault(member["unit"], (prefectures.get(member["row"], ""), {}))
-        for plan, enrolled in member["plans"].items():
-            slot = per_plan.setdefault(plan, [set(), 0, Decimal("0.00")])
-            slot[0].add(member["id_number"])
-            slot[1] += enrolled["shares"]
-            slot[2] += Decimal(enrolled["fee"])
+    groups: _Groups = {}
+    for row, items in data.members:
+        _, per_plan = groups.setdefault(row.unit, (row.prefecture, {}))
+        for item in items:
+            slot = per_plan.setdefault(item.enrollment.plan, [set(), 0, Decimal("0.00")])
+            slot[0].add(row.id_number)
+            slot[1] += item.enrollment.shares
+            slot[2] += item.fee
     return groups
 
 
-def _unit_sheet(
-    ws: Any, groups: dict[str, tuple[str, dict[str, list[Any]]]], names: dict[str, str], fmt: dict[str, Any]
-) -> None:
+def _unit_sheet(ws: Any, groups: _Groups, names: dict[str, str], fmt: dict[str, Any]) -> None:
     for col, text in enumerate(("工作单位", "所属地州市", "险种", "人数", "份数", "会费（元）")):
         ws.write_string(0, col, text, fmt["head"])
     r = 1
@@ -124,8 +158,8 @@ def _unit_sheet(
     for unit, (prefecture, per_plan) in groups.items():
         for plan in (p for p in PLAN_CODES if p in per_plan):
             ids, shares, fee = per_plan[plan]
-            write_text(ws, r, 0, unit)
-            write_text(ws, r, 1, prefecture)
+            _text(ws, r, 0, unit)
+            _text(ws, r, 1, prefecture)
             ws.write_string(r, 2, names.get(plan, plan))
             ws.write_number(r, 3, len(ids))
             ws.write_number(r, 4, shares)
@@ -139,26 +173,27 @@ def _unit_sheet(
     ws.set_column(3, 5, 12)
 
 
-def _notice_sheet(
-    ws: Any,
-    doc: dict[str, Any],
-    groups: dict[str, tuple[str, dict[str, list[Any]]]],
-    names: dict[str, str],
-    fmt: dict[str, Any],
-) -> None:
+def _text(ws: Any, r: int, c: int, value: str) -> None:
+    text = cell_text(value)
+    if text:
+        ws.write_string(r, c, text)
+
+
+def _notice_sheet(ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str, Any]) -> None:
     from xjma.core.capital import capital_amount
 
+    names = data.names
     r = 0
     for unit, (prefecture, per_plan) in groups.items():
         ws.write_string(r, 0, "职工互助保障活动 缴费通知", fmt["title"])
         ws.write_string(r + 1, 0, "工作单位：")
-        write_text(ws, r + 1, 1, unit)
+        _text(ws, r + 1, 1, unit)
         ws.write_string(r + 1, 3, "所属地州市：")
-        write_text(ws, r + 1, 4, prefecture or "未填写")
+        _text(ws, r + 1, 4, prefecture or "未填写")
         ws.write_string(r + 2, 0, "保障起始日：")
-        ws.write_string(r + 2, 1, doc["start"])
+        ws.write_string(r + 2, 1, data.start.isoformat())
         ws.write_string(r + 2, 3, "缴费日期：")
-        ws.write_string(r + 2, 4, doc["paid_on"])
+        ws.write_string(r + 2, 4, data.paid_on.isoformat())
         for col, text in enumerate(("险种", "人数", "份数", "金额（元）")):
             ws.write_string(r + 3, col, text, fmt["head"])
         r += 4

@@ -78,6 +78,20 @@ def set_text(cell: Any, value: object) -> None:
 @contextlib.contextmanager
 def atomic_target(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target`, on failure it is removed."""
+    tmp = temp_beside(target)
+    try:
+        try:
+            yield tmp
+        except OSError as exc:  # the writer's: a full disk, a file locked by Excel
+            raise _write_error(target, exc) from None
+        replace_into(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def temp_beside(target: Path) -> Path:
+    """A new empty temporary file in `target`'s folder (so that os.replace is atomic)."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -88,18 +102,22 @@ def atomic_target(target: Path) -> Iterator[Path]:
         reason = exc.strerror or exc.__class__.__name__
         raise XjmaError(f"无法在 {folder} 中写入文件（{reason}），请用 -o 指定一个可写的文件夹") from None
     os.close(fd)
-    tmp = Path(name)
+    return Path(name)
+
+
+def replace_into(tmp: Path, target: Path) -> None:
+    """Move a finished temporary file over `target`, with the reason in Chinese when it cannot."""
     try:
-        yield tmp
         os.replace(tmp, target)
-    except PermissionError:
-        raise XjmaError(f"无法写入 {target}：文件可能正在 Excel/WPS 中打开，请关闭后重试") from None
-    except OSError as exc:  # a full disk, a vanished folder: say so instead of an internal error
-        reason = exc.strerror or exc.__class__.__name__
-        raise XjmaError(f"无法写入 {target}（{reason}），请检查磁盘空间和权限后重试") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    except OSError as exc:
+        raise _write_error(target, exc) from None
+
+
+def _write_error(target: Path, exc: OSError) -> XjmaError:
+    if isinstance(exc, PermissionError):
+        return XjmaError(f"无法写入 {target}：文件可能正在 Excel/WPS 中打开，请关闭后重试")
+    reason = exc.strerror or exc.__class__.__name__  # a full disk, a vanished folder
+    return XjmaError(f"无法写入 {target}（{reason}），请检查磁盘空间和权限后重试")
 
 
 def same_file(a: Path, b: Path) -> bool:

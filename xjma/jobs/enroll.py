@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xjma.core.enrollment import NewEnrollment, compute_row, summarise_fees
+from xjma.core.enrollment import NewEnrollment, Planner, summarise_fees
 from xjma.core.model import RosterRow
 from xjma.core.money import fmt_money
 from xjma.core.rules import PLAN_CODES, Rules
@@ -33,6 +34,7 @@ class _Plan:
 
     items: list[NewEnrollment] = field(default_factory=list)
     enrolled_rows: list[RosterRow] = field(default_factory=list)
+    by_row: list[tuple[RosterRow, list[NewEnrollment]]] = field(default_factory=list)
     already_recorded: int = 0
 
 
@@ -98,26 +100,46 @@ def _enroll_once(
         history = view.enrollments_for(r.id_number for r in valid)
         shown = view.display
     plan = _plan_rows(valid, start, rules, history, check.already_recorded, end)
-    doc = _document(path, start, paid_on, dry_run, plan, refused, check.problems)
-    result = EnrollOutcome(doc, 0, plan.items, shown, refused)
+    result = EnrollOutcome({}, 0, plan.items, shown, refused)
+
+    def document(report: Path | None = None) -> dict[str, Any]:
+        doc = _document(path, start, paid_on, dry_run, plan, refused, check.problems)
+        doc["report"] = None if report is None else str(report)
+        return doc
+
     if refused and not skip_invalid:
         # Nothing is recorded and no payment notice is written for a batch that was refused.
-        doc.update(enrolled=0, members=[], fees=_fees([]), report=None)
+        result.doc = document()
+        result.doc.update(enrolled=0, members=[], fees=_fees([]), report=None)
         result.items, result.exit_code = [], 1
         return result
     if not plan.items:
+        result.doc = document()
         return result  # nothing new: an earlier run's workbook is left as it was
     report = _report_path(path, output)
-    doc["report"] = str(report)
-    if dry_run:
-        with stage("写入参保结果…", len(check.rows) > PROGRESS_ROWS):
-            _write_workbook(report, doc, rules, start, plan)
-        return result
     big = len(check.rows) > PROGRESS_ROWS
-    with stage("登记并写入参保结果…", big), open_ledger(db, create=True) as ledger, ledger.begin() as conn:
+    writer = _workbook_writer(rules, start, paid_on, plan)
+    if dry_run:
+        from xjma.io.xlsx_util import atomic_target
+
+        result.doc = document(report)
+        with stage("写入参保结果…", big), atomic_target(report) as tmp:
+            writer(tmp)
+        return result
+    from xjma.io.aside import written_aside
+
+    # A big batch's workbook is written by a second process while this one records the batch and
+    # builds the JSON document; either way it replaces the target before the commit, and a workbook
+    # that cannot be saved rolls the batch back.
+    with (
+        written_aside(report, writer, parallel=big) as finish_workbook,
+        stage("登记并写入参保结果…", big),
+        open_ledger(db, create=True) as ledger,
+        ledger.begin() as conn,
+    ):
+        result.doc = document(report)
         _record(conn, path, plan, start, end, paid_on, now)
-        # Written before the commit: a workbook that cannot be saved rolls the batch back.
-        _write_workbook(report, doc, rules, start, plan)
+        finish_workbook()
     return result
 
 
@@ -145,6 +167,7 @@ def _plan_rows(
     end: dt.date | None,
 ) -> _Plan:
     plan = _Plan()
+    planner = Planner(start, rules, end)
     for row in valid:
         if not row.shares:
             continue  # warning no-plan: nothing to enroll
@@ -152,9 +175,10 @@ def _plan_rows(
         if set(row.shares) <= skip:
             plan.already_recorded += 1
             continue
-        items = compute_row(row, start, rules, history.get(row.id_number, []), skip=skip, end=end)
+        items = planner.row(row, history.get(row.id_number, []), skip)
         plan.items.extend(items)
         plan.enrolled_rows.append(row)
+        plan.by_row.append((row, items))
     return plan
 
 
@@ -256,9 +280,6 @@ def _fees(items: list[NewEnrollment]) -> dict[str, Any]:
 
 
 def _members(plan: _Plan) -> list[dict[str, Any]]:
-    by_row: dict[int, list[NewEnrollment]] = {}
-    for item in plan.items:
-        by_row.setdefault(item.row, []).append(item)
     # Fees and dates repeat on every row of a batch: each distinct value is formatted once.
     money: dict[Decimal, str] = {}
     days: dict[dt.date, str] = {}
@@ -278,8 +299,7 @@ def _members(plan: _Plan) -> list[dict[str, Any]]:
         return text
 
     out = []
-    for row in plan.enrolled_rows:
-        items = by_row.get(row.row, [])
+    for row, items in plan.by_row:
         out.append(
             {
                 "row": row.row,
@@ -303,9 +323,11 @@ def _members(plan: _Plan) -> list[dict[str, Any]]:
     return out
 
 
-def _write_workbook(report: Path, doc: dict[str, Any], rules: Rules, start: dt.date, plan: _Plan) -> None:
-    from xjma.io.enroll_xlsx import write_enroll_workbook
+def _workbook_writer(rules: Rules, start: dt.date, paid_on: dt.date, plan: _Plan) -> Callable[[Path], None]:
+    """path -> write the enrollment workbook of this batch there (xjma/io/enroll_xlsx.py)."""
+    from xjma.io.enroll_xlsx import EnrollSheetData, write_enroll_file
 
     version = rules.version_on(start)
     names = {code: p.short_name for code, p in version.plans.items()} if version else {}
-    write_enroll_workbook(report, doc, names, {r.row: r.prefecture for r in plan.enrolled_rows})
+    data = EnrollSheetData(start, paid_on, names, plan.by_row)
+    return lambda path: write_enroll_file(path, data)
