@@ -93,6 +93,8 @@ def normalize_name(value: object) -> str:
 
 def normalize_phone(value: object) -> str:
     """clean_text without any space; '-' is kept (0991-1234567)."""
+    if isinstance(value, str) and value.isdigit() and value.isascii():
+        return value  # the common cell: nothing to clean
     return "".join(clean_text(value).split())
 
 

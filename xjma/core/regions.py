@@ -39,9 +39,19 @@ def region_known(code6: str) -> bool:
     return code6 in _regions()
 
 
+_FLAGS: dict[str, tuple[bool, bool]] = {}  # code6 -> region_flags(code6), memoised
+_FLAGS_KEPT = 100_000
+
+
 def region_flags(code6: str) -> tuple[bool, bool]:
     """(region_known(code6), province_known(code6[:2])) in one call, for the check_id hot path."""
-    return code6 in _regions(), code6[:2] in _provinces()
+    try:
+        return _FLAGS[code6]
+    except KeyError:
+        if len(_FLAGS) >= _FLAGS_KEPT:
+            _FLAGS.clear()
+        found = _FLAGS[code6] = (code6 in _regions(), code6[:2] in _provinces())
+        return found
 
 
 def region_name(code6: str) -> str | None:

@@ -153,50 +153,83 @@ def _is_sheet(name: str) -> bool:
 
 def _check_area(file: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
     """The last row and column holding a cell; calamine allocates rows x columns for them."""
-    last_row = last_col = row = 0
+    rows, columns, upper = _used_area(archive, info, limits, quick=True)
+    if upper > rows and not _within(upper, columns, limits):
+        # A quick segment's bound on its rows, with another segment's width, could decide: measure exactly.
+        rows, columns, _ = _used_area(archive, info, limits, quick=False)
+    check_area(file, rows, columns, limits)
+
+
+def _within(rows: int, columns: int, limits: Limits) -> bool:
+    return rows <= limits.max_rows and rows * columns <= limits.max_cells
+
+
+def _used_area(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, quick: bool
+) -> tuple[int, int, int]:
+    """(last row, last column, a bound on the last row) of a worksheet part, segment by segment."""
+    last_row = last_col = row = upper = 0
     for segment in _segments(archive, info):
-        tagged = segment.count(b'<c r="')
-        # Every "<c" starting `<c r="` (the usual case) settles the cell count in one pass.
-        if segment.count(b"<c") == tagged:
-            cells = tagged
+        found = _quick_area(segment, limits) if quick else None
+        if found is not None:  # the common layout, in C-speed scans
+            row, bound = found
+            last_row, last_col, upper = max(last_row, row), max(last_col, 26), max(upper, bound)
         else:
-            cells = segment.count(b"<c ") + segment.count(b"<c>") + segment.count(b"<c/>")
-        quick = _quick_area(segment, cells, tagged, limits)
-        if quick is not None:  # the common layout, in C-speed scans
-            row, width = quick
-            last_row, last_col = max(last_row, row), max(last_col, width)
-            if last_row > limits.max_rows or last_row * last_col > limits.max_cells:
-                break
-            continue
-        refs = _XLSX_REF.findall(segment)
-        if refs and len(refs) >= cells:  # every cell carries its reference (Excel, WPS): one pass
-            row = max(map(int, {digits for _, digits in refs}))
-            width = max(map(column_number, {letters for letters, _ in refs}))
-        else:  # some writers omit r="B12": a cell is then the one after its left neighbour
-            filled, width, row = _counted_area(segment, row)
-            last_row, last_col = max(last_row, filled), max(last_col, width)
-            continue
-        last_row, last_col = max(last_row, row), max(last_col, width)
-        if last_row > limits.max_rows or last_row * last_col > limits.max_cells:
+            tagged = segment.count(b'<c r="')
+            # Every "<c" starting `<c r="` (the usual case) settles the cell count in one pass.
+            if segment.count(b"<c") == tagged:
+                cells = tagged
+            else:
+                cells = segment.count(b"<c ") + segment.count(b"<c>") + segment.count(b"<c/>")
+            refs = _XLSX_REF.findall(segment)
+            if refs and len(refs) >= cells:  # every cell carries its reference (Excel, WPS): one pass
+                row = max(map(int, {digits for _, digits in refs}))
+                width = max(map(column_number, {letters for letters, _ in refs}))
+                last_row, last_col = max(last_row, row), max(last_col, width)
+            else:  # some writers omit r="B12": a cell is then the one after its left neighbour
+                filled, width, row = _counted_area(segment, row)
+                last_row, last_col = max(last_row, filled), max(last_col, width)
+        if not _within(last_row, last_col, limits):
             break  # refused below: no need to read the rest
-    check_area(file, last_row, last_col, limits)
+    return last_row, last_col, max(upper, last_row)
 
 
-_QUICK_ROW = re.compile(rb'<row r="([0-9]{1,9})"')
-_WIDE_REF = re.compile(rb'<c r="[A-Z]{2}')
+_LAST_REF = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,9})"')
+_IRREGULAR: dict[int, re.Pattern[bytes]] = {}
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")  # <x:c …>: calamine reads a cell by its local name
 
 
-def _quick_area(segment: bytes, cells: int, tagged: int, limits: Limits) -> tuple[int, int] | None:
-    """(last row, widest column) when every cell starts `<c r="` (`tagged` of the `cells` do) and every
-    row `<row r="` and no column is past Z (what Excel, WPS and xlsxwriter write for a roster); None sends
-    the segment to the exact scan. Counting bytes and one literal-prefixed regex avoid building a tuple per cell (1.5 s per 100k rows)."""
-    rows = _QUICK_ROW.findall(segment)
-    if tagged != cells or len(rows) != segment.count(b"<row") or _WIDE_REF.search(segment):
+def _irregular(digits: int) -> re.Pattern[bytes]:
+    """A cell that does not start `<c r="` + one letter + at most `digits` digits + `"`: no reference,
+    another attribute first, a column past Z, a lower-case or a longer reference."""
+    found = _IRREGULAR.get(digits)
+    if found is None:
+        found = _IRREGULAR[digits] = re.compile(rb'<c(?:[>/]|\s(?!r="[A-Z][0-9]{1,%d}"))' % digits)
+    return found
+
+
+def _quick_area(segment: bytes, limits: Limits) -> tuple[int, int] | None:
+    """(the last cell's row, a bound on every row) when every cell is `<c r="…"` with a one-letter
+    reference (no column past Z, so 26 columns at most) whose row has at most as many digits as the last
+    cell's: what Excel, WPS and xlsxwriter write for a roster. None sends the segment to the exact scan.
+
+    calamine places a cell that carries a reference by the reference alone, so the references decide,
+    not the `<row r=…>` tags (a row tag of 5 around `<c r="A50000000">` is a 50-million-row sheet). One
+    regex over the part, instead of a tuple per cell (1.5 s per 100k rows)."""
+    at = segment.rfind(b'<c r="')
+    last = _LAST_REF.match(segment, at) if at >= 0 else None
+    if last is None:
         return None
-    # Width 26 is an upper bound (no column past Z); where the bound could decide a refusal (a lowered
-    # XJMA_MAX_CELLS), the exact scan decides instead.
-    last = max(map(int, rows), default=0)
-    return (last, 26) if last * 26 <= limits.max_cells else None
+    digits = len(last.group(1))
+    if _PREFIXED_CELL.search(segment) or _irregular(digits).search(segment):
+        return None
+    bound = 10**digits - 1  # no row number has more digits
+    if _within(bound, 26, limits):
+        return int(last.group(1)), bound
+    # The limits could decide: the exact last row, among the rows with that many digits.
+    row = max(map(int, re.findall(rb'<c r="[A-Z]([0-9]{%d})"' % digits, segment)))
+    # Width 26 is an upper bound; where it could decide a refusal, the exact scan decides instead.
+    return (row, row) if row * 26 <= limits.max_cells else None
 
 
 def _segments(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:

@@ -82,6 +82,22 @@ def validate_file(
 
     loaded = rules if isinstance(rules, Rules) else load_rules(rules)
     prefs = prefectures or load_prefectures()
+    with gc_paused():
+        return _validate(path, start, unit, prefecture, end, sheet, loaded, ledger, prefs, progress)
+
+
+def _validate(
+    path: Path | str,
+    start: dt.date,
+    unit: str | None,
+    prefecture: str | None,
+    end: dt.date | None,
+    sheet: str | None,
+    loaded: Rules,
+    ledger: LedgerView | None,
+    prefs: Prefectures,
+    progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
+) -> ValidationOutcome:
     with stage("读取名册…", _big_file(path)):
         table = read_table(path, ROSTER_FIELDS, sheet=sheet)
     fallback = _fallback(table, unit=unit, prefecture=prefecture, end=end)
@@ -113,6 +129,23 @@ def validate_file(
             rows, loaded, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
         )
     return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a roster's objects are built (issue 5): they form no
+    reference cycles, yet each full collection walks every cell read so far, 0.5 s per 100k rows in all.
+    Reference counting still frees everything; collection resumes afterwards."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # ---------------------------------------------------------------- progress on the terminal
@@ -219,6 +252,6 @@ def write_validation_report(outcome: ValidationOutcome, source: Path, output: Pa
     target = Path(output) if output else default_report_path(Path(source))
     if same_file(target, Path(source)):
         raise XjmaError(f"检查结果不能写到名册文件本身：{target}，请用 -o 指定另一个文件")
-    with stage("写入检查结果…", len(outcome.check.rows) > PROGRESS_ROWS):
+    with stage("写入检查结果…", len(outcome.check.rows) > PROGRESS_ROWS), gc_paused():
         write_report(outcome, target)
     return target
