@@ -1,12 +1,14 @@
 """make bench: xjma's speed as ratios to a bare python-calamine read of the same file, in one run.
 
 Measures, alternating, median of BENCH_REPEAT (default 3) runs each, every command as a child process:
-a bare calamine read; `xjma validate` (report included); `xjma enroll` into an empty SQLite ledger;
+a bare calamine read; `xjma validate` (report included); `xjma enroll` into an empty SQLite ledger, and
+into an empty PostgreSQL database (a fresh one each round) when $XJMA_TEST_PG_URL names a server;
 `xjma fees summary --year` over a ledger of 1.7M members (built with set-based SQL, cached);
 `xjma --version`. Prints seconds, the ratio to the bare read and the child's peak RSS, checks that
 validate found exactly the planted mistakes, and writes benchmarks/results.md.
 
-BENCH_FULL=1 adds a 1,000,000-row roster. BENCH_SIZES=10000,100000 overrides the sizes.
+BENCH_FULL=1 adds a 1,000,000-row roster. BENCH_SIZES=10000,100000 overrides the sizes. BENCH_ONLY=NAME,…
+runs only the roster cases with those names (and the bare read), no ledger cases, and writes no results.md.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ DATA = HERE / "data"
 XJMA = str(Path(sys.executable).parent / "xjma")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "1700000"))
+PG_URL = os.environ.get("XJMA_TEST_PG_URL", "").strip()  # an admin URL: its role may CREATE DATABASE
+ONLY = [n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()]
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin")  # the program, not the shell keyword
 BARE = (
     "from python_calamine import CalamineWorkbook; import sys; "
@@ -119,18 +123,39 @@ def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
             str(tmp / f"enroll_{rows}_{i}.xlsx"),
         ],
     }
+    if PG_URL:
+        cases["xjma enroll (PostgreSQL)"] = lambda i: [
+            XJMA,
+            "enroll",
+            str(path),
+            "--start",
+            start,
+            "--skip-invalid",
+            "--json",
+            "--db",
+            fresh_pg_database(f"{rows}_{i}"),  # made before the clock starts
+            "-o",
+            str(tmp / f"enroll_pg_{rows}_{i}.xlsx"),
+        ]
+    if ONLY:
+        cases = {k: v for k, v in cases.items() if k in ONLY or k == "bare calamine read"}
     times: dict[str, list[float]] = {k: [] for k in cases}
     peaks: dict[str, float] = {k: 0.0 for k in cases}
-    verdict = ""
-    for i in range(REPEAT):
-        for name, cmd in cases.items():
-            seconds, peak, rc, stdout = run(cmd(i))
-            if name == "xjma validate" and i == 0:
-                verdict = check_planted(stdout, planted) if rc in (0, 1) else f"validate exit {rc}"
-            if name == "xjma enroll" and rc != 0:
-                verdict += f"; enroll exit {rc}"
-            times[name].append(seconds)
-            peaks[name] = max(peaks[name], peak)
+    notes: dict[str, str] = {k: "" for k in cases}
+    try:
+        for i in range(REPEAT):
+            for name, cmd in cases.items():
+                seconds, peak, rc, stdout = run(cmd(i))
+                if name == "xjma validate" and i == 0:
+                    notes[name] = check_planted(stdout, planted) if rc in (0, 1) else f"validate exit {rc}"
+                if name == "xjma enroll" and rc != 0:
+                    notes["xjma validate"] = notes.get("xjma validate", "") + f"; enroll exit {rc}"
+                if name == "xjma enroll (PostgreSQL)":
+                    notes[name] = "a fresh database each round" if rc == 0 else f"enroll exit {rc}"
+                times[name].append(seconds)
+                peaks[name] = max(peaks[name], peak)
+    finally:
+        drop_pg_databases()
     bare = statistics.median(times["bare calamine read"])
     return [
         {
@@ -138,10 +163,35 @@ def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
             "seconds": statistics.median(t),
             "ratio": statistics.median(t) / bare,
             "peak_mb": peaks[name],
-            "note": verdict if name == "xjma validate" else "",
+            "note": notes[name],
         }
         for name, t in times.items()
     ]
+
+
+PG_MADE: list[str] = []
+
+
+def fresh_pg_database(tag: str) -> str:
+    """A new, empty database on the $XJMA_TEST_PG_URL server; its URL (enroll creates the ledger)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"xjma_bench_{os.getpid()}_{tag}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    PG_MADE.append(name)
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_databases() -> None:
+    import psycopg
+
+    while PG_MADE:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            # Not WITH (FORCE): an autovacuum worker may be in it, which only a plain DROP stops.
+            admin.execute(f'DROP DATABASE IF EXISTS "{PG_MADE.pop()}"')
 
 
 def bench_ledger(tmp: Path) -> list[dict[str, object]]:
@@ -291,9 +341,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes():
             results += bench_size(rows, Path(tmp))
-        results += bench_ledger(Path(tmp))
+        if not ONLY:
+            results += bench_ledger(Path(tmp))
     table = render(results)
     print(table)
+    if ONLY:
+        return 0  # a partial run (one case being checked) leaves results.md alone
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     (HERE / "results.md").write_text(
         f"# make bench results\n\n{stamp}, {machine()}, median of {REPEAT} alternating runs.\n\n{table}\n",

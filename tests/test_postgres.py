@@ -258,3 +258,100 @@ def test_recording_the_same_claim_twice_says_one_recorded_then_none(
             pytest.skip("claim calc no longer says how many claims it recorded")
         said.append(int(found.group(1)))
     assert said == [1, 0]
+
+
+@pytest.mark.postgresql
+def test_two_offices_enrolling_overlapping_periods_at_once_record_one_and_the_other_is_already_enrolled(
+    tmp_path: Path, pg_database: str
+) -> None:
+    """Different starts, so the unique constraint does not decide: the exclusion constraint does."""
+    rosters = [
+        write_roster(tmp_path / f"{unit}.xlsx", [member(unit, "乌鲁木齐市", "王伟", A, 住院=1)])
+        for unit in ("乌鲁木齐第一中学", "乌鲁木齐供电公司")
+    ]
+    commands = [
+        ["enroll", str(r), "--start", start, "-o", str(r.with_suffix(".out.xlsx"))]
+        for r, start in zip(rosters, ("2026-12-01", "2027-01-01"), strict=True)
+    ]
+    results = _race(pg_database, commands, today="2026-11-20")
+    assert _count(pg_database, "SELECT count(*) FROM enrollments") == 1
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1], [stderr for _, _, stderr in results]
+    loser = next(json.loads(stdout) for code, stdout, _ in results if code == 1)
+    assert [p["code"] for p in loser["problems"]] == ["already-enrolled"]
+
+
+# ---------------------------------------------------------------- schema v3: the exclusion constraint
+
+
+def _has_exclusion(db: str) -> bool:
+    from xjma.io.ledger.schema import NO_OVERLAP
+
+    return _count(db, f"SELECT count(*) FROM pg_constraint WHERE conname = '{NO_OVERLAP}'") == 1
+
+
+def _back_to_v2(db: str, version: int = 2) -> None:
+    """The ledger as xjma before schema v3 left it: no exclusion constraint, version 2."""
+    import psycopg
+
+    from xjma.io.ledger.schema import NO_OVERLAP
+
+    with psycopg.connect(db) as conn:
+        conn.execute(f"ALTER TABLE enrollments DROP CONSTRAINT IF EXISTS {NO_OVERLAP}")
+        conn.execute("UPDATE schema_version SET version = %s", (version,))
+
+
+def _overlapping_batch(db: str, *starts: str) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from xjma.core.enrollment import NewEnrollment
+    from xjma.core.model import Enrollment
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.enrollments import BatchInfo, MemberInfo, record_batch
+
+    items = []
+    for text in starts:
+        start = dt.date.fromisoformat(text)
+        end = start.replace(year=start.year + 1) - dt.timedelta(days=1)
+        e = Enrollment(A, "inpatient-accident", start, end, 1, 0, unit="一中", first_start=start)
+        items.append(NewEnrollment(2, e, Decimal("110.00"), 30, None, "第四期", None))
+    batch = BatchInfo("r.xlsx", "0" * 64, "一中", "", start, None, start, dt.datetime(2026, 11, 20), 1)
+    with open_ledger(db) as ledger, ledger.begin() as conn:
+        record_batch(conn, batch, [MemberInfo(A, "王伟", "男", None)], items)
+
+
+@pytest.mark.postgresql
+def test_db_migrate_gives_an_older_ledger_the_exclusion_constraint(pg_database: str) -> None:
+    from xjma.io.ledger.schema import SCHEMA_VERSION
+
+    run_xjma("db", "init", "--db", pg_database)
+    assert _has_exclusion(pg_database)
+    _back_to_v2(pg_database)
+    assert run_xjma("db", "check", "--db", pg_database).returncode == 1
+    done = run_xjma("db", "migrate", "--db", pg_database, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["from_version"] == 2
+    assert _has_exclusion(pg_database)
+    assert _count(pg_database, "SELECT version FROM schema_version") == SCHEMA_VERSION
+
+
+@pytest.mark.postgresql
+def test_a_ledger_that_cannot_take_the_constraint_still_refuses_an_overlapping_batch(
+    pg_database: str,
+) -> None:
+    """Rows that already overlap (recorded before v3) keep the constraint out; the ledger opens anyway and
+    record_batch falls back to a table lock and the set-based check."""
+    from xjma.io.ledger.enrollments import LedgerConflict
+    from xjma.io.ledger.schema import SCHEMA_VERSION
+
+    run_xjma("db", "init", "--db", pg_database)
+    _back_to_v2(pg_database, SCHEMA_VERSION)  # no constraint, and nothing to migrate on opening
+    _overlapping_batch(pg_database, "2026-12-01", "2027-03-01")  # one old batch, overlapping itself
+    _back_to_v2(pg_database)
+    assert run_xjma("db", "migrate", "--db", pg_database).returncode == 0
+    assert not _has_exclusion(pg_database)
+    with pytest.raises(LedgerConflict):
+        _overlapping_batch(pg_database, "2027-06-01")
+    _overlapping_batch(pg_database, "2028-03-01")  # the day after the last period ends: a renewal
+    assert _count(pg_database, "SELECT count(*) FROM enrollments") == 3

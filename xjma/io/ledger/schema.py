@@ -143,8 +143,47 @@ def _v2_fee_totals(conn: Connection) -> None:
     conn.exec_driver_sql(f"INSERT INTO {FEE_TOTALS_STATE} (watermark) VALUES (0)")
 
 
+# ---------------------------------------------------------------- v3: no overlapping periods (PostgreSQL)
+# Two offices validate their rosters against the ledger at the same moment, each before the other
+# commits: the unique constraint only stops the same (member, plan, start). The exclusion constraint
+# refuses a second enrollment of a member in a plan whose period shares a day with a recorded one
+# (SQLSTATE 23P01), whatever the starts. It needs btree_gist (`=` on text in a GiST index), a trusted
+# extension since PostgreSQL 13 that a database owner may create. When it cannot be added (no privilege,
+# extension not installed, or overlapping rows already recorded) the ledger works on: enrollments.
+# record_batch then makes enrolling writers take turns (a table lock) and checks each batch, as in SQLite.
+# SQLite: writers take turns anyway; record_batch checks each batch with one query.
+NO_OVERLAP = "ex_enrollments_member_plan_period"
+# Led by a 64-bit hash of (member, plan): the GiST tree then groups each member's enrollments, and adding
+# 195,000 enrollments costs about 2.8 s instead of 10 s with (id_number, plan, period) alone. Exact all
+# the same: two rows conflict only when member and plan are equal too (a hash collision refuses nothing).
+_NO_OVERLAP_KEY = (
+    "hashtextextended(id_number || ' ' || plan, 0) WITH =, id_number WITH =, plan WITH =, "
+    "daterange(start, \"end\", '[]') WITH &&"
+)
+
+
+def _v3_no_overlapping_periods(conn: Connection) -> None:
+    """Version 3: the exclusion constraint on (member, plan, period) in PostgreSQL; nothing in SQLite."""
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with conn.begin_nested():  # a failure rolls back to here, not the whole migration
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
+            conn.exec_driver_sql(
+                f"ALTER TABLE enrollments ADD CONSTRAINT {NO_OVERLAP} EXCLUDE USING gist ({_NO_OVERLAP_KEY})"
+            )
+    except DBAPIError:
+        pass  # see above: enrollments.record_batch falls back to a lock and a check
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_initial, _v2_fee_totals)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_initial,
+    _v2_fee_totals,
+    _v3_no_overlapping_periods,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
