@@ -67,9 +67,26 @@ def pg_database(pg_url: str) -> Iterator[str]:
     try:
         yield _with_database(pg_url, name)
     finally:
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            # FORCE: a child process of the test may still hold a connection.
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(pg_url, name)
+
+
+def _drop_database(pg_url: str, name: str) -> None:
+    """Drop a test database; a leftover one in the throwaway cluster is harmless, so never fail a test.
+    FORCE ends a child process's connection that may linger, but a non-superuser cannot end an autovacuum
+    worker that happens to be in the database: then a plain DROP is retried for a moment."""
+    import time
+
+    import psycopg
+
+    for attempt, sql in enumerate(
+        [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'] + [f'DROP DATABASE IF EXISTS "{name}"'] * 10
+    ):
+        try:
+            with psycopg.connect(pg_url, autocommit=True) as admin:
+                admin.execute(sql)
+            return
+        except psycopg.Error:
+            time.sleep(0.2 * attempt)
 
 
 @pytest.fixture(params=BACKENDS)
