@@ -292,17 +292,18 @@ def test_an_enroll_interrupted_half_way_leaves_the_ledger_unchanged(tmp_path, mo
         db,
     )
     before = counts(db)
-    real = led._enrollment_values
+    real = led._enrollment_row
     calls = []
 
-    def breaks_on_the_third_row(item, batch_id, paid_on):
-        calls.append(item)
-        values = real(item, batch_id, paid_on)
+    def breaks_on_the_third_row(*args):
+        calls.append(args)
+        values = list(real(*args))
         if len(calls) == 3:
-            values["shares"] = None  # NOT NULL: the database fails half-way through the executemany
-        return values
+            # NOT NULL: the database fails half-way through the executemany
+            values[led.ENROLLMENT_COLUMNS.index("shares")] = None
+        return tuple(values)
 
-    monkeypatch.setattr(led, "_enrollment_values", breaks_on_the_third_row)
+    monkeypatch.setattr(led, "_enrollment_row", breaks_on_the_third_row)
     code, _, output = enroll(mixed_roster(tmp_path), db)
     assert code == 2
     assert len(calls) > 3

@@ -292,7 +292,10 @@ def test_a_killed_enroll_leaves_nothing_or_everything_and_a_rerun_records_the_ba
 ):
     db, report = tmp_path / "台账.db", tmp_path / "参保结果.xlsx"
     args = [XJMA, "enroll", str(big_roster), "--start", START, "--db", str(db), "-o", str(report), "--json"]
-    proc = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # SQLite's default 2 MB page cache: pages spill to the WAL during the insert (the hard case), and the
+    # moment can be seen from outside.
+    small_cache = {**ENV, "XJMA_SQLITE_CACHE_KIB": "2000"}
+    proc = subprocess.Popen(args, env=small_cache, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while proc.poll() is None and not moment(tmp_path):
             time.sleep(0.005)

@@ -102,32 +102,31 @@ class Planner:
         version, plan, obs_end = self._plan(plan_code)
         start = self.start
         shares = row.shares[plan_code]
-        stop = (row.short_end or self.end) if plan.short_term else self._default_end
-        if stop is None:
-            raise ValueError(f"row {row.row}: no end date for {plan_code}")  # validation refuses such rows
-        renewed, first_start, source = _renewal(row, plan_code, start, self.rules, history, shares)
-        tier = row.short_tier if plan.short_term else None
+        if plan.short_term:
+            stop, tier = row.short_end or self.end, row.short_tier
+            if stop is None:
+                raise ValueError(
+                    f"row {row.row}: no end date for {plan_code}"
+                )  # validation refuses such rows
+        else:
+            stop, tier = self._default_end, None
+        if history or row.renewal:
+            renewed, first_start, source = _renewal(row, plan_code, start, self.rules, history, shares)
+        else:  # a new member without 是否续保: most rows of a roster
+            renewed, first_start, source = 0, start, None
+        # Positional, in the dataclasses' field order (one batch builds two objects per enrollment).
         enrollment = Enrollment(
-            id_number=row.id_number,
-            plan=plan_code,
-            start=start,
-            end=stop,
-            shares=shares,
-            renewed_shares=renewed,
-            unit=row.unit,
-            prefecture=row.prefecture,
-            tier=tier,
-            first_start=first_start,
-            name=row.name,
-        )
+            row.id_number, plan_code, start, stop, shares, renewed, row.unit, row.prefecture, tier,
+            first_start, row.name,
+        )  # fmt: skip
         return NewEnrollment(
-            row=row.row,
-            enrollment=enrollment,
-            fee=self._fee(plan, tier, shares),
-            observation_days=plan.observation_days,
-            observation_end=obs_end if shares > renewed else None,
-            rules_version=version.name,
-            renewal=source,
+            row.row,
+            enrollment,
+            self._fee(plan, tier, shares),
+            plan.observation_days,
+            obs_end if shares > renewed else None,
+            version.name,
+            source,
         )
 
     def row(self, row: RosterRow, history: list[Enrollment], skip: Iterable[str] = ()) -> list[NewEnrollment]:

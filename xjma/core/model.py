@@ -82,7 +82,7 @@ class LedgerView(Protocol):
         ...
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
     """One roster data row after normalisation (roster.md). Values are None/'' when blank."""
 

@@ -168,17 +168,19 @@ def _plan_rows(
 ) -> _Plan:
     plan = _Plan()
     planner = Planner(start, rules, end)
+    items_of, none = planner.row, frozenset[str]()
+    add_items, add_row, add_pair = plan.items.extend, plan.enrolled_rows.append, plan.by_row.append
     for row in valid:
         if not row.shares:
             continue  # warning no-plan: nothing to enroll
-        skip = already.get(row.row, set())
-        if set(row.shares) <= skip:
+        skip = already.get(row.row, none)
+        if skip and set(row.shares) <= skip:
             plan.already_recorded += 1
             continue
-        items = planner.row(row, history.get(row.id_number, []), skip)
-        plan.items.extend(items)
-        plan.enrolled_rows.append(row)
-        plan.by_row.append((row, items))
+        items = items_of(row, history.get(row.id_number, []), skip)
+        add_items(items)
+        add_row(row)
+        add_pair((row, items))
     return plan
 
 
