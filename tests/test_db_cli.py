@@ -90,6 +90,8 @@ def test_check_of_an_up_to_date_ledger_exits_0_with_rows_and_fee_totals(
     assert code == 0 and doc["up_to_date"] is True
     assert doc["tables"]["enrollments"] == {"rows": 3, "shares": 3, "fee": FEE}
     assert doc["tables"]["claims"] == {"rows": 1, "payout": "2000.00"}
+    backend = "postgresql" if ledger_target.startswith("postgresql") else "sqlite"
+    assert doc["overlap_guard"] == {"postgresql": "constraint", "sqlite": "sqlite"}[backend]
 
 
 def test_without_db_the_ledger_is_the_one_named_by_xjma_db(ledger_target: str) -> None:

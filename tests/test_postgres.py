@@ -333,6 +333,8 @@ def test_db_migrate_gives_an_older_ledger_the_exclusion_constraint(pg_database: 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["from_version"] == 2
     assert _has_exclusion(pg_database)
+    checked = run_xjma("db", "check", "--db", pg_database, "--json")
+    assert json.loads(checked.stdout)["overlap_guard"] == "constraint"
     assert _count(pg_database, "SELECT version FROM schema_version") == SCHEMA_VERSION
 
 
@@ -351,6 +353,9 @@ def test_a_ledger_that_cannot_take_the_constraint_still_refuses_an_overlapping_b
     _back_to_v2(pg_database)
     assert run_xjma("db", "migrate", "--db", pg_database).returncode == 0
     assert not _has_exclusion(pg_database)
+    checked = run_xjma("db", "check", "--db", pg_database, "--json")
+    assert json.loads(checked.stdout)["overlap_guard"] == "lock"
+    assert "btree_gist" in run_xjma("db", "check", "--db", pg_database).stdout
     with pytest.raises(LedgerConflict):
         _overlapping_batch(pg_database, "2027-06-01")
     _overlapping_batch(pg_database, "2028-03-01")  # the day after the last period ends: a renewal

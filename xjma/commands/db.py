@@ -51,6 +51,11 @@ def check(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
     if doc["up_to_date"]:
         out.print(f"结构版本 {doc['schema_version']}，是最新的。")
         _print_figures(doc["tables"])
+        if doc.get("overlap_guard") == "lock":
+            out.print(
+                "[yellow]数据库中没有“同一人同一险种保障期间不重叠”约束（btree_gist 扩展未能启用）：登记时改为逐批加锁核对，"
+                "多个办事处同时登记会排队。管理员可按 docs/shared-ledger.md 补建该约束。[/yellow]"
+            )
     elif doc["schema_version"] == 0:
         out.print("[yellow]这个数据库里还没有台账的表；请运行 xjma db init 建立。[/yellow]")
     else:

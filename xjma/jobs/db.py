@@ -157,7 +157,19 @@ def check_ledger(target: str | None) -> tuple[dict[str, Any], int]:
 
         with Ledger(_plain_engine(url), url) as ledger, ledger.connect() as conn:
             doc["tables"] = ledger_figures(conn)
+            doc["overlap_guard"] = _overlap_guard(conn)
     return doc, 0 if doc["up_to_date"] else 1
+
+
+def _overlap_guard(conn: Any) -> str:
+    """How the ledger keeps two batches from giving a member one plan for overlapping periods:
+    "constraint" (PostgreSQL exclusion constraint), "lock" (PostgreSQL without it: writers take turns and
+    each batch is checked), "sqlite" (SQLite serialises writers; each batch is checked)."""
+    if conn.dialect.name != "postgresql":
+        return "sqlite"
+    from xjma.io.ledger.enrollments import has_overlap_constraint
+
+    return "constraint" if has_overlap_constraint(conn) else "lock"
 
 
 def migrate_ledger(target: str | None) -> dict[str, Any]:

@@ -251,7 +251,7 @@ def _record_postgres(
     import psycopg
     from sqlalchemy.exc import DBAPIError
 
-    guarded = _has_exclusion(conn)
+    guarded = has_overlap_constraint(conn)
     if not guarded:
         # No exclusion constraint (schema._v3_no_overlapping_periods could not add it): enrolling
         # writers take turns, as in SQLite, and the batch is checked below. Readers are not blocked.
@@ -275,7 +275,7 @@ def _record_postgres(
         raise LedgerConflict()
 
 
-def _has_exclusion(conn: Connection) -> bool:
+def has_overlap_constraint(conn: Connection) -> bool:
     from xjma.io.ledger.schema import NO_OVERLAP
 
     found = conn.exec_driver_sql(
