@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,7 +25,8 @@ _FAILED = "写入 {name} 失败，本批未登记任何人员（台账保持原�
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork")
+    """Linux only: fork is missing on Windows and unsafe on macOS once system frameworks are loaded."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
 @contextlib.contextmanager
