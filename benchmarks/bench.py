@@ -95,6 +95,22 @@ def check_planted(stdout: str, planted: set[tuple[int, str]]) -> str:
 def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
     path, planted = roster(rows)
     start = START.isoformat()
+
+    def enroll(db: str, out: Path) -> list[str]:
+        return [
+            XJMA,
+            "enroll",
+            str(path),
+            "--start",
+            start,
+            "--skip-invalid",
+            "--json",
+            "--db",
+            db,
+            "-o",
+            str(out),
+        ]
+
     cases = {
         "bare calamine read": lambda i: [sys.executable, "-c", BARE, str(path)],
         "xjma validate": lambda i: [
@@ -109,34 +125,13 @@ def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
             "-o",
             str(tmp / f"report_{rows}_{i}.xlsx"),
         ],
-        "xjma enroll": lambda i: [
-            XJMA,
-            "enroll",
-            str(path),
-            "--start",
-            start,
-            "--skip-invalid",
-            "--json",
-            "--db",
-            str(tmp / f"enroll_{rows}_{i}.db"),
-            "-o",
-            str(tmp / f"enroll_{rows}_{i}.xlsx"),
-        ],
+        "xjma enroll": lambda i: enroll(str(tmp / f"enroll_{rows}_{i}.db"), tmp / f"enroll_{rows}_{i}.xlsx"),
     }
     if PG_URL:
-        cases["xjma enroll (PostgreSQL)"] = lambda i: [
-            XJMA,
-            "enroll",
-            str(path),
-            "--start",
-            start,
-            "--skip-invalid",
-            "--json",
-            "--db",
+        cases["xjma enroll (PostgreSQL)"] = lambda i: enroll(
             fresh_pg_database(f"{rows}_{i}"),  # made before the clock starts
-            "-o",
-            str(tmp / f"enroll_pg_{rows}_{i}.xlsx"),
-        ]
+            tmp / f"enroll_pg_{rows}_{i}.xlsx",
+        )
     if ONLY:
         cases = {k: v for k, v in cases.items() if k in ONLY or k == "bare calamine read"}
     times: dict[str, list[float]] = {k: [] for k in cases}

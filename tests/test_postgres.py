@@ -202,16 +202,16 @@ def _count(db: str, sql: str) -> int:
         return int(found[0]) if found else 0
 
 
-@pytest.mark.postgresql
-def test_two_offices_enrolling_the_same_member_at_once_record_it_once_and_the_other_is_already_enrolled(
-    tmp_path: Path, pg_database: str
-) -> None:
+def _two_offices_enroll_at_once(tmp_path: Path, pg_database: str, starts: tuple[str, str]) -> None:
+    """Two units' rosters with the same member in plan 1, enrolled by two processes at the same moment:
+    exactly one records it, the other exits 1 with already-enrolled."""
     rosters = [
         write_roster(tmp_path / f"{unit}.xlsx", [member(unit, "乌鲁木齐市", "王伟", A, 住院=1)])
         for unit in ("乌鲁木齐第一中学", "乌鲁木齐供电公司")
     ]
     commands = [
-        ["enroll", str(r), "--start", "2026-12-01", "-o", str(r.with_suffix(".out.xlsx"))] for r in rosters
+        ["enroll", str(r), "--start", start, "-o", str(r.with_suffix(".out.xlsx"))]
+        for r, start in zip(rosters, starts, strict=True)
     ]
     results = _race(pg_database, commands, today="2026-11-20")
     assert _count(pg_database, "SELECT count(*) FROM enrollments") == 1
@@ -219,6 +219,13 @@ def test_two_offices_enrolling_the_same_member_at_once_record_it_once_and_the_ot
     assert codes == [0, 1], [stderr for _, _, stderr in results]
     loser = next(json.loads(stdout) for code, stdout, _ in results if code == 1)
     assert [p["code"] for p in loser["problems"]] == ["already-enrolled"]
+
+
+@pytest.mark.postgresql
+def test_two_offices_enrolling_the_same_member_at_once_record_it_once_and_the_other_is_already_enrolled(
+    tmp_path: Path, pg_database: str
+) -> None:
+    _two_offices_enroll_at_once(tmp_path, pg_database, ("2026-12-01", "2026-12-01"))
 
 
 @pytest.mark.postgresql
@@ -265,20 +272,7 @@ def test_two_offices_enrolling_overlapping_periods_at_once_record_one_and_the_ot
     tmp_path: Path, pg_database: str
 ) -> None:
     """Different starts, so the unique constraint does not decide: the exclusion constraint does."""
-    rosters = [
-        write_roster(tmp_path / f"{unit}.xlsx", [member(unit, "乌鲁木齐市", "王伟", A, 住院=1)])
-        for unit in ("乌鲁木齐第一中学", "乌鲁木齐供电公司")
-    ]
-    commands = [
-        ["enroll", str(r), "--start", start, "-o", str(r.with_suffix(".out.xlsx"))]
-        for r, start in zip(rosters, ("2026-12-01", "2027-01-01"), strict=True)
-    ]
-    results = _race(pg_database, commands, today="2026-11-20")
-    assert _count(pg_database, "SELECT count(*) FROM enrollments") == 1
-    codes = sorted(code for code, _, _ in results)
-    assert codes == [0, 1], [stderr for _, _, stderr in results]
-    loser = next(json.loads(stdout) for code, stdout, _ in results if code == 1)
-    assert [p["code"] for p in loser["problems"]] == ["already-enrolled"]
+    _two_offices_enroll_at_once(tmp_path, pg_database, ("2026-12-01", "2027-01-01"))
 
 
 # ---------------------------------------------------------------- schema v3: the exclusion constraint
