@@ -335,6 +335,24 @@ def test_a_workbook_that_cannot_be_written_rolls_the_batch_back(tmp_path, monkey
     assert not list(tmp_path.glob(".*.tmp.xlsx")), "the temporary workbook is removed"
 
 
+def test_a_full_disk_while_writing_the_workbook_is_said_in_chinese_and_nothing_is_recorded(
+    tmp_path, monkeypatch, workbook_process
+):
+    import errno
+
+    import xjma.io.enroll_xlsx as writer
+
+    def disk_full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer, "write_enroll_file", disk_full)
+    db = tmp_path / "l.db"
+    code, _, output = enroll(mixed_roster(tmp_path), db)
+    assert code == 2
+    assert "磁盘空间" in output and "Traceback" not in output
+    assert counts(db)["enrollments"] == 0
+
+
 def test_the_roster_sheet_lists_each_member_with_dates_fees_and_observation(tmp_path, workbook_process):
     _, doc, _ = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
     sheet = openpyxl.load_workbook(doc["report"])["参保名单"]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xjma.errors import XjmaError
-from xjma.io.xlsx_util import replace_into, temp_beside
+from xjma.io.xlsx_util import replace_into, temp_beside, write_error
 
 _FAILED = "写入 {name} 失败，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员"
 
@@ -48,7 +48,10 @@ def written_aside(
 
     def finish() -> None:
         if not child:
-            write(tmp)
+            try:
+                write(tmp)
+            except OSError as exc:  # a full disk: said in Chinese, as by atomic_target
+                raise write_error(target, exc) from None
         else:
             message = _read_all(reader)
             _, status = os.waitpid(child.pop(), 0)
@@ -81,10 +84,11 @@ def _child(write: Callable[[Path], None], tmp: Path, pipe: int, target: Path) ->
             os.write(pipe, str(exc).encode("utf-8")[:8000])
         except OSError as exc:
             code = 1
-            reason = exc.strerror or exc.__class__.__name__
-            os.write(pipe, f"无法写入 {target}（{reason}），请检查磁盘空间和权限后重试".encode())
-        except BaseException:  # noqa: BLE001 - reported by the parent as a failed write
+            os.write(pipe, str(write_error(target, exc)).encode("utf-8"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent as a failed write
             code = 1
+            said = _FAILED.format(name=target.name) + f"（{type(exc).__name__}）"
+            os.write(pipe, said.encode("utf-8"))
     finally:
         os._exit(code)  # no atexit handlers, no flush of the parent's buffers, no cleanup of its state
 

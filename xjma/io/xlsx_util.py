@@ -83,7 +83,7 @@ def atomic_target(target: Path) -> Iterator[Path]:
         try:
             yield tmp
         except OSError as exc:  # the writer's: a full disk, a file locked by Excel
-            raise _write_error(target, exc) from None
+            raise write_error(target, exc) from None
         replace_into(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -110,10 +110,10 @@ def replace_into(tmp: Path, target: Path) -> None:
     try:
         os.replace(tmp, target)
     except OSError as exc:
-        raise _write_error(target, exc) from None
+        raise write_error(target, exc) from None
 
 
-def _write_error(target: Path, exc: OSError) -> XjmaError:
+def write_error(target: Path, exc: OSError) -> XjmaError:
     if isinstance(exc, PermissionError):
         return XjmaError(f"无法写入 {target}：文件可能正在 Excel/WPS 中打开，请关闭后重试")
     reason = exc.strerror or exc.__class__.__name__  # a full disk, a vanished folder

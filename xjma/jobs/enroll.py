@@ -33,8 +33,7 @@ class _Plan:
     """What the run records, row by row."""
 
     items: list[NewEnrollment] = field(default_factory=list)
-    enrolled_rows: list[RosterRow] = field(default_factory=list)
-    by_row: list[tuple[RosterRow, list[NewEnrollment]]] = field(default_factory=list)
+    by_row: list[tuple[RosterRow, list[NewEnrollment]]] = field(default_factory=list)  # the enrolled rows
     already_recorded: int = 0
 
 
@@ -169,7 +168,7 @@ def _plan_rows(
     plan = _Plan()
     planner = Planner(start, rules, end)
     items_of, none = planner.row, frozenset[str]()
-    add_items, add_row, add_pair = plan.items.extend, plan.enrolled_rows.append, plan.by_row.append
+    add_items, add_pair = plan.items.extend, plan.by_row.append
     for row in valid:
         if not row.shares:
             continue  # warning no-plan: nothing to enroll
@@ -179,7 +178,6 @@ def _plan_rows(
             continue
         items = items_of(row, history.get(row.id_number, []), skip)
         add_items(items)
-        add_row(row)
         add_pair((row, items))
     return plan
 
@@ -197,8 +195,9 @@ def _record(
 
     from xjma.io.ledger.enrollments import BatchInfo, LedgerConflict, MemberInfo, record_batch
 
-    units = {r.unit for r in plan.enrolled_rows}
-    prefectures = {r.prefecture for r in plan.enrolled_rows}
+    rows = [row for row, _ in plan.by_row]
+    units = {r.unit for r in rows}
+    prefectures = {r.prefecture for r in rows}
     batch = BatchInfo(
         file_name=path.name,
         sha256=_sha256(path),
@@ -208,9 +207,9 @@ def _record(
         end=end,
         paid_on=paid_on,
         created_at=now,
-        rows=len(plan.enrolled_rows),
+        rows=len(rows),
     )
-    people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in plan.enrolled_rows]
+    people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in rows]
     try:
         record_batch(conn, batch, people, plan.items)
     except LedgerConflict:
@@ -259,7 +258,7 @@ def _document(
         "start": start.isoformat(),
         "paid_on": paid_on.isoformat(),
         "dry_run": dry_run,
-        "enrolled": len(plan.enrolled_rows),
+        "enrolled": len(plan.by_row),
         "already_recorded": plan.already_recorded,
         "refused": len(refused),
         "problems": [p.as_dict() for p in problems],
