@@ -330,6 +330,8 @@ def test_a_workbook_that_cannot_be_written_rolls_the_batch_back(tmp_path, monkey
     db = tmp_path / "l.db"
     code, _, output = enroll(mixed_roster(tmp_path), db)
     assert code == 2, output
+    if workbook_process == "second-process":  # the child's failure, reported by the parent
+        assert "写入 名册_参保结果.xlsx 失败" in output and "RuntimeError" in output
     assert counts(db)["enrollments"] == 0 and counts(db)["batches"] == 0
     assert not (tmp_path / "名册_参保结果.xlsx").exists()
     assert not list(tmp_path.glob(".*.tmp.xlsx")), "the temporary workbook is removed"
