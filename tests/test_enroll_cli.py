@@ -471,3 +471,18 @@ def test_roster_values_that_look_like_formulas_are_written_as_text(tmp_path):
     cell = book["参保名单"]["D2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
+
+
+def test_when_no_second_process_can_be_started_the_workbook_is_written_in_turn(tmp_path, monkeypatch):
+    import os
+
+    import xjma.jobs.validate as validate
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(validate, "PROGRESS_ROWS", 0)
+    monkeypatch.setattr(os, "fork", no_fork)
+    code, doc, output = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
+    assert code == 0, output
+    assert openpyxl.load_workbook(doc["report"]).sheetnames == ["参保名单", "单位汇总", "缴费通知"]

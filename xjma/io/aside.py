@@ -39,12 +39,18 @@ def written_aside(
     reader = -1
     if parallel and can_fork():
         reader, writer = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (memory, a process limit): write it in turn instead
+            os.close(reader)
+            os.close(writer)
+            reader, pid = -1, -1
         if pid == 0:  # the child: write the file, report a failure through the pipe, never return
             os.close(reader)
             _child(write, tmp, writer, target)
-        os.close(writer)
-        child.append(pid)
+        if pid > 0:
+            os.close(writer)
+            child.append(pid)
 
     def finish() -> None:
         if not child:
