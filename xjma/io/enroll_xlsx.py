@@ -20,6 +20,7 @@ from typing import Any
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import RosterRow
 from xjma.core.rules import PLAN_CODES
+from xjma.io.xlsx_rows import cell_writers, rows_sheet_class
 from xjma.io.xlsx_util import atomic_target, cell_text
 
 _EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, past the 1900-02-29 bug)
@@ -61,7 +62,7 @@ def write_enroll_file(path: Path, data: EnrollSheetData) -> None:
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),
     }
-    _roster_sheet(book.add_worksheet("参保名单"), data, fmt)
+    _roster_sheet(book.add_worksheet("参保名单", rows_sheet_class()), data, fmt)
     groups = _unit_plan_totals(data)
     _unit_sheet(book.add_worksheet("单位汇总"), groups, data.names, fmt)
     _notice_sheet(book.add_worksheet("缴费通知"), data, groups, fmt)
@@ -81,7 +82,7 @@ def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any]) -> None:
     head.append("会费合计")
     for col, title in enumerate(head):
         ws.write_string(0, col, title, fmt["head"])
-    number, string = ws.write_number, ws.write_string
+    number, string = cell_writers(ws)
     money, date = fmt["money"], fmt["date"]
     serials: dict[dt.date, int] = {}
     texts: dict[str, str] = {}  # units and 地州市 repeat on every row: cleaned once
