@@ -486,3 +486,22 @@ def test_when_no_second_process_can_be_started_the_workbook_is_written_in_turn(t
     code, doc, output = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
     assert code == 0, output
     assert openpyxl.load_workbook(doc["report"]).sheetnames == ["参保名单", "单位汇总", "缴费通知"]
+
+
+def test_the_fast_row_writer_gives_the_workbook_xlsxwriter_alone_gives(tmp_path, monkeypatch):
+    import zipfile
+
+    import xjma.io.xlsx_rows as xlsx_rows
+
+    if xlsx_rows.rows_sheet_class() is None:
+        pytest.skip("this xlsxwriter version is written by the stock worksheet")
+    roster = mixed_roster(tmp_path)
+    parts = []
+    for sheet_class in (xlsx_rows.RowsWorksheet, None):
+        monkeypatch.setattr(xlsx_rows, "rows_sheet_class", lambda c=sheet_class: c)
+        out = tmp_path / f"{sheet_class is None}.xlsx"
+        assert enroll(roster, tmp_path / "l.db", "--dry-run", "-o", str(out))[0] == 0
+        with zipfile.ZipFile(out) as archive:
+            parts.append({n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"})
+    assert b"inlineStr" in parts[0]["xl/worksheets/sheet1.xml"]
+    assert parts[0] == parts[1]

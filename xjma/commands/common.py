@@ -79,8 +79,14 @@ def start_date(value: str | None) -> dt.date:
     return parse_date_option(value, "--start") if value else today() + dt.timedelta(days=1)
 
 
-def emit_json(doc: Any) -> None:
-    """Exactly one JSON document on stdout (masked under --mask)."""
+def emit_json(doc: Any, text: str | None = None) -> None:
+    """Exactly one JSON document on stdout (masked under --mask); `text`: json_text(doc), made earlier."""
+    sys.stdout.write(json_text(doc) if text is None else text)
+    sys.stdout.flush()
+
+
+def json_text(doc: Any) -> str:
+    """The JSON document as emit_json writes it."""
     if _MASK_JSON[0]:
         from xjma.core.privacy import mask_document
 
@@ -88,8 +94,7 @@ def emit_json(doc: Any) -> None:
     # Indented for a person at a terminal; compact for a pipe or file, where json's C encoder makes a
     # 100k-member enroll document 2 s faster.
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=indent, default=_json_default) + "\n")
-    sys.stdout.flush()
+    return json.dumps(doc, ensure_ascii=False, indent=indent, default=_json_default) + "\n"
 
 
 def _json_default(value: Any) -> Any:

@@ -20,6 +20,7 @@ from xjma.commands.common import (
     err,
     handled,
     json_on_failure,
+    json_text,
     masked,
     out,
     parse_date_option,
@@ -127,9 +128,10 @@ def _enroll(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         output=output,
+        render=json_text if as_json else None,
     )
     if as_json:
-        emit_json(result.doc)
+        emit_json(result.doc, result.rendered)
     else:
         _render(result.doc, result.ledger, skip_invalid)
     return int(result.exit_code)

@@ -26,6 +26,7 @@ class EnrollOutcome:
     items: list[NewEnrollment] = field(default_factory=list)
     ledger: str = ""  # where the ledger is, password hidden
     refused_rows: list[int] = field(default_factory=list)
+    rendered: str | None = None  # render(doc) when asked for: made while the workbook is being written
 
 
 @dataclass
@@ -76,6 +77,7 @@ def _enroll_once(
     dry_run: bool = False,
     skip_invalid: bool = False,
     output: Path | None = None,
+    render: Callable[[dict[str, Any]], str] | None = None,
 ) -> EnrollOutcome:
     from xjma.io.ledger import open_ledger
     from xjma.io.rules_file import load_rules
@@ -138,6 +140,8 @@ def _enroll_once(
     ):
         result.doc = document(report)
         _record(conn, path, plan, start, end, paid_on, now)
+        if render is not None:  # this process would only wait for the workbook: render meanwhile
+            result.rendered = render(result.doc)
         finish_workbook()
     return result
 
