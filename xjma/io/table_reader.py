@@ -277,7 +277,7 @@ def _workbook_candidates(file: Path, suffix: str, sheet: str | None) -> list[tup
                     if last is not None:
                         limits.check_area(file, last[0] + 1, last[1] + 1)
                 with calamine_guard(file):
-                    return parsed[0].to_python(skip_empty_area=False, nrows=nrows)
+                    return _grid(parsed, nrows)
             except CalamineError:
                 if sheet is not None:
                     raise XjmaError(_corrupt_message(file)) from None
@@ -286,6 +286,29 @@ def _workbook_candidates(file: Path, suffix: str, sheet: str | None) -> list[tup
         return load
 
     return [(n, loader(n)) for n in chosen]
+
+
+def _grid(parsed: list[CalamineSheet], nrows: int | None) -> Grid:
+    """The sheet's rows from A1, as `to_python(skip_empty_area=False)` gives them. A big sheet's whole
+    grid is made with equal cells shared (xjma/io/shared_cells.py), and calamine's copy of the sheet is
+    let go as soon as it is made."""
+    from xjma.io.shared_cells import SHARE_ROWS, shared_rows
+
+    sheet = parsed[0]
+    if nrows is not None or sheet.height <= SHARE_ROWS or sheet.start is None or sheet.end is None:
+        return sheet.to_python(skip_empty_area=False, nrows=nrows)
+    parsed.clear()
+    (_, first_col), (last_row, last_col) = sheet.start, sheet.end
+    rows = iter(sheet.iter_rows())
+    first = next(rows, None)
+    width = last_col + 1
+    if first is None or len(first) not in (width, width - first_col):  # not the iter_rows we know
+        return sheet.to_python(skip_empty_area=False)
+    grid = shared_rows(itertools.chain([first], rows), left=width - len(first))
+    missing = last_row + 1 - len(grid)  # iter_rows may start at the first used row, not at row 1
+    if missing < 0:
+        return sheet.to_python(skip_empty_area=False)
+    return [[""] * width for _ in range(missing)] + grid
 
 
 def _resolve_sheet(sheet: str, names: list[str], file: Path) -> str:
