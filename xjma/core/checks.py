@@ -42,6 +42,8 @@ class RosterCheck:
     error_rows: set[int]
     # row -> plan codes whose identical enrollment (same unit, S, E, shares) is already in the ledger
     already_recorded: dict[int, set[str]] = field(default_factory=dict)
+    # ID number -> its recorded enrollments (every row with a valid ID); None when checked without a ledger
+    history: dict[str, list[Enrollment]] | None = None
 
 
 def check_roster(
@@ -64,7 +66,7 @@ def check_roster(
         checker.check(row)
     problems = sorted(checker.problems, key=lambda p: p.row)  # stable: a row's problems keep their order
     error_rows = {p.row for p in problems if p.severity == ERROR}
-    return RosterCheck(list(rows), problems, error_rows, checker.recorded)
+    return RosterCheck(list(rows), problems, error_rows, checker.recorded, checker.history)
 
 
 def _duplicates(rows: Sequence[RosterRow]) -> dict[str, list[int]]:

@@ -98,7 +98,10 @@ def _enroll_once(
         ).check
         refused = sorted(check.error_rows)
         valid = [r for r in check.rows if r.row not in check.error_rows]
-        history = view.enrollments_for(r.id_number for r in valid)
+        # The check looked up every row with a valid ID (a row without errors has one): not again.
+        history = check.history
+        if history is None or not all(r.birth for r in valid):
+            history = view.enrollments_for(r.id_number for r in valid)
         shown = view.display
     plan = _plan_rows(valid, start, rules, history, check.already_recorded, end)
     result = EnrollOutcome({}, 0, plan.items, shown, refused)
