@@ -45,50 +45,70 @@ def _to_enrollment(r: Row[Any]) -> Enrollment:
 
 
 _HISTORY = (
-    enrollments.c.id_number,
-    enrollments.c.plan,
-    enrollments.c.start,
-    enrollments.c.end,
-    enrollments.c.shares,
-    enrollments.c.renewed_shares,
-    enrollments.c.unit,
-    enrollments.c.prefecture,
-    enrollments.c.tier,
-    enrollments.c.first_start,
-    enrollments.c.name,
+    'SELECT id_number, plan, start, "end", shares, renewed_shares, unit, prefecture, tier, first_start, name '
+    "FROM enrollments WHERE id_number IN ({marks}) ORDER BY id_number, start, plan"
 )
 
 
 def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-    """Every enrollment of these members, all plans, oldest first; one query per CHUNK ids."""
+    """Every enrollment of these members, all plans, oldest first; one query per CHUNK ids.
+
+    Plain SQL through the driver, each row unpacked by position: a renewal batch of 100,000 members
+    reads ~200,000 rows, and building them through SQLAlchemy's select with named attribute lookups took
+    6-7.5 s (now ~2 s on either backend). SQLite keeps dates as ISO text (as SQLAlchemy writes them): each
+    distinct one is parsed once."""
     ids = sorted({i for i in id_numbers if i})
     found: dict[str, list[Enrollment]] = {}
+    if not ids or conn.exec_driver_sql("SELECT 1 FROM enrollments LIMIT 1").first() is None:
+        return found  # a new ledger: not asked once per CHUNK ids
+    postgres = conn.dialect.name == "postgresql"
+    day: _Dates = _Dates(postgres)
     for lo in range(0, len(ids), CHUNK):
-        query = (
-            select(*_HISTORY)
-            .where(enrollments.c.id_number.in_(ids[lo : lo + CHUNK]))
-            .order_by(enrollments.c.id_number, enrollments.c.start, enrollments.c.plan)
-        )
-        # Positional, in _HISTORY's order: a named attribute lookup per field costs more than the query.
-        for number, plan, start, end, shares, renewed, unit, prefecture, tier, first, name in conn.execute(
-            query
-        ):
+        part = ids[lo : lo + CHUNK]
+        marks = ", ".join(("%s" if postgres else "?") for _ in part)
+        result = conn.exec_driver_sql(_HISTORY.format(marks=marks), tuple(part))
+        for (
+            number,
+            plan,
+            start,
+            end,
+            shares,
+            renewed,
+            unit,
+            prefecture,
+            tier,
+            first,
+            name,
+        ) in result.fetchall():
             found.setdefault(number, []).append(
                 Enrollment(
                     number,
                     plan,
-                    start,
-                    end,
+                    day[start],
+                    day[end],
                     shares,
                     renewed,
                     unit or "",
                     prefecture or "",
                     tier,
-                    first,
+                    day[first],
                     name or "",
                 )
             )
     return found
+
+
+class _Dates(dict[Any, Any]):
+    """A date column's value -> datetime.date: as it is from PostgreSQL, parsed from SQLite's ISO text."""
+
+    def __init__(self, native: bool) -> None:
+        super().__init__()
+        self.native = native
+
+    def __missing__(self, value: Any) -> dt.date | None:
+        day = value if self.native or value is None else dt.date.fromisoformat(value)
+        self[value] = day
+        return day
 
 
 @dataclass(frozen=True)
