@@ -174,3 +174,35 @@ def test_an_enrollment_needs_its_member_and_batch(tmp_path):
                 paid_on=S,
             )
         )
+
+
+@pytest.mark.parametrize("target", ["/tmp/xjma-no-such-dir/台账.db", "relative/none.db", "~/none-xjma.db"])
+def test_a_missing_sqlite_file_is_shown_as_sqlalchemy_shows_it(target):
+    from xjma.io.ledger import missing_sqlite_file
+    from xjma.io.ledger.db import shown_url
+
+    assert missing_sqlite_file(target) == shown_url(resolve_url(target))
+
+
+def test_an_existing_file_or_an_address_is_not_a_missing_sqlite_file(tmp_path):
+    from xjma.io.ledger import missing_sqlite_file
+
+    there = tmp_path / "l.db"
+    there.write_bytes(b"")
+    assert missing_sqlite_file(str(there)) is None
+    assert missing_sqlite_file("postgresql://u@h/db") is None
+    assert missing_sqlite_file(f"sqlite:///{tmp_path}/none.db") is None  # an address: open_ledger decides
+
+
+def test_validate_without_a_ledger_does_not_load_sqlalchemy(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from xjma.jobs.validate import open_ledger_view\n"
+        f"view, note = open_ledger_view({str(tmp_path / 'none.db')!r})\n"
+        "print(view is None, 'sqlalchemy' in sys.modules, note)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("True False 台账 sqlite:///"), done.stdout

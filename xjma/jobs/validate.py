@@ -235,13 +235,16 @@ def open_ledger_view(db: str | None) -> tuple[LedgerView | None, str]:
     if target is None:
         return None, "未指定台账（--db 或 XJMA_DB），未核对已参保和续保记录"
     try:
-        from xjma.io.ledger import open_ledger
+        from xjma.io.ledger import missing_sqlite_file, open_ledger
     except ImportError:
         return None, "台账模块不可用，未核对已参保和续保记录"
-    ledger = open_ledger(target, create=False)
-    if not ledger.exists:
-        return None, f"台账 {ledger.display} 还不存在，未核对已参保和续保记录"
-    return ledger, f"已对照台账 {ledger.display} 核对已参保和续保记录"
+    shown = missing_sqlite_file(target)
+    if shown is None:
+        ledger = open_ledger(target, create=False)
+        if ledger.exists:
+            return ledger, f"已对照台账 {ledger.display} 核对已参保和续保记录"
+        shown = ledger.display
+    return None, f"台账 {shown} 还不存在，未核对已参保和续保记录"
 
 
 def write_validation_report(outcome: ValidationOutcome, source: Path, output: Path | None) -> Path:

@@ -6,6 +6,6 @@ with xjma/io/ledger/claims.py).
 
 from __future__ import annotations
 
-from xjma.io.ledger.db import Ledger, default_target, open_ledger, resolve_url
+from xjma.io.ledger.db import Ledger, default_target, missing_sqlite_file, open_ledger, resolve_url
 
-__all__ = ["Ledger", "default_target", "open_ledger", "resolve_url"]
+__all__ = ["Ledger", "default_target", "missing_sqlite_file", "open_ledger", "resolve_url"]

@@ -55,6 +55,20 @@ def resolve_url(target: str | None) -> URL:
     raise XjmaError(f"不支持的数据库地址 {shown}：只支持 SQLite 文件路径、sqlite:///路径 或 postgresql://…")
 
 
+def missing_sqlite_file(target: str | None) -> str | None:
+    """For a SQLite file path (not an address) that does not exist: the ledger as `display` shows it;
+    else None. Decided without importing SQLAlchemy (~0.1 s of a validate run without a ledger)."""
+    text = (target or "").strip() or default_target()
+    if "://" in text:
+        return None
+    path = Path(text).expanduser()
+    if path.exists():
+        return None
+    from urllib.parse import quote
+
+    return "sqlite:///" + quote(str(path), safe=" +/")  # as SQLAlchemy's URL.render_as_string writes it
+
+
 def shown_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
