@@ -142,11 +142,17 @@ def _unit_plan_totals(data: EnrollSheetData) -> _Groups:
     """unit -> (地州市, plan -> [member IDs, shares, fee]), units in roster order."""
     groups: _Groups = {}
     for row, items in data.members:
-        _, per_plan = groups.setdefault(row.unit, (row.prefecture, {}))
+        group = groups.get(row.unit)
+        if group is None:
+            group = groups[row.unit] = (row.prefecture, {})
+        per_plan = group[1]
         for item in items:
-            slot = per_plan.setdefault(item.enrollment.plan, [set(), 0, Decimal("0.00")])
+            e = item.enrollment
+            slot = per_plan.get(e.plan)
+            if slot is None:  # not setdefault: that would build a set, a list and a Decimal per item
+                slot = per_plan[e.plan] = [set(), 0, Decimal("0.00")]
             slot[0].add(row.id_number)
-            slot[1] += item.enrollment.shares
+            slot[1] += e.shares
             slot[2] += item.fee
     return groups
 
