@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 CHECKED = (
@@ -25,9 +25,13 @@ CHECKED = (
 )  # xlsxwriter major.minor versions tests/test_xlsx_rows.py passed on (3.3.0, 3.3.1; 3.2.x differs)
 
 try:
+    from xlsxwriter.worksheet import CellDatetimeTuple as _DATETIME
+    from xlsxwriter.worksheet import CellNumberTuple as _NUMBER
+    from xlsxwriter.worksheet import CellStringTuple as _STRING
     from xlsxwriter.worksheet import _preserve_whitespace
-except ImportError:  # pragma: no cover - an xlsxwriter that moved it: rows_sheet_class() says no
+except ImportError:  # pragma: no cover - an xlsxwriter that moved them: rows_sheet_class() says no
     _preserve_whitespace = None
+    _NUMBER = _STRING = _DATETIME = None
 
 
 def _version() -> tuple[int, int]:
@@ -57,6 +61,11 @@ def cell_writers(ws: Worksheet) -> tuple[Any, Any]:
 class RowsWorksheet(Worksheet):
     """xlsxwriter's Worksheet with `_write_single_row` (constant_memory) writing a row in one piece."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._names: dict[int, str] = {}  # column -> its letters
+        self._styles: dict[Any, str] = {}  # format -> ' s="<its xf index>"' (fixed once first asked)
+
     def _write_single_row(self, current_row_num: int = 0) -> None:
         row_num = self.previous_row
         cells: dict[int, Any] | None = self.table.get(row_num)
@@ -71,25 +80,27 @@ class RowsWorksheet(Worksheet):
             super()._write_single_row(current_row_num)
             return
         self.previous_row = current_row_num
-        columns = self.col_info
-        out = [f'<row r="{row_num + 1}">']
+        columns, names, styles = self.col_info, self._names, self._styles
+        number = str(row_num + 1)
+        out = [f'<row r="{number}">']
         add = out.append
-        for col in sorted(cells):
-            cell = cells[col]
-            kind = cell.__class__.__name__
-            if kind not in ("Number", "Datetime", "String"):
+        for col, cell in sorted(cells.items()):
+            kind = cell.__class__
+            if kind is not _NUMBER and kind is not _STRING and kind is not _DATETIME:
                 self._flush(out)
                 self._write_cell(row_num, col, cell)
                 continue
-            ref = xl_rowcol_to_cell_fast(row_num, col)
-            if cell.format:
-                style = f' s="{cell.format._get_xf_index()}"'
-            elif col in columns and columns[col].column_format is not None:
-                style = f' s="{columns[col].column_format._get_xf_index()}"'
-            else:
-                style = ""
-            if kind != "String":
-                add(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
+            name = names.get(col)
+            if name is None:
+                name = names[col] = xl_col_to_name(col)
+            fmt = cell.format
+            if not fmt and col in columns:
+                fmt = columns[col].column_format
+            style = styles.get(fmt, None) if fmt else ""
+            if style is None:
+                style = styles[fmt] = f' s="{fmt._get_xf_index()}"'
+            if kind is not _STRING:
+                add(f'<c r="{name}{number}"{style}><v>{cell.number:.16G}</v></c>')
                 continue
             string = cell.string
             if "_x" in string or not string.isprintable():  # else neither of its patterns can match
@@ -100,7 +111,7 @@ class RowsWorksheet(Worksheet):
                 continue
             space = ' xml:space="preserve"' if _preserve_whitespace(string) else ""  # type: ignore[misc]
             text = self._escape_data(string)
-            add(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            add(f'<c r="{name}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
         add("</row>")
         self._flush(out)
         self.table.clear()
