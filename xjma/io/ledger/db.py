@@ -38,9 +38,10 @@ def resolve_url(target: str | None) -> URL:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    path = _file_path(target)
+    if path is not None:
+        return make_url("sqlite://").set(database=str(path))
     text = (target or "").strip() or default_target()
-    if "://" not in text:
-        return make_url("sqlite://").set(database=str(Path(text).expanduser()))
     try:
         url = make_url(text)
     except ArgumentError:
@@ -55,14 +56,17 @@ def resolve_url(target: str | None) -> URL:
     raise XjmaError(f"不支持的数据库地址 {shown}：只支持 SQLite 文件路径、sqlite:///路径 或 postgresql://…")
 
 
+def _file_path(target: str | None) -> Path | None:
+    """A --db target (default: default_target()) that is a file path, not an address; else None."""
+    text = (target or "").strip() or default_target()
+    return None if "://" in text else Path(text).expanduser()
+
+
 def missing_sqlite_file(target: str | None) -> str | None:
     """For a SQLite file path (not an address) that does not exist: the ledger as `display` shows it;
     else None. Decided without importing SQLAlchemy (~0.1 s of a validate run without a ledger)."""
-    text = (target or "").strip() or default_target()
-    if "://" in text:
-        return None
-    path = Path(text).expanduser()
-    if path.exists():
+    path = _file_path(target)
+    if path is None or path.exists():
         return None
     from urllib.parse import quote
 
