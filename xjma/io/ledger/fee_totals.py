@@ -97,7 +97,8 @@ def _add_group(width: int, kind: str, k1: str, k2: str, same: str, watermark: in
 def read_fee_totals(conn: Connection, periods: Sequence[str]) -> list[tuple[Any, ...]]:
     """(period, kind, k1, k2, members, shares, fee_fen) of these periods ("YYYY-MM" or "YYYY")."""
     marks = ", ".join("?" for _ in periods)
-    return conn.exec_driver_sql(
+    found = conn.exec_driver_sql(
         f"SELECT period, kind, k1, k2, members, shares, fee_fen FROM {FEE_TOTALS} WHERE period IN ({marks})",
         tuple(periods),
-    ).all()
+    )
+    return [tuple(r) for r in found]
