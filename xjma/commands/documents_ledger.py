@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from xjma.core.money import fmt_money
 
 if TYPE_CHECKING:
-    from xjma.jobs.db_results import CheckResult, CopyResult, InitResult, LedgerFigures, MigrateResult, TableFigures
+    from xjma.jobs.db_results import (
+        CheckResult,
+        CopyResult,
+        InitResult,
+        LedgerFigures,
+        MigrateResult,
+        TableFigures,
+    )
     from xjma.jobs.fees import FeeSummary
     from xjma.jobs.member import MemberEnrollment, MemberReport
 

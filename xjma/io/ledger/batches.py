@@ -72,7 +72,7 @@ def _record_sqlite(
     people: Sequence[MemberInfo],
     items: Sequence[NewEnrollment],
 ) -> None:
-    from xjma.io.ledger.fee_totals import refresh_fee_totals
+    from xjma.io.ledger.fee_totals import add_batch
 
     # A batch's index pages stay in memory until the commit (SQLite's default cache is 2 MB; 100,000
     # rows thrashed it): the insert takes about half the time. The connection is the run's own.
@@ -85,7 +85,8 @@ def _record_sqlite(
     if not items:
         return
     before = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM enrollments").scalar() or 0)
-    columns, rows = enrollment_rows(items, batch_id, paid_on, Iso())
+    fen = _Fen()
+    columns, rows = enrollment_rows(items, batch_id, paid_on, Iso(), fen)
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO enrollments ({names}) VALUES ({marks})", rows)
@@ -93,7 +94,7 @@ def _record_sqlite(
     # take turns and ids only grow. (o.id is in every index: no table read to tell o's batch.)
     if overlaps_another_batch(conn, f"n.id > {before}", f"o.id <= {before}"):
         raise LedgerConflict()
-    refresh_fee_totals(conn)
+    add_batch(conn, before, paid_on, items, fen.__getitem__)
 
 
 # SQLite bulk path: the driver's executemany with plain tuples. SQLAlchemy's per-row bind processing
@@ -174,10 +175,15 @@ ENROLLMENT_COLUMNS = (
 
 
 def enrollment_rows(
-    items: Sequence[NewEnrollment], batch_id: int, paid_on: dt.date, day: dict[Any, Any]
+    items: Sequence[NewEnrollment],
+    batch_id: int,
+    paid_on: dt.date,
+    day: dict[Any, Any],
+    fen: dict[Any, int] | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The column names and one tuple per enrollment (ENROLLMENT_COLUMNS), dates through `day`."""
-    fen, row = _Fen(), _enrollment_row
+    """The column names and one tuple per enrollment (ENROLLMENT_COLUMNS), dates through `day`, fees
+    through `fen` (fee -> fen, each distinct fee converted once)."""
+    fen, row = _Fen() if fen is None else fen, _enrollment_row
     return list(ENROLLMENT_COLUMNS), [row(i, batch_id, paid_on, day, fen) for i in items]
 
 
