@@ -16,13 +16,10 @@ from sqlalchemy.engine import Connection
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.money import to_fen
 from xjma.io.ledger.members import MemberInfo
+from xjma.io.ledger.overlap import LedgerConflict, overlaps_another_batch
 from xjma.io.ledger.schema import batches, claims, enrollments, members
 
-
-class LedgerConflict(Exception):
-    """Another process recorded an enrollment that collides with this batch (same member and plan, same
-    or overlapping period) between the batch's validation and its write. The caller rolls back and
-    validates again, now seeing the other row (`already_recorded` or `already-enrolled`)."""
+__all__ = ["BatchInfo", "LedgerConflict", "count_rows", "overlaps_another_batch", "record_batch"]
 
 
 @dataclass(frozen=True)
@@ -103,20 +100,6 @@ _SQLITE_UPSERT_MEMBERS = (
     "INSERT INTO members (id_number, name, gender, birth) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (id_number) DO UPDATE SET name = excluded.name"
 )
-
-# An enrollment of the batch (n, chosen by `mine`) and one of another batch (o, chosen by `others`) for the
-# same member and plan whose periods share a day (dates inclusive). SQLite finds o through the unique
-# index (id_number, plan, start <= n.end), PostgreSQL through either index on (id_number, plan).
-_OVERLAP = """SELECT 1 FROM enrollments n JOIN enrollments o
-    ON o.id_number = n.id_number AND o.plan = n.plan AND o.start <= n."end" AND n.start <= o."end"
-    WHERE {mine} AND {others} LIMIT 1"""
-
-
-def overlaps_another_batch(conn: Connection, mine: str, others: str) -> bool:
-    """True when an enrollment chosen by the SQL condition `mine` (on n) overlaps one chosen by `others`
-    (on o): the conditions hold no user data, only ids."""
-    return conn.exec_driver_sql(_OVERLAP.format(mine=mine, others=others)).first() is not None
-
 
 SQLITE_CACHE_KIB = 64 * 1024  # an upper bound: SQLite only takes the pages the batch touches
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from xjma.io.ledger.overlap import LedgerConflict, overlaps_another_batch
+
 MEMBER_COLUMNS = ("id_number", "name", "gender", "birth")
 _ROSTER_MEMBERS = "xjma_roster_members"
 
@@ -24,8 +26,6 @@ def record_postgres(
     database error is raised as SQLAlchemy's (IntegrityError with the driver's SQLSTATE, ...)."""
     import psycopg
     from sqlalchemy.exc import DBAPIError
-
-    from xjma.io.ledger.batches import LedgerConflict, overlaps_another_batch
 
     guarded = has_overlap_constraint(conn)
     if not guarded:
