@@ -30,13 +30,14 @@ SECRET = "Secret-Pw-7391"
 def _older_ledger(target: str) -> None:
     """A ledger at SCHEMA_VERSION - 1, made by that version's migrations."""
     from xjma.io.ledger.address import resolve_url
-    from xjma.io.ledger.db import Ledger, _engine, schema_transaction
+    from xjma.io.ledger.db import Ledger, schema_transaction
+    from xjma.io.ledger.engines import engine_for
     from xjma.io.ledger.schema import SCHEMA_VERSION, migrate
 
     url = resolve_url(target)
     if url.drivername == "sqlite":
         Path(str(url.database)).touch(mode=0o600)
-    with Ledger(_engine(url, read_only=False), url) as ledger, schema_transaction(ledger) as conn:
+    with Ledger(engine_for(url, read_only=False), url) as ledger, schema_transaction(ledger) as conn:
         assert migrate(conn, to=SCHEMA_VERSION - 1) == SCHEMA_VERSION - 1
 
 

@@ -30,6 +30,7 @@ from xjma.io.ledger.address import (
     resolve_url,
     shown_url,
 )
+from xjma.io.ledger.engines import engine_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
@@ -48,8 +49,6 @@ __all__ = [
 ]
 
 Mode = Literal["read", "write", "migrate"]
-BUSY_TIMEOUT_MS = 30000
-CONNECT_TIMEOUT_S = 10  # a firewalled host would otherwise hang for minutes before the error message
 OUTDATED = "台账结构版本较旧，请先备份，再运行 xjma db migrate"
 SCHEMA_LOCK = 0x786A6D61  # PostgreSQL advisory lock key ("xjma") held while the schema is made or migrated
 
@@ -130,7 +129,7 @@ def _open_for_reading(url: URL, any_version: bool) -> Ledger:
         path = _sqlite_path(url)
         if not path.exists():
             return Ledger(None, url)
-    ledger = Ledger(_engine(url, read_only=True), url)
+    ledger = Ledger(engine_for(url, read_only=True), url)
     try:
         with ledger.connect() as conn:
             ledger.version = found_version(conn)
@@ -151,7 +150,7 @@ def _open_for_writing(url: URL, default: bool, migrating: bool) -> Ledger:
         if not path.exists():
             _create_sqlite_file(path, default)
         _require_writable(url, path)
-    ledger = Ledger(_engine(url, read_only=False), url)
+    ledger = Ledger(engine_for(url, read_only=False), url)
     try:
         _bring_schema(ledger, migrating)
     except BaseException:
@@ -243,59 +242,6 @@ def _require_writable(url: URL, path: Path) -> None:
     """SQLite writes the file and, in WAL mode, its -wal and -shm files beside it."""
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         raise XjmaError(read_only_sentence(shown_url(url)))
-
-
-def _engine(url: URL, read_only: bool) -> Engine:
-    return _sqlite_engine(url, read_only) if url.drivername == "sqlite" else _postgres_engine(url, read_only)
-
-
-def _postgres_engine(url: URL, read_only: bool) -> Engine:
-    from sqlalchemy import create_engine
-
-    args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S}
-    if read_only and "options" not in url.query:
-        args["options"] = "-c default_transaction_read_only=on"  # a read command cannot write by mistake
-    try:
-        return create_engine(url, pool_pre_ping=True, connect_args=args)
-    except ImportError:
-        raise XjmaError("连接 PostgreSQL 需要 psycopg 3：请安装 xjma[pg]") from None
-
-
-def _sqlite_engine(url: URL, read_only: bool) -> Engine:
-    import sqlite3
-
-    from sqlalchemy import create_engine, event
-
-    timeout = BUSY_TIMEOUT_MS / 1000
-    if read_only:
-        uri = _read_only_uri(Path(str(url.database)))
-        engine = create_engine(
-            url, creator=lambda: sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
-        )
-    else:
-        engine = create_engine(url, connect_args={"timeout": timeout})
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-        cursor = dbapi_conn.cursor()
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode=WAL")  # a header write: never from a read command
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return engine
-
-
-def _read_only_uri(path: Path) -> str:
-    """`file:…?mode=ro`. In a folder we cannot write, SQLite cannot make the WAL index (-shm) a read needs;
-    when none exists, no other program has the ledger open in WAL mode, and `immutable=1` reads the file
-    as it is (the only way to read a WAL ledger on a read-only share)."""
-    uri = path.absolute().as_uri() + "?mode=ro"
-    shm = path.with_name(path.name + "-shm")
-    if not os.access(path.parent, os.W_OK) and not shm.exists():
-        uri += "&immutable=1"
-    return uri
 
 
 @contextmanager
