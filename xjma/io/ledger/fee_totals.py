@@ -174,7 +174,9 @@ def _batch_groups(items: Sequence[NewEnrollment], fen: Callable[[Any], int]) -> 
     return groups
 
 
-_OLDER = f"""WITH mine AS (SELECT DISTINCT id_number FROM enrollments WHERE id > ?)
+# NOT INDEXED: the batch's rows by rowid range; else SQLite reads the whole (id_number, plan) index for the
+# DISTINCT (2.4M entries: 2 s instead of 0.1 s for a 10,000-row batch into the bench's 1.7M ledger).
+_OLDER = f"""WITH mine AS (SELECT DISTINCT id_number FROM enrollments NOT INDEXED WHERE id > ?)
     SELECT DISTINCT o.id_number, o.plan, o.unit,
         CASE WHEN coalesce(o.prefecture, '') = '' THEN '{UNFILLED}' ELSE o.prefecture END,
         substr(o.paid_on, 1, 7)
