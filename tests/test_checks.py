@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -38,18 +37,6 @@ def make_id(birth: dt.date, female: bool, region: str = "650102") -> str:
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
-class MemoryLedger:
-    """LedgerView over a dict; counts calls so the one-bulk-call rule can be checked."""
-
-    def __init__(self, by_id: dict[str, list[Enrollment]]) -> None:
-        self.by_id = by_id
-        self.calls = 0
-
-    def enrollments_for(self, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-        self.calls += 1
-        return {i: self.by_id[i] for i in id_numbers if i in self.by_id}
-
-
 def cells_of(spec: dict) -> dict[str, object]:
     row = {**DATA["defaults"]["row"], **spec}
     sex, birth, region = row.pop("sex"), row.pop("birth"), row.pop("region", "650102")
@@ -76,15 +63,13 @@ def run_case(case: dict):
     )
     raw = [(6 + i, [cells.get(f) for f in fields]) for i, cells in enumerate(rows_cells)]
     rows, prior = build_rows(raw, ctx)
-    ledger = None
+    history = None
     if "ledger" in case:
         member = rows[0].id_number
-        ledger = MemoryLedger({member: [_enrollment(member, e, rows[0].unit) for e in case["ledger"]]})
+        history = {member: [_enrollment(member, e, rows[0].unit) for e in case["ledger"]]}
     check = check_roster(
-        rows, rules, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
+        rows, rules, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
     )
-    if ledger is not None:
-        assert ledger.calls == 1
     return rows, check
 
 

@@ -1,7 +1,8 @@
 """Roster row checks (roster.md "Problem codes", rules.md §0–§1): rows in, problems out.
 
 `check_roster` makes one pass over the rows with everything that does not depend on the row computed
-once (the version in force on S, the plans, the ledger history of every member in one bulk call).
+once (the version in force on S, the plans). The ledger history comes in as data: ID number -> the
+member's recorded enrollments (the action fetches it once and hands the same mapping to the Planner).
 Format problems found while building the rows (xjma/core/rowbuild.py) come in as `prior`: they are
 merged, and a code already reported for a row is not reported again.
 """
@@ -16,14 +17,14 @@ from dataclasses import dataclass, field
 from xjma.core.findings import ERROR, WARNING, Problem
 from xjma.core.idnumber import age_on
 from xjma.core.messages import message
-from xjma.core.model import Enrollment, LedgerView, RosterRow, default_end
+from xjma.core.model import Enrollment, RosterRow, default_end
 from xjma.core.prefectures import Prefectures
+from xjma.core.renewal import latest_previous_end, ledger_decides, row_renewed
 from xjma.core.retirement import statutory_retirement_date
 from xjma.core.rules import PLAN_CODES, Plan, Rules
 
 WARNINGS = frozenset({"no-plan", "id-region-unknown", "age-mismatch", "likely-retired", "renewal-unverified"})
 TEMP = "临时职工"
-MALE = "男"
 
 
 def severity_of(code: str) -> str:
@@ -42,8 +43,6 @@ class RosterCheck:
     error_rows: set[int]
     # row -> plan codes whose identical enrollment (same unit, S, E, shares) is already in the ledger
     already_recorded: dict[int, set[str]] = field(default_factory=dict)
-    # ID number -> its recorded enrollments (every row with a valid ID); None when checked without a ledger
-    history: dict[str, list[Enrollment]] | None = None
 
 
 def check_roster(
@@ -52,21 +51,21 @@ def check_roster(
     start: dt.date,
     *,
     end: dt.date | None = None,
-    ledger: LedgerView | None = None,
+    history: Mapping[str, Sequence[Enrollment]] | None = None,
     prefectures: Prefectures,
     headers: Mapping[str, str] | None = None,
     prior: Iterable[Problem] = (),
 ) -> RosterCheck:
-    """Check every row for enrollment with coverage start S; ledger None skips the ledger checks."""
+    """Check every row for enrollment with coverage start S. `history`: ID number -> the member's recorded
+    enrollments (all plans); None skips the ledger checks (validate without a ledger)."""
     checker = _Checker(rules, start, end, prefectures, headers or {}, list(prior))
-    if ledger is not None:  # one bulk call for every member with a valid ID
-        checker.history = ledger.enrollments_for({r.id_number for r in rows if r.birth})
+    checker.history = history
     checker.duplicates = _duplicates(rows)
     for row in rows:
         checker.check(row)
     problems = sorted(checker.problems, key=lambda p: p.row)  # stable: a row's problems keep their order
     error_rows = {p.row for p in problems if p.severity == ERROR}
-    return RosterCheck(list(rows), problems, error_rows, checker.recorded, checker.history)
+    return RosterCheck(list(rows), problems, error_rows, checker.recorded)
 
 
 def _duplicates(rows: Sequence[RosterRow]) -> dict[str, list[int]]:
@@ -98,10 +97,10 @@ class _Checker:
         version = rules.version_on(start)
         self.plans: dict[str, Plan] = dict(version.plans) if version else {}
         self.default_end = default_end(start)
-        self.history: dict[str, list[Enrollment]] | None = None
+        self.history: Mapping[str, Sequence[Enrollment]] | None = None
         self.duplicates: dict[str, list[int]] = {}
         self.recorded: dict[int, set[str]] = {}
-        self.names = {code: self.short_name(code) for code in PLAN_CODES}
+        self.names = {code: rules.plan_label(code, start) for code in PLAN_CODES}
         self.known_prefecture: dict[str, bool] = {}
 
     def add(
@@ -141,8 +140,18 @@ class _Checker:
                 self.add(row, "", "no-plan")
         else:
             self.check_plans(row)
-        if row.renewal and not self.renewal_continuous(row):
-            latest = self.start - dt.timedelta(days=1 + self.common.renewal_grace_days)
+        if row.renewal:
+            self.check_renewal(row)
+
+    def check_renewal(self, row: RosterRow) -> None:
+        """是否续保 = 是 but no plan of the row is a renewal (xjma/core/renewal.py decides)."""
+        history, grace = self.enrollments(row), self.common.renewal_grace_days
+        if row_renewed(row, self.start, history, grace):
+            return
+        if ledger_decides(history, self.start):
+            self.add(row, "renewal", "renewal-unverified", "ledger")
+        else:
+            latest = latest_previous_end(self.start, grace)
             self.add(row, "renewal", "renewal-unverified", latest=latest.isoformat())
 
     def check_age(self, row: RosterRow, birth: dt.date) -> None:
@@ -279,32 +288,15 @@ class _Checker:
                 )
             return
 
-    def enrollments(self, row: RosterRow) -> list[Enrollment]:
-        return self.history.get(row.id_number, []) if self.history and row.birth else []
+    def enrollments(self, row: RosterRow) -> Sequence[Enrollment]:
+        return self.history.get(row.id_number, ()) if self.history and row.birth else ()
 
     def holds(self, row: RosterRow, code: str) -> bool:
         """An active ledger enrollment of `code` covering S."""
         return any(e.plan == code and e.covers(self.start) for e in self.enrollments(row))
-
-    def renewal_continuous(self, row: RosterRow) -> bool:
-        """rules.md §0: S <= E_prev + 1 + grace. The ledger decides when it holds the member's history."""
-        limit = dt.timedelta(days=1 + self.common.renewal_grace_days)
-        history = [e for e in self.enrollments(row) if e.start < self.start]
-        if history:
-            return any(e.plan in row.shares and self.start <= e.end + limit for e in history)
-        return row.prev_end is not None and self.start <= row.prev_end + limit
 
     def prefecture_known(self, text: str) -> bool:
         known = self.known_prefecture.get(text)
         if known is None:
             known = self.known_prefecture[text] = self.prefectures.resolve(text) is not None
         return known
-
-    def short_name(self, code: str) -> str:
-        plan = self.plans.get(code)
-        if plan is not None:
-            return plan.short_name
-        for version in reversed(self.rules.versions):
-            if code in version.plans:
-                return version.plans[code].short_name
-        return code

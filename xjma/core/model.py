@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -72,14 +70,6 @@ def default_end(start: dt.date) -> dt.date:
 def observation_end(start: dt.date, observation_days: int) -> dt.date | None:
     """S + observation days: the last day with d <= observation; None when the plan has none."""
     return start + dt.timedelta(days=observation_days) if observation_days else None
-
-
-class LedgerView(Protocol):
-    """What checks and claims need from the ledger (implemented in xjma/io/ledger)."""
-
-    def enrollments_for(self, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-        """Every recorded enrollment of these members, all plans, oldest first."""
-        ...
 
 
 @dataclass(slots=True)

@@ -193,6 +193,17 @@ class Rules:
             return None
         return version, version.plans[code]
 
+    def plan_label(self, code: str, on: dt.date | None = None, *, short: bool = True) -> str:
+        """A plan's name from plans.yaml (`short_name`, or `name` with short=False): the version in force
+        on `on` when it holds the plan, else the newest version that does; the code when none does."""
+        found = self.plan_on(code, on) if on is not None else None
+        plan = found[1] if found else None
+        if plan is None:
+            plan = next((v.plans[code] for v in reversed(self.versions) if code in v.plans), None)
+        if plan is None:
+            return code
+        return plan.short_name if short else plan.name
+
     def exclusions_for(self, plan: str, benefit: str) -> tuple[Exclusion, ...]:
         """List 一 for the plan 1 inpatient benefit, list 二 (filtered by plan) for every other."""
         if plan == "inpatient-accident" and benefit == "inpatient":

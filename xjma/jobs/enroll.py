@@ -86,7 +86,7 @@ def _enroll_once(
     rules = load_rules(rules_path)
     # Read through a view that never creates the ledger: a refused batch or a dry run leaves no file.
     with open_ledger(db, create=False) as view:
-        check = validate_file(
+        outcome = validate_file(
             path,
             start=start,
             unit=unit,
@@ -95,11 +95,12 @@ def _enroll_once(
             sheet=sheet,
             rules=rules,
             ledger=view,
-        ).check
+        )
+        check = outcome.check
         refused = sorted(check.error_rows)
         valid = [r for r in check.rows if r.row not in check.error_rows]
         # The check looked up every row with a valid ID (a row without errors has one): not again.
-        history = check.history
+        history = outcome.history
         if history is None or not all(r.birth for r in valid):
             history = view.enrollments_for(r.id_number for r in valid)
         shown = view.display
@@ -173,7 +174,7 @@ def _plan_rows(
     end: dt.date | None,
 ) -> _Plan:
     plan = _Plan()
-    planner = Planner(start, rules, end)
+    planner = Planner(start, rules, end, history)
     items_of, none = planner.row, frozenset[str]()
     add_items, add_pair = plan.items.extend, plan.by_row.append
     for row in valid:
@@ -183,7 +184,7 @@ def _plan_rows(
         if skip and set(row.shares) <= skip:
             plan.already_recorded += 1
             continue
-        items = items_of(row, history.get(row.id_number, []), skip)
+        items = items_of(row, skip)
         add_items(items)
         add_pair((row, items))
     return plan
