@@ -166,20 +166,3 @@ def age_on(birth: dt.date, day: dt.date) -> int:
         birthday = (3, 1)
     years = day.year - birth.year
     return years - 1 if (day.month, day.day) < birthday else years
-
-
-def mask_id(number: str) -> str:
-    """First 6 + ******** + last 4, for terminal output (the birth date is hidden); short input -> ****."""
-    if len(number) < 11:
-        return "****"
-    return number[:6] + "********" + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678 for an 11-digit mobile number; otherwise only the last 4 characters are shown."""
-    text = "".join(unicodedata.normalize("NFKC", phone).split())
-    if len(text) == 11 and _is_digits(text) and text.startswith("1"):
-        return text[:3] + "****" + text[-4:]
-    if not text:
-        return ""
-    return "****" + text[-4:] if len(text) > 4 else "****"
