@@ -16,6 +16,7 @@ from xjma.core.messages import TEMPLATES, TITLES, message
 from xjma.core.model import Enrollment
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.io.prefectures import load_prefectures
+from xjma.io.regions import load_regions
 from xjma.io.rules_file import load_rules
 
 CASES_FILE = Path(__file__).parent / "cases" / "roster_codes.yaml"
@@ -59,7 +60,13 @@ def run_case(case: dict):
     fallback = {**options, **({"short_end": end} if end else {})}
     prefs = load_prefectures()
     ctx = RowContext(
-        start=start, rules=rules, prefectures=prefs, columns=columns, headers=headers, fallback=fallback
+        start=start,
+        rules=rules,
+        prefectures=prefs,
+        columns=columns,
+        headers=headers,
+        fallback=fallback,
+        regions=load_regions(),
     )
     raw = [(6 + i, [cells.get(f) for f in fields]) for i, cells in enumerate(rows_cells)]
     rows, prior = build_rows(raw, ctx)

@@ -25,7 +25,7 @@ from typing import Any
 
 from xjma.core.checks import severity_of, shares_field
 from xjma.core.findings import Problem
-from xjma.core.idnumber import age_on, check_id, upgrade_legacy, valid_parts
+from xjma.core.idnumber import age_on, check_id
 from xjma.core.messages import message
 from xjma.core.model import RosterRow
 from xjma.core.normalize import (
@@ -39,6 +39,7 @@ from xjma.core.normalize import (
     phone_valid,
 )
 from xjma.core.prefectures import Prefectures
+from xjma.core.regions import Regions
 from xjma.core.rules import PLAN_CODES, Rules
 from xjma.core.vocab import PLAN_SHORT, parse_yes_no
 
@@ -64,6 +65,7 @@ class RowContext:
     columns: Mapping[str, int]  # field -> column index in the raw rows
     headers: Mapping[str, str]  # field -> the header as written in the file
     fallback: Mapping[str, object]  # field -> file-level value, else the option's value
+    regions: Regions  # the region table (xjma/io/regions.py), for the id-region-unknown warning
 
 
 def build_rows(
@@ -208,7 +210,7 @@ class _Builder:
         def field(fld: str, parse: Callable[[object], object], memo: bool = True) -> _Field:
             return _Field(ctx, fld, parse, memo)
 
-        identity = partial(_identity, start=start)
+        identity = partial(_identity, start=start, regions=ctx.regions)
         self.id = _Field(ctx, "id_number", _plain(identity), False, identity)
         self.gender = field("gender", _plain(_gender))
         self.age = field("age", _plain(_optional(_whole_or_none)))
@@ -349,27 +351,19 @@ class _Builder:
         ]
 
 
-def _identity(raw: object, start: dt.date) -> Identity:
+def _identity(raw: object, start: dt.date, regions: Regions) -> Identity:
     """ID number (a number cell is id-as-number) -> (number, birth, female, problems)."""
-    if raw.__class__ is str:
-        parts = valid_parts(raw, start)
-        if parts is not None:
-            return raw, parts[0], parts[1], _NO_PROBLEMS
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         digits = str(int(raw)) if raw == int(raw) else str(raw)
         shown = f"{raw:.14E}" if raw >= 1e15 else digits
-        if len(digits) == 15:
-            return (
-                digits,
-                None,
-                None,
-                _id_problem("id-as-number", "legacy", shown=shown, upgraded=upgrade_legacy(digits)),
-            )
+        upgraded = check_id(digits).upgraded if len(digits) == 15 else None
+        if upgraded is not None:
+            return digits, None, None, _id_problem("id-as-number", "legacy", shown=shown, upgraded=upgraded)
         return digits, None, None, _id_problem("id-as-number", shown=shown)
     result = check_id("" if raw is None else str(raw), start)
     number, code = result.number, result.code
     if code is None:
-        if result.province_known and result.region_known:
+        if regions.known(number):
             return number, result.birth, result.female, _NO_PROBLEMS
         return number, result.birth, result.female, _id_problem("id-region-unknown", code=number[:6])
     if code == "id-format" and _SCIENTIFIC.match(number):
@@ -379,6 +373,13 @@ def _identity(raw: object, start: dt.date) -> Identity:
         variant = "after-start" if result.birth is not None else None
         birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
         return number, None, None, _id_problem(code, variant, birth=birth, start=start.isoformat())
+    if code == "id-legacy" and result.upgraded is None:
+        return (
+            number,
+            None,
+            None,
+            _id_problem(code, "birth-date", birth=f"19{number[6:8]}-{number[8:10]}-{number[10:12]}"),
+        )
     problem = _id_problem(code, value=number, upgraded=result.upgraded, expected=result.expected_check)
     return number, None, None, problem
 

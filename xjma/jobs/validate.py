@@ -22,6 +22,7 @@ from xjma.core.prefectures import Prefectures
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
 from xjma.errors import XjmaError
+from xjma.io.regions import load_regions
 from xjma.io.table_reader import Table, read_table
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ def _validate(
         columns=table.columns,
         headers=headers,
         fallback=fallback,
+        regions=load_regions(),
     )
     raw_rows: Iterable[Any] = ((raw.row, raw.cells) for raw in table.rows)
     big = len(table.rows) > PROGRESS_ROWS
