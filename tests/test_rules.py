@@ -55,6 +55,30 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
             "versions[1].plans.inpatient-accident.benefits.inpatient.basic_rate",
         ),
         ("renewal_grace_days: 0", "renewal_grace_days: -3", "common.renewal_grace_days"),
+        (
+            "observation_days: 60",
+            "observation_days: 45",
+            "versions[1].plans.critical-illness.observation_days",
+        ),
+        (
+            "in_situ_ends_cover: true",
+            "in_situ_ends_cover: false",
+            "versions[1].plans.female-illness.benefits.in-situ.ends[2]",
+        ),
+        ("short_term: true", "short_term: false", "versions[1].plans.short-accident.tiers"),
+        ("gig_type: 新就业形态劳动者", "gig_type: 新业态", "common.employee_types"),
+    ],
+    ids=[
+        "a negative fee",
+        "an unknown key",
+        "a missing key",
+        "versions out of order",
+        "a rate as a float",
+        "negative grace days",
+        "observation days that disagree with the phases",
+        "in_situ_ends_cover that disagrees with the last ends",
+        "tiers on a plan that is not short-term",
+        "a gig type that is not a roster employment kind",
     ],
 )
 def test_a_broken_rules_file_names_the_key_path(tmp_path, old, new, where):

@@ -41,9 +41,8 @@ from xjma.core.normalize import (
 from xjma.core.prefectures import Prefectures
 from xjma.core.regions import Regions
 from xjma.core.rules import PLAN_CODES, Rules
-from xjma.core.vocab import PLAN_SHORT, parse_yes_no
+from xjma.core.vocab import parse_yes_no
 
-SHORT_TERM = "short-accident"
 _SHARE_FIELDS = tuple((code, shares_field(code)) for code in PLAN_CODES)
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _INVALID = object()  # a cell that is there but cannot be read
@@ -234,6 +233,10 @@ class _Builder:
         self.short_tier = field("short_tier", _plain(_optional(_tier)))
         self.short_end = field("short_end", _plain(_optional(parse_date)))
         self.share_sets = _Memo(_share_set)  # parsed counts of the five plans -> the row's shares
+        # plans with an end date per enrollment (plans.yaml `short_term`), in any version
+        self.short_term = frozenset(
+            code for version in ctx.rules.versions for code, plan in version.plans.items() if plan.short_term
+        )
 
     def build(
         self, block: list[tuple[int, Sequence[object]]], rows: list[RosterRow], problems: list[Problem]
@@ -340,9 +343,20 @@ class _Builder:
         for i, (code, fld) in enumerate(_SHARE_FIELDS):
             if got[f"shares{i}"] is _INVALID:
                 text = clean_text(value[f"shares{i}"])
-                specs.append((fld, "shares-invalid", None, {"plan": PLAN_SHORT[code], "value": text}))
+                specs.append(
+                    (
+                        fld,
+                        "shares-invalid",
+                        None,
+                        {"plan": self.ctx.rules.plan_label(code, self.ctx.start), "value": text},
+                    )
+                )
         end = value["short_end"]
-        if end not in (None, _MISSING) and row.short_end is None and SHORT_TERM in row.shares:
+        if (
+            end not in (None, _MISSING)
+            and row.short_end is None
+            and not self.short_term.isdisjoint(row.shares)
+        ):
             specs.append(("short_end", "end-date-invalid", "unparseable", {"value": clean_text(end)}))
         headers = self.ctx.headers
         return [

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xjma.core.normalize import EMPLOYMENT_KINDS
 from xjma.core.ruleparse import Reader
 from xjma.errors import RulesError
 
@@ -276,6 +277,9 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
             ret.get("max_delay_months") if ret else None, f"{path}.retirement.max_delay_months"
         ),
     )
+    employee_types = tuple(r.strings(m.get("employee_types"), f"{path}.employee_types"))
+    gig_type = r.text(m.get("gig_type"), f"{path}.gig_type")
+    _check_employment(r, employee_types, gig_type, path)
     return Common(
         renewal_grace_days=r.count(m.get("renewal_grace_days"), f"{path}.renewal_grace_days"),
         observation_for_accidents=r.flag(
@@ -283,14 +287,24 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
         ),
         age_min=r.count(m.get("age_min"), f"{path}.age_min"),
         age_max=r.count(m.get("age_max"), f"{path}.age_max"),
-        employee_types=tuple(r.strings(m.get("employee_types"), f"{path}.employee_types")),
-        gig_type=r.text(m.get("gig_type"), f"{path}.gig_type"),
+        employee_types=employee_types,
+        gig_type=gig_type,
         temp_min_term_months=r.count(m.get("temp_min_term_months"), f"{path}.temp_min_term_months"),
         suicide_window_years=r.count(m.get("suicide_window_years"), f"{path}.suicide_window_years"),
         retirement=retirement,
         grade_ratios=grades,
         exclusions=exclusions,
     )
+
+
+def _check_employment(r: Reader, employee_types: tuple[str, ...], gig_type: str, path: str) -> None:
+    """The 用工形式 a roster may hold are the roster format's (roster.md, xjma/core/normalize.py, with the
+    spellings clerks type): the rules name which of them are employees and which is the gig worker, and
+    must name each of them exactly once."""
+    named = [*employee_types, gig_type]
+    if sorted(named) != sorted(EMPLOYMENT_KINDS):
+        kinds = "、".join(EMPLOYMENT_KINDS)
+        r.error(f"{path}.employee_types", f"employee_types 与 gig_type 合起来须恰好是名册的用工形式：{kinds}")
 
 
 def _exclusions(r: Reader, raw: object, path: str) -> tuple[Exclusion, ...]:
@@ -357,8 +371,10 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
         required += ("phases", "share_total_cap")
     if code == "female-illness":
         required += ("in_situ_ends_cover",)
-    if code == "short-accident":
-        required += ("tiers", "short_term")
+    # A short-term plan (E given per enrollment, charged by tier) says so with `short_term: true`.
+    short_term = isinstance(raw, dict) and raw.get("short_term") is True
+    required += ("tiers", "short_term") if short_term else ()
+    optional += () if short_term else ("short_term",)
     m = r.mapping(raw, path, required=required, optional=optional)
     if m is None:
         return None
@@ -380,7 +396,7 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
         ),
     )
     phases = tuple(_phases(r, m.get("phases"), f"{path}.phases")) if illness else ()
-    tiers = tuple(_tiers(r, m.get("tiers"), f"{path}.tiers")) if code == "short-accident" else ()
+    tiers = tuple(_tiers(r, m.get("tiers"), f"{path}.tiers")) if short_term else ()
     in_situ_ends = (
         r.flag(m.get("in_situ_ends_cover"), f"{path}.in_situ_ends_cover")
         if code == "female-illness"
@@ -389,21 +405,35 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
     benefits = _benefits(r, code, m.get("benefits"), f"{path}.benefits", len(phases), in_situ_ends)
     fee = None if m.get("fee") is None and tiers else r.money(m.get("fee"), f"{path}.fee")
     cap = m.get("share_total_cap")
+    observation_days = r.count(m.get("observation_days"), f"{path}.observation_days")
+    _check_observation(r, observation_days, phases, path)
     return Plan(
         code=code,
         name=r.text(m.get("name"), f"{path}.name"),
         short_name=r.text(m.get("short_name"), f"{path}.short_name"),
         fee=fee,
         max_shares=r.count(m.get("max_shares"), f"{path}.max_shares", minimum=1),
-        observation_days=r.count(m.get("observation_days"), f"{path}.observation_days"),
+        observation_days=observation_days,
         eligibility=eligibility,
         benefits=benefits,
         phases=phases,
         share_total_cap=r.money(cap, f"{path}.share_total_cap") if cap is not None else None,
         in_situ_ends_cover=in_situ_ends,
-        short_term=r.flag(m.get("short_term"), f"{path}.short_term") if code == "short-accident" else False,
+        short_term=r.flag(m.get("short_term", False), f"{path}.short_term"),
         tiers=tiers,
     )
+
+
+def _check_observation(r: Reader, days: int, phases: tuple[Phase, ...], path: str) -> None:
+    """With phases, the observation period (observation_end = S + observation_days, shown on the workbook
+    and by member show) must end where the last phase with an until_day ends (what the payout follows)."""
+    bounded = [(i, p.until_day) for i, p in enumerate(phases) if p.until_day is not None]
+    if bounded and days != bounded[-1][1]:
+        i, until = bounded[-1]
+        r.error(
+            f"{path}.observation_days",
+            f"应与 phases[{i}].until_day 一致（{until}），现为 {days}：观察期止日与给付阶段不一致",
+        )
 
 
 def _phases(r: Reader, raw: object, path: str) -> list[Phase]:
@@ -475,8 +505,12 @@ def _benefits(
         parsed = _benefit(r, kind, b, p, n_phases)
         if parsed is not None:
             if plan == "female-illness" and name == "in-situ" and isinstance(parsed, IllnessTerms):
-                ends = parsed.ends[:-1] + ("all" if in_situ_ends else "self",)
-                parsed = IllnessTerms(category=parsed.category, amounts=parsed.amounts, ends=ends)
+                wanted = "all" if in_situ_ends else "self"
+                if parsed.ends and parsed.ends[-1] != wanted:
+                    r.error(
+                        f"{p}.ends[{len(parsed.ends) - 1}]",
+                        f"应为 {wanted}，与 in_situ_ends_cover: {str(in_situ_ends).lower()} 一致",
+                    )
             out[name] = parsed
     return out
 
