@@ -15,8 +15,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import unicodedata
 from typing import NamedTuple
+
+from xjma.core.text import compact as text_compact
 
 _CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
 _INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")  # copy-paste debris, not whitespace
@@ -26,7 +27,7 @@ def compact(raw: str) -> str:
     """NFKC (full-width -> half-width), all whitespace removed, a leading Excel ' dropped, x -> X at the end."""
     if raw.isalnum() and raw.isascii():  # the common clean cell: NFKC and whitespace removal change nothing
         return raw[:-1] + "X" if raw[-1] == "x" else raw
-    text = "".join(unicodedata.normalize("NFKC", raw).split())
+    text = text_compact(raw)
     if not text.isascii():
         for char in _INVISIBLE:
             text = text.replace(char, "")

@@ -8,10 +8,10 @@ office for 区直 and for a roster without 地州市.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from xjma.core.ruleparse import Reader
+from xjma.core.text import compact
 from xjma.errors import RulesError
 
 _MOBILE_OR_LANDLINE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -80,7 +80,7 @@ class Prefectures:
 
 
 def _key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return compact(text)
 
 
 def parse_prefectures(data: object, source: str = "") -> Prefectures:

@@ -80,11 +80,6 @@ def build_rows(
     return rows, problems
 
 
-def build_row(number: int, cells: Sequence[object], ctx: RowContext) -> tuple[RosterRow, list[Problem]]:
-    rows, problems = build_rows([(number, cells)], ctx)
-    return rows[0], problems
-
-
 def _blank(value: object) -> bool:
     """No value: an empty cell, "" or only whitespace (cells are str as read, numbers, booleans, dates)."""
     return value is None or (value.__class__ is str and (not value or value.isspace()))
