@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from test_enroll_cli import enroll, person, pid, write_roster
 
-from xjma.core.enrollment import compute_enrollment, compute_row, summarise_fees
+from xjma.core.enrollment import compute_enrollment, compute_row, member_gender, summarise_fees
 from xjma.core.model import Enrollment, RosterRow
 from xjma.core.renewal import is_continuous
 from xjma.io.rules_file import default_rules_path, load_rules
@@ -234,3 +234,12 @@ def test_appendix_a1_the_renewal_warning_and_the_recorded_enrollment_agree(tmp_p
     assert "上期止期须不早于" not in doc["problems"][0]["message"]
     recorded = doc["members"][0]["plans"]["female-illness"]
     assert (recorded["renewed_shares"], recorded["observation_end"]) == (0, "2027-01-30")
+
+
+@pytest.mark.parametrize(
+    ("gender", "female", "recorded"),
+    [("男", True, "女"), ("女", False, "男"), ("女", None, "女"), (None, None, None)],
+    ids=["the ID says woman", "the ID says man", "no ID gender: the column", "nothing known"],
+)
+def test_the_gender_recorded_follows_the_id_number_over_the_column(gender, female, recorded):
+    assert member_gender(RosterRow(row=2, gender=gender, female=female)) == recorded

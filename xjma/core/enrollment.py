@@ -29,6 +29,14 @@ class NewEnrollment:
     renewal: str | None  # "ledger" | "roster" | None (a new enrollment)
 
 
+def member_gender(row: RosterRow) -> str | None:
+    """The gender recorded for the member: the one the ID number says (its 17th digit) wins over the
+    性别 column, which is only compared with it (gender-mismatch); the column when the ID says nothing."""
+    if row.female is not None:
+        return "女" if row.female else "男"
+    return row.gender
+
+
 def plan_fee(plan: Plan, tier: str | None, shares: int) -> Decimal:
     """Fee = fee per share × shares; plan 5 by its tier (rules.md §1). Never prorated."""
     if plan.fee is not None:

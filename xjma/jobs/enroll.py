@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xjma.core.enrollment import NewEnrollment, Planner, summarise_fees
+from xjma.core.enrollment import NewEnrollment, Planner, member_gender, summarise_fees
 from xjma.core.model import RosterRow
 from xjma.core.money import fmt_money
 from xjma.core.rules import PLAN_CODES, Rules
@@ -217,7 +217,7 @@ def _record(
         created_at=now,
         rows=len(rows),
     )
-    people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in rows]
+    people = [MemberInfo(r.id_number, r.name, member_gender(r), r.birth) for r in rows]
     try:
         record_batch(conn, batch, people, plan.items)
     except LedgerConflict:
@@ -235,12 +235,6 @@ def _unique_violation(exc: Exception) -> bool:
     constraint on overlapping periods), not another integrity error."""
     orig = getattr(exc, "orig", None)
     return getattr(orig, "sqlstate", None) in ("23505", "23P01") or "UNIQUE constraint failed" in str(orig)
-
-
-def _gender(row: RosterRow) -> str | None:
-    if row.female is not None:
-        return "女" if row.female else "男"
-    return row.gender
 
 
 def _sha256(path: Path) -> str:
