@@ -3,8 +3,8 @@
 `check_roster` makes one pass over the rows with everything that does not depend on the row computed
 once (the version in force on S, the plans). The ledger history comes in as data: ID number -> the
 member's recorded enrollments (the action fetches it once and hands the same mapping to the Planner).
-Format problems found while building the rows (xjma/core/rowbuild.py) come in as `prior`: they are
-merged, and a code already reported for a row is not reported again.
+Format problems found while building the rows (xjma/core/rowbuild.py) come in as `prior`; a field whose
+cell could not be read (RosterRow.unreadable) is left to that problem, so nothing is reported twice.
 """
 
 from __future__ import annotations
@@ -92,8 +92,6 @@ class _Checker:
         self.rules, self.common, self.start, self.end = rules, rules.common, start, end
         self.prefectures, self.headers = prefectures, headers
         self.problems = prior
-        self.reported = {(p.row, p.column, p.code) for p in prior}
-        self.row_codes = {(p.row, p.code) for p in prior}
         version = rules.version_on(start)
         self.plans: dict[str, Plan] = dict(version.plans) if version else {}
         self.default_end = default_end(start)
@@ -107,10 +105,6 @@ class _Checker:
         self, row: RosterRow, fld: str, code: str, variant: str | None = None, /, **values: object
     ) -> None:
         column = self.headers.get(fld, "")
-        if (row.row, column, code) in self.reported:
-            return  # already reported while building the row, or by another plan of the row
-        self.reported.add((row.row, column, code))
-        self.row_codes.add((row.row, code))
         self.problems.append(
             Problem(row.row, column, code, severity_of(code), message(code, variant, **values))
         )
@@ -130,16 +124,12 @@ class _Checker:
             self.add(row, "id_number", "id-duplicate", rows=rows)
         if row.birth is not None:
             self.check_age(row, row.birth)
-        if row.employment == TEMP and (
-            row.term_months is None or row.term_months <= self.common.temp_min_term_months
-        ):
-            term = "未填写聘用期限" if row.term_months is None else f"聘用期限为{row.term_months}个月"
-            self.add(row, "term_months", "temp-term-short", min=self.common.temp_min_term_months, term=term)
-        if not row.shares:
-            if (row.row, "shares-invalid") not in self.row_codes:
-                self.add(row, "", "no-plan")
-        else:
+        if row.employment == TEMP and "term_months" not in row.unreadable:
+            self.check_term(row)
+        if row.shares:
             self.check_plans(row)
+        elif not any(f.startswith("shares:") for f in row.unreadable):
+            self.add(row, "", "no-plan")
         if row.renewal:
             self.check_renewal(row)
 
@@ -153,6 +143,13 @@ class _Checker:
         else:
             latest = latest_previous_end(self.start, grace)
             self.add(row, "renewal", "renewal-unverified", latest=latest.isoformat())
+
+    def check_term(self, row: RosterRow) -> None:
+        """rules.md §1: a 临时职工 needs a term of more than temp_min_term_months (reported once per row)."""
+        minimum = self.common.temp_min_term_months
+        if row.term_months is None or row.term_months <= minimum:
+            term = "未填写聘用期限" if row.term_months is None else f"聘用期限为{row.term_months}个月"
+            self.add(row, "term_months", "temp-term-short", min=minimum, term=term)
 
     def check_age(self, row: RosterRow, birth: dt.date) -> None:
         """rules.md §1: 16–60 周岁 on S; plan 5 follows a man's retirement date; refused whole."""
@@ -188,6 +185,7 @@ class _Checker:
     def check_plans(self, row: RosterRow) -> None:
         # 临时职工 with a short term is reported once, as temp-term-short, not per plan
         gig = row.employment == self.common.gig_type
+        union_required = False
         for code, shares in row.shares.items():
             plan = self.plans.get(code)
             col = shares_field(code)
@@ -202,7 +200,7 @@ class _Checker:
                 elif el.who == "gig-union-member" and not gig:
                     self.add(row, col, "gig-only", plan=name)
                 elif el.who == "gig-union-member" and not row.union_member:
-                    self.add(row, "union_member", "union-member-required")
+                    union_required = True
             if el.female_only and row.female is False:
                 self.add(row, col, "female-only", plan=name)
             if el.requires and el.requires not in row.shares and not self.holds(row, el.requires):
@@ -212,6 +210,8 @@ class _Checker:
                 self.add(row, col, "shares-over-max", plan=name, max=plan.max_shares, shares=shares)
             if period_end is not None and self.history is not None:
                 self.check_ledger(row, code, shares, period_end)
+        if union_required:  # one problem for the row, however many plans require it
+            self.add(row, "union_member", "union-member-required")
 
     def check_short_term(self, row: RosterRow, plan: Plan, shares: int) -> dt.date | None:
         """Plan 5: tier, shares per tier (approval), end date (rules.md §7); the valid E or None."""
@@ -239,6 +239,8 @@ class _Checker:
                     approval=tier.max_shares_with_approval,
                     shares=shares,
                 )
+        if "short_end" in row.unreadable:
+            return None  # end-date-invalid (unparseable) was reported with the row's format problems
         end = row.short_end or self.end
         if end is None:
             self.add(row, "short_end", "end-date-invalid", "missing")

@@ -101,3 +101,6 @@ class RosterRow:
     # derived from a valid ID number (None when the ID is invalid)
     birth: dt.date | None = None
     female: bool | None = None
+    # fields whose cell held a value that could not be read: the format problem is reported by
+    # xjma/core/rowbuild.py, and the checks leave these fields alone (each problem decided once)
+    unreadable: frozenset[str] = frozenset()

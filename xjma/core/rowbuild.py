@@ -53,7 +53,9 @@ Identity = tuple[str, dt.date | None, bool | None, tuple[Spec, ...]]  # number, 
 _BLOCK = 8192  # rows per block: memory stays flat and a progress bar still moves
 _NO_PROBLEMS: tuple[Spec, ...] = ()
 TEMP = "临时职工"
-_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(RosterRow) if f.init)
+# format problems that leave a field unread (RosterRow.unreadable)
+_UNREADABLE = {"term_months": ("temp-term-short",), "short_end": ("end-date-invalid",)}
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(RosterRow) if f.init and f.name != "unreadable")
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,10 @@ class _Builder:
         ):
             specs.append(("short_end", "end-date-invalid", "unparseable", {"value": clean_text(end)}))
         headers = self.ctx.headers
+        unreadable = {fld for fld, code, variant, _ in specs if code in _UNREADABLE.get(fld, ())}
+        unreadable.update(fld for fld, code, _, _ in specs if code == "shares-invalid")
+        if unreadable:
+            row.unreadable = frozenset(unreadable)
         return [
             Problem(row.row, headers.get(fld, ""), code, severity_of(code), message(code, variant, **values))
             for fld, code, variant, values in specs
