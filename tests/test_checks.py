@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from xjma.core.checks import WARNINGS, check_roster
-from xjma.core.fields import ROSTER_FIELDS
+from xjma.core.columns import ROSTER_FIELDS
 from xjma.core.messages import TEMPLATES, TITLES, message
 from xjma.core.model import Enrollment
 from xjma.core.rowbuild import RowContext, build_rows

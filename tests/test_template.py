@@ -6,7 +6,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from xjma.cli import app
-from xjma.core.fields import CLAIMS_FIELDS, ROSTER_FIELDS
+from xjma.core.columns import CLAIMS_FIELDS, ROSTER_FIELDS
 
 
 def _headers(sheet, row: int) -> list[str]:

@@ -14,11 +14,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xjma.core.findings import ERROR, WARNING, Problem
 from xjma.core.idnumber import age_on
 from xjma.core.messages import message
 from xjma.core.model import Enrollment, RosterRow, default_end
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import ERROR, WARNING, Problem
 from xjma.core.renewal import latest_previous_end, ledger_decides, row_renewed
 from xjma.core.retirement import statutory_retirement_date
 from xjma.core.rules import PLAN_CODES, Plan, Rules
@@ -32,7 +32,7 @@ def severity_of(code: str) -> str:
 
 
 def shares_field(code: str) -> str:
-    """The roster field name of a plan's shares column (xjma/core/fields.py)."""
+    """The roster field name of a plan's shares column (xjma/core/columns.py)."""
     return f"shares:{code}"
 
 

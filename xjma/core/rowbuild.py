@@ -24,7 +24,6 @@ from operator import itemgetter
 from typing import Any
 
 from xjma.core.checks import severity_of, shares_field
-from xjma.core.findings import Problem
 from xjma.core.idnumber import age_on, check_id
 from xjma.core.messages import message
 from xjma.core.model import RosterRow
@@ -39,6 +38,7 @@ from xjma.core.normalize import (
     phone_valid,
 )
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import Problem
 from xjma.core.regions import Regions
 from xjma.core.rules import PLAN_CODES, Rules
 from xjma.core.vocab import parse_yes_no

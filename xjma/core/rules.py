@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xjma.core.normalize import EMPLOYMENT_KINDS
-from xjma.core.ruleparse import Reader
+from xjma.core.schema_reader import KeyPathReader
 from xjma.errors import RulesError
 
 PLAN_CODES = ("inpatient-accident", "critical-illness", "gig-accident", "female-illness", "short-accident")
@@ -214,7 +214,7 @@ class Rules:
 
 def parse_rules(data: object, source: str = "") -> Rules:
     """Validate parsed plans.yaml data and build the model; every problem names its key path."""
-    r = Reader()
+    r = KeyPathReader()
     top = r.mapping(data, "", required=("schema", "common", "versions"), optional=())
     common = _common(r, top.get("common"), "common") if top else None
     versions: list[Version] = []
@@ -233,7 +233,7 @@ def parse_rules(data: object, source: str = "") -> Rules:
     return Rules(common=common, versions=tuple(versions), source=source)
 
 
-def _common(r: Reader, raw: object, path: str) -> Common | None:
+def _common(r: KeyPathReader, raw: object, path: str) -> Common | None:
     keys = (
         "renewal_grace_days",
         "observation_for_accidents",
@@ -297,7 +297,7 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
     )
 
 
-def _check_employment(r: Reader, employee_types: tuple[str, ...], gig_type: str, path: str) -> None:
+def _check_employment(r: KeyPathReader, employee_types: tuple[str, ...], gig_type: str, path: str) -> None:
     """The 用工形式 a roster may hold are the roster format's (roster.md, xjma/core/normalize.py, with the
     spellings clerks type): the rules name which of them are employees and which is the gig worker, and
     must name each of them exactly once."""
@@ -307,7 +307,7 @@ def _check_employment(r: Reader, employee_types: tuple[str, ...], gig_type: str,
         r.error(f"{path}.employee_types", f"employee_types 与 gig_type 合起来须恰好是名册的用工形式：{kinds}")
 
 
-def _exclusions(r: Reader, raw: object, path: str) -> tuple[Exclusion, ...]:
+def _exclusions(r: KeyPathReader, raw: object, path: str) -> tuple[Exclusion, ...]:
     out: list[Exclusion] = []
     seen: set[str] = set()
     for i, item in enumerate(r.list_of(raw, path)):
@@ -335,7 +335,7 @@ def _exclusions(r: Reader, raw: object, path: str) -> tuple[Exclusion, ...]:
     return tuple(out)
 
 
-def _version(r: Reader, raw: object, path: str) -> Version | None:
+def _version(r: KeyPathReader, raw: object, path: str) -> Version | None:
     m = r.mapping(raw, path, required=("name", "effective", "plans"), optional=("reference",))
     if m is None:
         return None
@@ -355,7 +355,7 @@ def _version(r: Reader, raw: object, path: str) -> Version | None:
     )
 
 
-def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
+def _plan(r: KeyPathReader, code: str, raw: object, path: str) -> Plan | None:
     required: tuple[str, ...] = (
         "name",
         "short_name",
@@ -424,7 +424,7 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
     )
 
 
-def _check_observation(r: Reader, days: int, phases: tuple[Phase, ...], path: str) -> None:
+def _check_observation(r: KeyPathReader, days: int, phases: tuple[Phase, ...], path: str) -> None:
     """With phases, the observation period (observation_end = S + observation_days, shown on the workbook
     and by member show) must end where the last phase with an until_day ends (what the payout follows)."""
     bounded = [(i, p.until_day) for i, p in enumerate(phases) if p.until_day is not None]
@@ -436,7 +436,7 @@ def _check_observation(r: Reader, days: int, phases: tuple[Phase, ...], path: st
         )
 
 
-def _phases(r: Reader, raw: object, path: str) -> list[Phase]:
+def _phases(r: KeyPathReader, raw: object, path: str) -> list[Phase]:
     out: list[Phase] = []
     items = r.list_of(raw, path)
     for i, item in enumerate(items):
@@ -463,7 +463,7 @@ def _phases(r: Reader, raw: object, path: str) -> list[Phase]:
     return out
 
 
-def _tiers(r: Reader, raw: object, path: str) -> list[Tier]:
+def _tiers(r: KeyPathReader, raw: object, path: str) -> list[Tier]:
     out: list[Tier] = []
     for i, item in enumerate(r.list_of(raw, path)):
         p = f"{path}[{i}]"
@@ -488,7 +488,7 @@ def _tiers(r: Reader, raw: object, path: str) -> list[Tier]:
 
 
 def _benefits(
-    r: Reader, plan: str, raw: object, path: str, n_phases: int, in_situ_ends: bool
+    r: KeyPathReader, plan: str, raw: object, path: str, n_phases: int, in_situ_ends: bool
 ) -> dict[str, Benefit]:
     expected = PLAN_BENEFITS[plan]
     m = r.mapping(raw, path, required=tuple(expected))
@@ -533,7 +533,7 @@ _BENEFIT_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _benefit(r: Reader, kind: str, b: dict[object, object], p: str, n_phases: int) -> Benefit | None:
+def _benefit(r: KeyPathReader, kind: str, b: dict[object, object], p: str, n_phases: int) -> Benefit | None:
     if kind == "inpatient":
         return InpatientTerms(
             basic_rate=r.ratio(b.get("basic_rate"), f"{p}.basic_rate"),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from xjma.core.fields import CLAIMS_FIELDS, ROSTER_FIELDS, FieldDef
+from xjma.core.columns import CLAIMS_FIELDS, ROSTER_FIELDS, FieldDef
 from xjma.core.normalize import EMPLOYMENT_KINDS
 from xjma.core.prefectures import Prefectures
 from xjma.core.rules import Plan, Rules, Version

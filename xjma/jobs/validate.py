@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.checks import RosterCheck, check_roster
-from xjma.core.fields import ROSTER_FIELDS
-from xjma.core.findings import ERROR, WARNING
+from xjma.core.columns import ROSTER_FIELDS
 from xjma.core.model import Enrollment
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import ERROR, WARNING
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
 from xjma.errors import XjmaError

@@ -2,7 +2,7 @@
 
 import pytest
 
-from xjma.core.fields import (
+from xjma.core.columns import (
     CLAIMS_FIELDS,
     FILE_LEVEL_KEYS,
     PLAN_FULL_NAMES,
@@ -140,7 +140,7 @@ def test_unit_and_prefecture_may_come_from_file_level_lines_but_personal_fields_
 def test_the_plan_names_headers_are_matched_by_are_those_of_plans_yaml():
     """Headers are matched before any rules file is read, so fields.py keeps the names; plans.yaml is the
     source they must agree with (rules.plan_label)."""
-    from xjma.core.fields import PLAN_FULL_NAMES as full
+    from xjma.core.columns import PLAN_FULL_NAMES as full
     from xjma.core.vocab import PLAN_SHORT
     from xjma.io.rules_file import load_rules
 
