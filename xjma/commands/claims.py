@@ -155,7 +155,7 @@ def _render(doc: dict[str, Any], names: dict[int | None, str]) -> None:
     from rich.table import Table
 
     from xjma.core.claims.model import REASON_LABELS
-    from xjma.core.idnumber import mask_id
+    from xjma.core.privacy import mask_id, mask_text
     from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
     table = Table(title="理赔计算结果", title_justify="left")
@@ -187,4 +187,4 @@ def _render(doc: dict[str, Any], names: dict[int | None, str]) -> None:
     out.print(f"给付合计：[bold]{doc['total']}[/bold] 元（{len(doc['claims'])} 笔）")
     for e in doc["errors"]:
         where = f"第 {e['row']} 行" if e["row"] is not None else "该理赔"
-        err.print(f"[red]无法计算[/red]（{where}）：{e['message']}", markup=True)
+        err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e['message'])}", markup=True)

@@ -45,7 +45,7 @@ def show(
 def _render(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from xjma.core.idnumber import mask_id
+    from xjma.core.privacy import mask_id
     from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
     out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
-from xjma.core.fields import CLAIMS_FIELDS
+from xjma.core.columns import CLAIMS_FIELDS
 from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 from xjma.errors import XjmaError
 

@@ -37,16 +37,9 @@ def describe_eligibility(plan: Plan, rules: Rules) -> list[str]:
     if plan.eligibility.female_only:
         out.append("限女职工")
     if plan.eligibility.requires:
-        out.append(f"须同时参加{_short(rules, plan.eligibility.requires)}")
+        out.append(f"须同时参加{rules.plan_label(plan.eligibility.requires)}")
     out.append("只接受基层工会统一组织参加，不接受个人参加")
     return out
-
-
-def _short(rules: Rules, code: str) -> str:
-    for version in reversed(rules.versions):
-        if code in version.plans:
-            return version.plans[code].short_name
-    return code
 
 
 def benefit_maximum(benefit: Benefit) -> Decimal:
