@@ -199,13 +199,13 @@ def test_the_same_rows_in_any_order_give_the_same_payouts_for_same_day_claims() 
     enrollment = Enrollment(MAN, "gig-accident", S, default_end(S), 1, 0)
     claims = _same_day_claims()
     results, _ = _batch(rules, claims, enrollment)
-    expected = {c: (r.payout, r.reasons) for c, r in zip(claims, results)}
+    expected = {c: (r.payout, r.reasons) for c, r in zip(claims, results, strict=True)}
     assert [r.payout for r in results] == [Decimal(x) for x in ("50000.00", "400.00", "0.00", "0.00")]
     shuffled = list(claims)
     for seed in range(6):
         random.Random(seed).shuffle(shuffled)
         again, _ = _batch(rules, shuffled, enrollment)
-        assert {c: (r.payout, r.reasons) for c, r in zip(shuffled, again)} == expected
+        assert {c: (r.payout, r.reasons) for c, r in zip(shuffled, again, strict=True)} == expected
 
 
 def _recorded(results) -> list:  # type: ignore[no-untyped-def]
