@@ -25,6 +25,8 @@ from xjma.commands.common import (
 from xjma.errors import XjmaError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from xjma.jobs.claims import ClaimsRun
 
 claim_app = typer.Typer(help="理赔计算命令", no_args_is_help=True)
@@ -222,19 +224,35 @@ def claims_document(run: ClaimsRun) -> dict[str, Any]:
 
 
 def _render(run: ClaimsRun) -> None:
-    from rich.table import Table
-
-    from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
     from xjma.core.idnumber import mask_id
     from xjma.core.money import fmt_money
     from xjma.core.privacy import mask_text
+
+    if run.results:
+        out.print(_table(run))
+    for r in run.results:
+        title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
+        who = f" {run.names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
+        out.print(f"[bold]{title}[/bold]{who}", markup=True, highlight=False)
+        for i, step in enumerate(r.steps, start=1):
+            out.print(f"  {i}. {step}", markup=False)
+    out.print(f"给付合计：[bold]{fmt_money(run.total)}[/bold] 元（{len(run.results)} 笔）")
+    for e in run.errors:
+        where = f"第 {e.row} 行" if e.row is not None else "该理赔"
+        err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
+
+
+def _table(run: ClaimsRun) -> Table:
+    """One line per claim in Chinese labels; cells fold rather than end in "…" on a narrow terminal."""
+    from rich.table import Table
+
+    from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
+    from xjma.core.money import fmt_money
     from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
-    names = run.names
-    widest = max((len(fmt_money(r.payout)) for r in run.results), default=4)
+    widest = max(len(fmt_money(r.payout)) for r in run.results)
     table = Table(title="理赔计算结果", title_justify="left")
     for col in ("行", "姓名", "险种", "给付项目", "出险日期", "给付（元）", "原因"):
-        # Fold rather than cut: no amount, date or reason ever ends in "…" on an 80-column terminal.
         width = {"出险日期": 10, "给付（元）": max(widest, 4)}.get(col)
         table.add_column(
             col, justify="right" if col == "给付（元）" else "left", overflow="fold", min_width=width
@@ -245,24 +263,7 @@ def _render(run: ClaimsRun) -> None:
         if r.warnings:
             labels = "、".join(WARNING_LABELS.get(w, w) for w in r.warnings)
             reasons += ("；" if reasons else "") + "[yellow]" + labels + "[/yellow]"
-        table.add_row(
-            str(c.row or ""),
-            names.get(c.row, ""),
-            PLAN_SHORT.get(c.plan, c.plan),
-            BENEFIT_NAMES.get(c.benefit, c.benefit),
-            c.event_date.isoformat(),
-            fmt_money(r.payout),
-            reasons,
-        )
-    if run.results:
-        out.print(table)
-    for r in run.results:
-        title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
-        who = f" {names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
-        out.print(f"[bold]{title}[/bold]{who}", markup=True, highlight=False)
-        for i, step in enumerate(r.steps, start=1):
-            out.print(f"  {i}. {step}", markup=False)
-    out.print(f"给付合计：[bold]{fmt_money(run.total)}[/bold] 元（{len(run.results)} 笔）")
-    for e in run.errors:
-        where = f"第 {e.row} 行" if e.row is not None else "该理赔"
-        err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
+        plan, benefit = PLAN_SHORT.get(c.plan, c.plan), BENEFIT_NAMES.get(c.benefit, c.benefit)
+        when, payout = c.event_date.isoformat(), fmt_money(r.payout)
+        table.add_row(str(c.row or ""), run.names.get(c.row, ""), plan, benefit, when, payout, reasons)
+    return table
