@@ -100,7 +100,10 @@ def calc(
 
     def failed(exc: BaseException) -> dict[str, Any]:
         # Could not run (exit 2): no claim computed; the reason is the one error, as in a row error.
-        return {"claims": [], "total": "0.00", "errors": [{"row": None, "message": error_text(exc)}]}
+        from xjma.core.claims.model import ClaimError
+        from xjma.jobs.claims import ClaimsRun
+
+        return claims_document(ClaimsRun(results=(), errors=(ClaimError(None, error_text(exc)),)))
 
     with masked(mask), json_on_failure(as_json, failed):
         code = _calc(file, single, db, rules, record, output, as_json)
