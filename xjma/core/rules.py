@@ -80,6 +80,9 @@ class DisabilityTerms:
     cap: Decimal
     accident_death_covered: bool
     type: str = "disability"
+    # What reaching the cap ends (rules.md §9): the disability cover of the share (benefit), every cover
+    # of the plan (plan), or nothing, further claims being capped (none, plan 5).
+    cap_ends: str = "benefit"
 
 
 @dataclass(frozen=True)
@@ -501,7 +504,9 @@ def _benefits(
         if b.get("type") != kind:
             r.error(f"{p}.type", f"应为 {kind}")
             continue
-        r.mapping(b, p, required=("type", *_BENEFIT_KEYS[kind]))
+        r.mapping(
+            b, p, required=("type", *_BENEFIT_KEYS[kind]), optional=_OPTIONAL_BENEFIT_KEYS.get(kind, ())
+        )
         parsed = _benefit(r, kind, b, p, n_phases)
         if parsed is not None:
             if plan == "female-illness" and name == "in-situ" and isinstance(parsed, IllnessTerms):
@@ -531,6 +536,8 @@ _BENEFIT_KEYS: dict[str, tuple[str, ...]] = {
     "medical": ("deductible", "rate", "cap"),
     "sudden-death": ("amount",),
 }
+_OPTIONAL_BENEFIT_KEYS: dict[str, tuple[str, ...]] = {"disability": ("disability_cap_ends",)}
+DISABILITY_CAP_ENDS = ("benefit", "plan", "none")
 
 
 def _benefit(r: KeyPathReader, kind: str, b: dict[object, object], p: str, n_phases: int) -> Benefit | None:
@@ -572,6 +579,9 @@ def _benefit(r: KeyPathReader, kind: str, b: dict[object, object], p: str, n_pha
             amount=r.money(b.get("amount"), f"{p}.amount"),
             cap=r.money(b.get("cap"), f"{p}.cap"),
             accident_death_covered=r.flag(b.get("accident_death_covered"), f"{p}.accident_death_covered"),
+            cap_ends=r.choice(
+                b.get("disability_cap_ends", "benefit"), f"{p}.disability_cap_ends", DISABILITY_CAP_ENDS
+            ),
         )
     if kind == "medical":
         return MedicalTerms(
