@@ -227,7 +227,7 @@ def claims_document(run: ClaimsRun) -> dict[str, Any]:
 
 
 def _render(run: ClaimsRun) -> None:
-        from xjma.core.money import fmt_money
+    from xjma.core.money import fmt_money
     from xjma.core.privacy import mask_id, mask_text
 
     if run.results:
