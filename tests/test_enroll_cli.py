@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import ENROLL_KEYS
 from typer.testing import CliRunner
 
 from xjma.cli import app
@@ -44,19 +45,6 @@ PLAN_COLUMNS = {
     "gig-accident": "新就业形态意外（份）",
     "female-illness": "女职工特殊疾病（份）",
     "short-accident": "短期意外（份）",
-}
-ENROLL_KEYS = {
-    "file",
-    "start",
-    "paid_on",
-    "dry_run",
-    "enrolled",
-    "already_recorded",
-    "refused",
-    "problems",
-    "fees",
-    "members",
-    "report",
 }
 
 

@@ -60,16 +60,22 @@ def _usage_error(exc: typer.TyperException) -> int:
     path = ctx.command_path if ctx is not None else "xjma"
     help_hint = f"请用 {path} --help 查看用法"
     param = getattr(exc, "param", None)
-    hint = param.get_error_hint(ctx) if param is not None and ctx is not None else None
-    if getattr(exc, "option_name", None) and not isinstance(exc, typer.BadParameter):
-        say_error(f"没有选项 {exc.option_name}（或它的写法不对），{help_hint}")  # type: ignore[attr-defined]
+    hint = param.get_error_hint() if param is not None else None
+    option = getattr(exc, "option_name", None)
+    if option and hasattr(exc, "possibilities"):  # an option the command does not have
+        say_error(f"没有选项 {option}，{help_hint}")
+    elif option:  # an option without its value
+        say_error(f"选项 {option} 后面缺少要填的值，{help_hint}")
     elif hasattr(exc, "param_type"):  # a missing argument or option
-        what = hint or "必需的参数"
-        say_error(f"缺少 {what}，{help_hint}")
+        if param is not None and param.param_type_name == "argument":
+            say_error(f"缺少参数 {(param.metavar or param.name or '').upper()}，{help_hint}")
+        else:
+            say_error(f"缺少 {hint or '必需的参数'}，{help_hint}")
     elif isinstance(exc, typer.BadParameter):
         say_error(f"{hint or '选项'} 的值无效，{help_hint}")
-    elif ctx is not None and exc.message == ctx.get_help():  # no arguments: the help itself
-        err.print(exc.message, markup=False, highlight=False)
+    elif not exc.message.strip() or exc.message.lstrip().startswith("Usage:"):
+        if exc.message.strip():  # no arguments: the help itself (rich prints it, plain text returns it)
+            err.print(exc.message, markup=False, highlight=False)
     else:
         say_error(f"命令行写法不对（没有这个命令，或参数多了），{help_hint}")
     return 2

@@ -22,7 +22,7 @@ from typing import Any
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import RosterRow
 from xjma.core.rules import PLAN_CODES
-from xjma.io.xlsx_util import TextCells, atomic_target, cell_text
+from xjma.io.xlsx_util import TextCells, cell_text, workbook_at
 
 DRY_RUN_MARK = "试算，非正式通知"
 
@@ -43,20 +43,18 @@ class EnrollSheetData:
         self.plans = [p for p in PLAN_CODES if p in held]
 
 
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
+
+
 def write_enroll_workbook(path: Path, data: EnrollSheetData) -> None:
-    """Write the three sheets to `path` atomically (xlsx_util.atomic_target)."""
-    with atomic_target(path) as tmp:
-        write_enroll_file(tmp, data)
+    """Write the three sheets to `path` atomically (xlsx_util.workbook_at)."""
+    # constant_memory: rows go to temporary parts as they are written (each sheet top to bottom).
+    with workbook_at(path, OPTIONS) as book:
+        write_enroll_file(book, data)
 
 
-def write_enroll_file(path: Path, data: EnrollSheetData) -> None:
-    """Write the workbook to `path` itself (the caller takes care of atomicity)."""
-    import xlsxwriter
-
-    # constant_memory: rows go to disk as they are written (every sheet is written top to bottom).
-    book = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
-    )
+def write_enroll_file(book: Any, data: EnrollSheetData) -> None:
+    """Write the three sheets into an xlsxwriter Workbook (the caller saves it)."""
     texts = TextCells(book)
     fmt = {
         "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
@@ -72,7 +70,6 @@ def write_enroll_file(path: Path, data: EnrollSheetData) -> None:
     if data.dry_run:
         for ws in book.worksheets():
             ws.set_header(f"&C{DRY_RUN_MARK}")
-    book.close()
 
 
 def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any], texts: TextCells) -> None:

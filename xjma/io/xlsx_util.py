@@ -137,6 +137,33 @@ def atomic_target(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def workbook_at(target: Path, options: dict[str, Any] | None = None) -> Iterator[Any]:
+    """An xlsxwriter Workbook whose file is put in place when the block ends: the workbook is made in
+    memory, then written to a temporary file beside `target` and moved over it (atomic_target). A disk
+    that fills up fails our own write, never the zip writer's, so no half-written zip is left to be
+    closed later with a traceback."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, dict(options or {}))
+    closed = False
+    try:
+        yield book
+        book.close()
+        closed = True
+    finally:
+        if not closed:
+            with contextlib.suppress(Exception):
+                book.close()  # into the buffer: its temporary parts are removed, nothing is written
+    with atomic_target(target) as tmp, tmp.open("wb") as handle:
+        handle.write(buffer.getbuffer())
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def os_error_in(exc: BaseException) -> OSError | None:
     """The OSError behind an exception (xlsxwriter's FileCreateError wraps the one of a full disk)."""
     seen: BaseException | None = exc
