@@ -8,6 +8,7 @@ dates ISO strings.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,13 @@ from xjma.core.money import fmt_money
 from xjma.core.rules import PLAN_CODES
 
 
+@functools.lru_cache(maxsize=4096)
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+# A batch's fees and dates repeat on every member: each distinct value is formatted once.
+_money = functools.lru_cache(maxsize=4096)(fmt_money)
 
 
 def _path(path: Path | str | None) -> str | None:
@@ -101,11 +107,11 @@ def _member(row: Any, items: list[Any]) -> dict[str, Any]:
         "id_number": row.id_number,
         "name": row.name,
         "unit": row.unit,
-        "fee": fmt_money(sum((i.fee for i in items), start=Decimal("0.00"))),
+        "fee": _money(sum((i.fee for i in items), start=Decimal("0.00"))),
         "plans": {
             i.enrollment.plan: {
                 "shares": i.enrollment.shares,
-                "fee": fmt_money(i.fee),
+                "fee": _money(i.fee),
                 "start": _iso(i.enrollment.start),
                 "end": _iso(i.enrollment.end),
                 "observation_end": _iso(i.observation_end),

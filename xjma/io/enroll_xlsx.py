@@ -4,10 +4,11 @@ Written from the planned enrollments themselves (the rows and their NewEnrollmen
 JSON document is made of, after the batch is committed. Values that come from the roster are written as
 strings with Excel's quote prefix where needed (never a formula); dates are real Excel dates.
 
-参保名单 prints on A4 landscape (documents.md): one row per member, at most 13 columns — 行号 (the
-roster's row), 姓名, 身份证号码, 工作单位, one column per plan of the batch with the member's shares,
-会费合计, 保障期, 观察期止 (a date, or per plan when they differ) and 续保 (是, or the renewed shares per
-plan). The per-plan fees are on 单位汇总 and in the JSON document.
+参保名单 prints on A4 landscape (documents.md): one row per member in 9 columns — 行号 (the roster's
+row), 姓名, 身份证号码, 工作单位, 险种及份数 (compact per-plan text: "住院+意外 1份；重大疾病 2份"), 会费合计,
+保障期, 观察期止 (a date, or per plan when they differ) and 续保 (是, or the renewed shares per plan).
+The per-plan fees are on 单位汇总 and in the JSON document. About 8 cells a member: the cells are what
+xlsxwriter's time goes into.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from xjma.core.rules import PLAN_CODES
 from xjma.io.xlsx_util import TextCells, cell_text, workbook_at
 
 DRY_RUN_MARK = "试算，非正式通知"
+_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, past the 1900-02-29 bug)
 
 
 @dataclass
@@ -73,49 +75,46 @@ def write_enroll_file(book: Any, data: EnrollSheetData) -> None:
 
 
 def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any], texts: TextCells) -> None:
-    names, plans = data.names, data.plans
-    head = ["行号", "姓名", "身份证号码", "工作单位"]
-    head += [f"{names.get(p, p)}（份）" for p in plans]
-    head += ["会费合计", "保障期", "观察期止", "续保"]
+    names = data.names
+    head = ["行号", "姓名", "身份证号码", "工作单位", "险种及份数", "会费合计", "保障期", "观察期止", "续保"]
     for col, title in enumerate(head):
         ws.write_string(0, col, title, fmt["head"])
-    column = {p: 4 + i for i, p in enumerate(plans)}
-    total_col = 4 + len(plans)
     money, date = fmt["money"], fmt["date"]
-    write_number, write_text = ws.write_number, texts.write_clean
+    write_number, write_string, write_text = ws.write_number, ws.write_string, texts.write_clean
     for r, (row, items) in enumerate(data.members, start=1):
         write_number(r, 0, row.row)
         for col, value in ((1, row.name), (2, row.id_number), (3, row.unit)):
             text = cell_text(value)  # from the roster: always a string, never a formula
             if text:
                 write_text(ws, r, col, text)
-        fee = Decimal("0.00")
-        for item in items:
-            write_number(r, column[item.enrollment.plan], item.enrollment.shares)
-            fee += item.fee
-        write_number(r, total_col, fee, money)
-        ws.write_string(r, total_col + 1, _period(data.start, items, names))
+        write_string(r, 4, _shares(items, names))
+        write_number(r, 5, sum((i.fee for i in items), start=Decimal("0.00")), money)
+        write_string(r, 6, _period(data.start, items, names))
         observed = _observation(items, names)
         if isinstance(observed, dt.date):
-            ws.write_datetime(r, total_col + 2, observed, date)
+            write_number(r, 7, (observed - _EPOCH).days, date)
         elif observed:
-            ws.write_string(r, total_col + 2, observed)
+            write_string(r, 7, observed)
         renewal = _renewal(items, names)
         if renewal:
-            ws.write_string(r, total_col + 3, renewal)
-    _roster_layout(ws, len(head), total_col)
+            write_string(r, 8, renewal)
+    _roster_layout(ws)
 
 
-def _roster_layout(ws: Any, width: int, total_col: int) -> None:
+def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
+    """险种及份数: each plan held with its shares, in plan order ("住院+意外 1份；重大疾病 2份")."""
+    order = sorted(items, key=lambda i: PLAN_CODES.index(i.enrollment.plan))
+    return "；".join(
+        f"{names.get(i.enrollment.plan, i.enrollment.plan)} {i.enrollment.shares}份" for i in order
+    )
+
+
+def _roster_layout(ws: Any) -> None:
     ws.freeze_panes(1, 2)
-    ws.set_column(0, 0, 6)
-    ws.set_column(1, 1, 10)
-    ws.set_column(2, 2, 20)
-    ws.set_column(3, 3, 24)
-    ws.set_column(4, total_col - 1, 9)
-    ws.set_column(total_col, total_col, 10)
-    ws.set_column(total_col + 1, total_col + 1, 24)
-    ws.set_column(total_col + 2, width - 1, 14)
+    for first, last, width in ((0, 0, 6), (1, 1, 10), (2, 2, 20), (3, 3, 24), (4, 4, 26), (5, 5, 10)):
+        ws.set_column(first, last, width)
+    ws.set_column(6, 6, 24)
+    ws.set_column(7, 8, 14)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
