@@ -97,7 +97,9 @@ def copy(
 ) -> int:
     from xjma.jobs.db import copy_ledger
 
-    doc = copy_ledger(ledger_target(source, writes=False), ledger_target(target, writes=True))
+    doc = copy_ledger(
+        ledger_target(source, writes=False) or source, ledger_target(target, writes=True) or target
+    )
     if as_json:
         emit_json(doc)
         return 0
