@@ -158,6 +158,16 @@ def test_an_output_that_is_not_a_regular_file_is_never_replaced(
     assert not (tmp_path / "l.db").exists(), "refused before the ledger is opened"
 
 
+@pytest.mark.parametrize("option", ["file", "--rules"])
+def test_an_input_that_is_a_fifo_is_refused_without_waiting_for_it(tmp_path: Path, option: str) -> None:
+    fifo = tmp_path / "名册.xlsx"
+    os.mkfifo(fifo)
+    args = [str(fifo)] if option == "file" else [str(SAMPLE), "--rules", str(fifo)]
+    result = run_xjma("validate", *args, "-o", str(tmp_path / "r.xlsx"))  # run_xjma has a timeout
+    assert result.returncode == 2
+    assert "不是普通文件" in result.stderr and is_one_chinese_sentence(result.stderr), result.stderr
+
+
 def test_roster_text_that_excel_would_take_for_a_formula_gets_the_quote_prefix(tmp_path: Path) -> None:
     path = roster(tmp_path, 工作单位="=1+1", 姓名="@王伟")
     code, out, err = invoke("enroll", str(path), "--db", str(tmp_path / "l.db"), "--json")

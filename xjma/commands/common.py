@@ -121,6 +121,25 @@ def ledger_target(value: str | None, *, writes: bool) -> str | None:
     return value
 
 
+INPUT_OPTIONS = {"file": "名册或理赔明细表", "rules": "规则文件"}
+
+
+def check_input(path: Path, what: str) -> None:
+    """An input that is a FIFO, a device or a socket is refused before anything opens it: reading one
+    could wait for ever or never end. (A missing file or a folder is told by its reader.)"""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise XjmaError(
+            f"{what} {path} 不是普通文件（是设备、管道等特殊文件），xjma 不读取它：请给出文件本身的路径"
+        )
+
+
 def _in_memory(text: str) -> bool:
     lower = text.lower()
     if ":memory:" in lower or "mode=memory" in lower:
@@ -232,6 +251,9 @@ def _run(
     from xjma.io.xlsx_util import masking
 
     try:
+        for name, what in INPUT_OPTIONS.items():
+            if isinstance(options.get(name), Path):
+                check_input(options[name], what)
         with masking(run.mask):
             code = func(**options)
         return int(code or 0)
