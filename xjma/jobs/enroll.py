@@ -177,13 +177,14 @@ def _planned(
 
 
 def _report_path(path: Path, output: Path | None) -> Path:
-    from xjma.io.xlsx_util import check_output, same_file
+    from xjma.io.xlsx_util import check_output, remove_stale_temps, same_file
 
     report = Path(output) if output else default_report_path(path)
     if same_file(report, path):
         raise XjmaError(f"参保结果不能写到名册文件本身：{report}，请用 -o 指定另一个文件")
     # Checked before the ledger is opened, so a bad -o leaves no trace in the ledger folder.
     check_output(report)
+    remove_stale_temps(report)  # a killed run's, even when this run writes no workbook
     return report
 
 
