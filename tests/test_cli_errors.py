@@ -281,3 +281,24 @@ def test_a_console_that_cannot_print_chinese_falls_back_without_a_traceback(tmp_
         assert result.returncode == 0, result.stderr
         assert b"Traceback" not in result.stderr and b"UnicodeEncodeError" not in result.stderr
     assert json.loads(result.stdout.decode("utf-8"))["rows"] > 0
+
+
+# ---------------------------------------------------------------- the decorator and --debug
+
+
+def test_a_bug_is_a_short_notice_and_with_debug_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xjma.jobs.enroll as job
+    from xjma.errors import DEBUG
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(job, "enroll_roster", broken)
+    path = roster(tmp_path)
+    code, _, err = invoke("enroll", str(path), "--db", str(tmp_path / "l.db"))
+    assert code == 2 and "内部错误：RuntimeError" in err and "Traceback" not in err
+    result = CliRunner().invoke(app, ["--debug", "enroll", str(path), "--db", str(tmp_path / "l.db")])
+    assert isinstance(result.exception, RuntimeError)
+    assert DEBUG.get() is False, "--debug ends with its run"
