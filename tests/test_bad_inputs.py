@@ -213,12 +213,16 @@ def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_
     assert "panicked" not in capfd.readouterr().err
 
 
-def test_with_debug_a_parser_panic_is_not_hidden(tmp_path, monkeypatch):
+def test_with_debug_a_parser_panic_is_not_hidden(tmp_path):
     from xjma.core.columns import ROSTER_FIELDS
+    from xjma.errors import DEBUG
     from xjma.io.table_reader import read_table
 
-    monkeypatch.setenv("XJMA_DEBUG", "1")
     case = badfiles.ole_with_a_broken_directory(tmp_path)
-    with pytest.raises(BaseException) as caught:
-        read_table(case.path, ROSTER_FIELDS)
+    token = DEBUG.set(True)
+    try:
+        with pytest.raises(BaseException) as caught:
+            read_table(case.path, ROSTER_FIELDS)
+    finally:
+        DEBUG.reset(token)
     assert type(caught.value).__name__ == "PanicException"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.messages import TITLES
 from xjma.core.problems import ERROR, Problem
-from xjma.io.xlsx_util import atomic_target, write_text
+from xjma.io.xlsx_util import workbook_at, write_text
 
 if TYPE_CHECKING:
     from xjma.jobs.validate import ValidationOutcome
@@ -22,15 +22,11 @@ RED, YELLOW = "#FFC7CE", "#FFEB9C"
 
 
 def write_report(outcome: ValidationOutcome, target: Path) -> None:
-    import xlsxwriter
-
-    with atomic_target(target) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+    with workbook_at(target, {"strings_to_formulas": False, "strings_to_urls": False}) as book:
         fmt = _formats(book)
         _problem_rows(book.add_worksheet("问题行"), outcome, fmt)
         _problem_list(book.add_worksheet("问题清单"), outcome.check.problems, fmt)
         _summary(book.add_worksheet("汇总"), outcome, fmt)
-        book.close()
 
 
 def _formats(book: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from xjma.core.columns import FILE_LEVEL_KEYS, FieldDef, header_index, header_key, match_headers
 from xjma.core.normalize import clean_text
 from xjma.core.vocab import squash
-from xjma.errors import XjmaError
+from xjma.errors import DEBUG, XjmaError
 from xjma.io import limits
 
 if TYPE_CHECKING:
@@ -357,7 +357,7 @@ def calamine_guard(file: Path) -> Iterator[None]:
     """calamine is Rust: on some damaged files (a broken OLE directory) it panics instead of raising. The
     panic text goes straight to file descriptor 2 and pyo3 raises PanicException, a BaseException that
     no `except Exception` sees. Here stderr is closed for the call and the panic is a damaged file."""
-    debug = os.environ.get("XJMA_DEBUG", "") not in ("", "0")
+    debug = DEBUG.get()
     try:
         saved = -1 if debug else os.dup(2)
     except OSError:  # no stderr at all: nothing to keep quiet
