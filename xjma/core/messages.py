@@ -40,6 +40,11 @@ TITLES: dict[str, str] = {
     "age-mismatch": "年龄与身份证号码不符",
     "likely-retired": "可能已退休",
     "renewal-unverified": "续保无法核实",
+    "column-unknown": "列名不认识（像是险种份数列）",
+    "column-ignored": "列名不认识，该列未读取",
+    "totals-row-skipped": "合计行未当作人员",
+    "text-encoding": "这一行的文字编码不对",
+    "uscc-invalid": "统一社会信用代码不对",
 }
 
 _FIX_ID = "请对照身份证原件逐位核对后重新填写"
@@ -104,6 +109,14 @@ TEMPLATES: dict[str, str] = {
     "age-mismatch/invalid": "年龄“{given}”不是整数，以身份证号码为准（保障起始日时 {age} 周岁）",
     "likely-retired": "该男职工在保障起始日已过法定退休日期 {retire}，可能已退休；退休人员不能参加，请核实是否仍在职",
     "renewal-unverified": "填了续保，但台账和“上期保障止期”都查不到连续的上一期保障（上期止期须不早于 {latest}），按新参加处理（有观察期）",
+    "column-unknown": (
+        "表头“{header}”不是 xjma 认识的列名，看起来是某个险种的份数列：这些份数不会被读取，"
+        "请改用模板中的列名（如“重大疾病（份）”）后再提交"
+    ),
+    "column-ignored": "表头“{header}”不是 xjma 认识的列名，这一列没有读取；如果它有用，请改用模板中的列名",
+    "totals-row-skipped": "这一行是合计行，没有当作人员读取",
+    "text-encoding": "这一行的文字编码不对，请在 Excel 中另存为 CSV UTF-8",
+    "uscc-invalid": "统一社会信用代码“{value}”不对（应为18位，最后一位校验码按前17位应为{expected}），请对照营业执照核对",
 }
 
 
