@@ -13,6 +13,7 @@ from xjma.core.fields import FILE_LEVEL_KEYS, FieldDef, header_index, header_key
 from xjma.core.findings import ERROR, WARNING, Problem
 from xjma.core.messages import message
 from xjma.core.normalize import clean_text
+from xjma.core.vocab import squash
 
 HEADER_SCAN_ROWS = 20
 # "单位名称：A公司 所属地州市：巴州" in one cell: split before each further "KEY:".
@@ -94,8 +95,7 @@ def column_problems(header: Header, header_row: int) -> list[Problem]:
     for col, text in enumerate(header.headers):
         if not text or col in used:
             continue
-        key = header_key(text)
-        if any(word in key for word in PLAN_WORDS):
+        if any(word in squash(text) for word in PLAN_WORDS):  # "（份）" included: not header_key
             code, severity = "column-unknown", ERROR
         else:
             code, severity = "column-ignored", WARNING
