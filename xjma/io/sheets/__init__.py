@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from xjma.core.fields import FieldDef
 from xjma.core.findings import ERROR, WARNING, Problem
 from xjma.core.messages import message
+from xjma.errors import XjmaError
 from xjma.io.sheets import detect
 from xjma.io.sheets.header import (
     HEADER_SCAN_ROWS,
@@ -136,8 +137,11 @@ def read_table(
     from xjma.io.sheets.choose import choose_table
 
     file = Path(path)
-    suffix = detect.check_file(file)
-    return choose_table(file, str(path), suffix, fields, sheet, key_fields, require_rows)
+    try:
+        suffix = detect.check_file(file)
+        return choose_table(file, detect.readable(str(path)), suffix, fields, sheet, key_fields, require_rows)
+    except XjmaError as exc:  # a name that is not UTF-8 is told as it reads, not as escapes
+        raise XjmaError(detect.readable(str(exc))) from None
 
 
 def table_of(

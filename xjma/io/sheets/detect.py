@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -54,6 +55,20 @@ def check_file(file: Path) -> str:
         raise XjmaError(f"文件 {file} 是空的（0 字节），请确认选择了正确的文件。")
     limits.check_file(file)  # size, zip bombs, entity declarations, used area: before any parser runs
     return suffix
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def readable(text: str) -> str:
+    """A path as a person can read it: the bytes of a name that is not UTF-8 (a GBK name from a Windows
+    share, held by Python as surrogate escapes) decoded as GB18030, so messages and workbooks can hold
+    it."""
+    if not _ESCAPED.search(text):
+        return text
+    return _ESCAPED.sub(
+        lambda m: bytes(ord(c) - 0xDC00 for c in m.group()).decode("gb18030", "replace"), text
+    )
 
 
 def head(file: Path, size: int = 4096) -> bytes:
