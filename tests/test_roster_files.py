@@ -280,3 +280,10 @@ def test_the_check_character_of_gb_32100(tmp_path):
     assert check_character("91350100M000100Y4") == "3"
     assert uscc_error("91350100M000100Y43") is None and uscc_error("9135 0100-M000100Y43") is None
     assert uscc_error("91350100M000100Y4I") == "3" and uscc_error("123") == "?"
+
+
+@pytest.mark.parametrize("region", ["330113", "330114", "429004", "229006"])
+def test_county_codes_used_since_1984_are_known(region):
+    from xjma.core.regions import region_known
+
+    assert region_known(region)
