@@ -287,3 +287,36 @@ def test_county_codes_used_since_1984_are_known(region):
     from xjma.core.regions import region_known
 
     assert region_known(region)
+
+
+def test_a_problem_on_most_rows_is_summarised_and_its_comments_are_limited(tmp_path, monkeypatch):
+    """documents.md 检查结果: one sentence on the verdict sheet; comments on its first cells only."""
+    import xjma.io.report_xlsx as report_xlsx
+    from xjma.jobs.validate import write_validation_report
+
+    monkeypatch.setattr(report_xlsx, "COMMENTS_PER_PROBLEM", 3)
+    rows = []
+    for i in range(12):  # every ID with a region code no table knows: id-region-unknown on every row
+        first17 = f"659999198506{i + 10:02d}101"
+        weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+        number = first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+        rows.append([i + 1, "某公司", f"人员{i}", "男", number, "13912345678", "正式职工", 1])
+    rows[5][5] = "123"  # and one error elsewhere
+    path = xlsx(tmp_path / "r.xlsx", rows)
+    outcome = check(path)
+    assert sum(p.code == "id-region-unknown" for p in outcome.problems) == 12
+    target = write_validation_report(outcome, path, tmp_path / "out.xlsx")
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[0] == "汇总"
+    summary = [str(c.value) for r in book["汇总"].iter_rows() for c in r if c.value is not None]
+    assert "有 1 个错误需要改正，12 个提示" in summary
+    assert any(s.startswith("身份证号码列 12 行身份证地区码不认识") for s in summary)
+    sheet = book["问题行"]
+    commented = [c.row for r in sheet.iter_rows(min_row=2) for c in r if c.comment is not None]
+    region_col = 2 + HEADERS.index("身份证号码") + 1
+    assert [c for c in commented if sheet.cell(c, region_col).comment is not None] == [2, 3, 4]
+    assert [sheet.cell(r, 1).value for r in range(2, 14)] == list(range(2, 14))  # every row listed
+    assert all("地区码" in sheet.cell(r, 2).value for r in range(2, 14))  # 问题 names it on every row
+    listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=2)]
+    assert [x[5] for x in listing].count("id-region-unknown") == 4  # three lines, then "另有 9 处"
+    assert "另有 9 处" in listing[-1][4]

@@ -3,7 +3,9 @@
 Written with xlsxwriter. Every roster value is written as text (never a formula); problem cells are
 red for errors and yellow for warnings, each with a comment holding its messages. A problem that hits
 more than a tenth of the rows (a whole column typed wrong) is summarised in one sentence on the verdict
-sheet, and only its first 1,000 cells get a comment (the 问题 column still names it on every row).
+sheet, and only its first 1,000 cells get a comment; past those, a row whose only problems are such
+problems is listed by 行号 and 问题 alone, and 问题清单 lists the first 1,000 of them and then one line
+saying how many more (Excel itself chokes on 100,000 comments; the clerk fixes the column once).
 With --mask every text, comments included, goes through the one masking policy (xlsx_util.cell_text).
 """
 
@@ -36,7 +38,7 @@ def write_report(outcome: ValidationOutcome, target: Path, checked_on: dt.date |
         systemic = systemic_codes(outcome)
         _summary(book.add_worksheet("汇总"), outcome, fmt, systemic, checked_on or dt.date.today())
         _problem_rows(book.add_worksheet("问题行"), outcome, fmt, systemic)
-        _problem_list(book.add_worksheet("问题清单"), outcome.check.problems, fmt)
+        _problem_list(book.add_worksheet("问题清单"), outcome.check.problems, fmt, systemic)
         book.close()
 
 
@@ -76,11 +78,16 @@ def _problem_rows(
     for i, header in enumerate(table.headers):
         write_text(sheet, 0, i + 2, header, fmt["head"])
     comments: Counter[str] = Counter()
+    rows_of: Counter[str] = Counter()  # rows met so far with each systemic problem
     for out, number in enumerate(sorted(by_row), start=1):
         problems = by_row[number]
         sheet.write_number(out, 0, number)
         text = "\n".join(f"【{SEVERITY[p.severity]}】{p.message}" for p in problems)
         write_text(sheet, out, 1, text, fmt["wrap"])
+        for code in {p.code for p in problems if p.code in systemic}:
+            rows_of[code] += 1
+        if all(p.code in systemic and rows_of[p.code] > COMMENTS_PER_PROBLEM for p in problems):
+            continue  # past the first 1,000 of a whole column typed wrong: 行号 and 问题 say it
         raw = outcome.problem_cells.get(number, [])
         cells: dict[int, list[Problem]] = defaultdict(list)
         for p in problems:
@@ -112,18 +119,32 @@ def _worst(problems: list[Problem]) -> str:
     return "error" if any(p.severity == ERROR for p in problems) else "warning"
 
 
-def _problem_list(sheet: Any, problems: list[Problem], fmt: dict[str, Any]) -> None:
+def _problem_list(sheet: Any, problems: list[Problem], fmt: dict[str, Any], systemic: dict[str, int]) -> None:
     for i, head in enumerate(("行号", "列", "问题", "级别", "说明", "代码")):
         write_text(sheet, 0, i, head, fmt["head"])
-    for n, p in enumerate(problems, start=1):
+    listed: Counter[str] = Counter()
+    shown = []
+    for p in problems:
+        listed[p.code] += 1
+        if p.code not in systemic or listed[p.code] <= COMMENTS_PER_PROBLEM:
+            shown.append(p)
+    n = 0
+    for n, p in enumerate(shown, start=1):
         sheet.write_number(n, 0, p.row)
         write_text(sheet, n, 1, p.column)
         write_text(sheet, n, 2, TITLES.get(p.code, p.code))
         write_text(sheet, n, 3, SEVERITY[p.severity], fmt[p.severity])
         write_text(sheet, n, 4, p.message)
         write_text(sheet, n, 5, p.code)
+    for code, count in listed.items():
+        if code in systemic and count > COMMENTS_PER_PROBLEM:
+            n += 1
+            more = count - COMMENTS_PER_PROBLEM
+            write_text(sheet, n, 2, TITLES.get(code, code))
+            write_text(sheet, n, 4, f"另有 {more:,} 处同样的问题，未逐条列出（见“汇总”和“问题行”的问题列）")
+            write_text(sheet, n, 5, code)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(problems), 1), 5)
+    sheet.autofilter(0, 0, max(n, 1), 5)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, 2, 24)

@@ -21,11 +21,12 @@ from xml.parsers import expat
 from xjma.errors import XjmaError
 from xjma.io.limits import Limits, column_number
 
-_ROW_END = re.compile(rb"</(?:[\w.\-]+:)?row>")
 _MAX_SEGMENT = 64 << 20  # a row longer than this is not a roster row: measured exactly
 _PREFIXED = re.compile(rb":(?:c|row|v|is)[\s/>]")  # <x:c …>: calamine reads a cell by its local name
-# A "<c" that is neither a regular cell tag nor another element (<col>, <cfRule>, <color> …).
+# A "<c" that is neither a regular cell tag nor another element (<col>, <cfRule>, <color> …); the
+# one-letter form also bounds the row's digits, so a single search settles the usual sheet.
 _IRREGULAR_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"|[A-Za-z])')
+_ONE_LETTER = [re.compile(rb'<c(?! r="[A-Z][1-9][0-9]{0,%d}"|[A-Za-z])' % (d - 1)) for d in range(1, 8)]
 _OTHER_R = re.compile(rb'r=(?:(?<=[^ ]r=)|(?!"))')  # an `r` attribute not written ` r="`
 _BAD_STRING_INDEX = re.compile(rb"""t=["']s["'][^>]*>\s*<v>(?![0-9]+</v>)""")
 _MULTI_LETTER = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
@@ -54,10 +55,10 @@ def _segments(chunks: Iterator[bytes]) -> Iterator[bytes]:
     buffer = b""
     for chunk in chunks:
         buffer += chunk
-        ends = list(_ROW_END.finditer(buffer, max(0, len(buffer) - len(chunk) - 16)))
-        if ends:
-            yield buffer[: ends[-1].end()]
-            buffer = buffer[ends[-1].end() :]
+        cut = buffer.rfind(b"</row>")  # a prefixed </x:row> is left to the exact scan
+        if cut >= 0:
+            yield buffer[: cut + 6]
+            buffer = buffer[cut + 6 :]
         elif len(buffer) > _MAX_SEGMENT:
             yield buffer
             buffer = b""
@@ -76,21 +77,23 @@ def quick_area(segment: bytes, limits: Limits) -> tuple[int, int] | None:
     start = segment.find(b"<sheetData")
     end = segment.rfind(b"</sheetData>")
     data = segment[start if start >= 0 else 0 : end if end >= 0 else len(segment)]
-    # A cell without a reference, another attribute first, an odd reference; an `r` written another
-    # way or given twice; a prefixed cell; a shared-string index that is not a plain number.
-    for irregular in (_IRREGULAR_CELL, _OTHER_R, _PREFIXED, _BAD_STRING_INDEX):
-        if irregular.search(data):
-            return None
     at = data.rfind(b'<c r="')
     if at < 0:
-        return 0, 0
-    width = 26
-    if _MULTI_LETTER.search(data):
-        width = max(map(column_number, set(_MULTI_LETTER.findall(data))))
+        return (0, 0) if _IRREGULAR_CELL.search(data) is None and _OTHER_R.search(data) is None else None
     last = _LAST_REF.match(data, at)
-    digits = len(last.group(1)) if last else 7
-    if digits < 7 and re.search(rb'<c r="[A-Z]{1,3}[0-9]{%d}' % (digits + 1), data):
-        digits = 7  # rows out of order: measured below
+    digits = min(len(last.group(1)), 7) if last else 7
+    # A cell without a reference, another attribute first, an odd reference; an `r` written another
+    # way or given twice; a prefixed cell; a shared-string index that is not a plain number.
+    for irregular in (_OTHER_R, _PREFIXED, _BAD_STRING_INDEX):
+        if irregular.search(data):
+            return None
+    width = 26
+    if _ONE_LETTER[digits - 1].search(data):  # columns past Z, rows out of order, or irregular
+        if _IRREGULAR_CELL.search(data):
+            return None
+        digits = 7
+        if _MULTI_LETTER.search(data):
+            width = max(map(column_number, set(_MULTI_LETTER.findall(data))))
     bound = 10**digits - 1
     if limits.within(bound, width):
         return bound, width  # no row number has more digits: within the limits whatever it is

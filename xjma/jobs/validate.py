@@ -27,6 +27,9 @@ from xjma.core.uscc import uscc_error
 from xjma.errors import XjmaError
 from xjma.io.sheets import Table, read_table
 
+# Up to this many rows the cells read are kept for the report (~1.5 KB a row); a bigger sheet keeps
+# none and the report's rows are read again from the parsed sheet (memory stays that of calamine's parse).
+KEEP_CELLS_ROWS = 200_000
 # Columns without which no row could pass: one sentence and exit 2 instead of one error per row.
 _REQUIRED = ("phone", "employment")
 
@@ -136,7 +139,8 @@ def _validate(
         fallback=fallback,
     )
     extra: list[Problem] = file_uscc_problems(table)
-    raw_rows: Iterable[Any] = _raw_rows(table, extra)
+    kept: dict[int, list[Any]] | None = {} if table.row_hint <= KEEP_CELLS_ROWS else None
+    raw_rows: Iterable[Any] = _raw_rows(table, extra, kept)
     big = _big_file(path)
     if progress is None and big and show_progress():
         progress = _track
@@ -149,7 +153,10 @@ def _validate(
     if any(p.code == "column-unknown" for p in table.problems):  # its shares would be lost: no row goes
         check.error_rows.update(row.row for row in rows)
     needed = {p.row for p in check.problems if p.row > table.header_row}
-    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, table.cells_of(needed))
+    # Read once, the cells of the rows with problems are at hand; for a big sheet, a second bounded
+    # pass over the parsed sheet reads just these rows.
+    cells = {r: kept[r] for r in needed if r in kept} if kept is not None else table.cells_of(needed)
+    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, cells)
 
 
 def _check(
@@ -169,11 +176,16 @@ def _check(
     )
 
 
-def _raw_rows(table: Table, extra: list[Problem]) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) for the row builder, streamed; each row's 统一社会信用代码 checked on the way."""
+def _raw_rows(
+    table: Table, extra: list[Problem], kept: dict[int, list[Any]] | None
+) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) for the row builder, streamed; each row's 统一社会信用代码 checked on the way.
+    `kept` (when not None) keeps every row's cells, for the report."""
     col = table.columns.get("uscc")
     header = table.header_of("uscc")
     for raw in table.iter_rows():
+        if kept is not None:
+            kept[raw.row] = raw.cells
         if col is not None and col < len(raw.cells):
             found = uscc_problem(raw.cells[col], raw.row, header)
             if found is not None:

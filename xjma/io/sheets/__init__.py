@@ -24,8 +24,8 @@ from xjma.io.sheets.header import (
     Header,
     column_problems,
     find_header,
-    is_totals,
     read_header,
+    totals_test,
 )
 
 SUFFIXES = detect.SUFFIXES
@@ -90,13 +90,14 @@ class Table:
         the totals rows and text-encoding rows met are added to `problems`."""
         fill = _fill_down(self.source.merges, self.first_data)
         dates = _date_columns(self.source, self.columns)
+        is_totals = totals_test(self.columns)
         rows = itertools.islice(self.source.rows(), self.first_data, None)
         for number, cells in enumerate(rows, start=self.first_data + 1):
             if fill is not None:
                 cells = fill(number - 1, cells)
             if _is_blank(cells):
                 continue
-            if is_totals(cells, self.columns):
+            if is_totals(cells):
                 if note:
                     self.problems.append(_problem(number, "totals-row-skipped", WARNING))
                 continue

@@ -5,7 +5,7 @@ file-level `KEY：VALUE` lines above it, and the columns that match no field (ro
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ _KV_SPLIT = re.compile(r"\s+(?=[^\s:]+:)")
 # A header that names a plan's shares the reader does not know: its shares would be lost.
 PLAN_WORDS = ("份", "重疾", "住院", "意外", "女工", "女职工", "疾病", "新就业")
 TOTALS = frozenset({"合计", "小计", "总计", "共计"})
+_TOTALS_FIRST = frozenset(t[0] for t in TOTALS)
 
 Grid = list[list[Any]]
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -103,15 +104,21 @@ def column_problems(header: Header, header_row: int) -> list[Problem]:
     return problems
 
 
-def is_totals(cells: Sequence[object], columns: dict[str, int]) -> bool:
-    """A 合计 / 小计 / 总计 / 共计 row: its 序号 or 姓名 cell says so."""
-    for name in ("seq", "name"):
-        col = columns.get(name)
-        if col is not None and col < len(cells):
-            cell = cells[col]
-            if isinstance(cell, str) and "".join(cell.split()) in TOTALS:
+def totals_test(columns: dict[str, int]) -> Callable[[Sequence[object]], bool]:
+    """Is a row a 合计 / 小计 / 总计 / 共计 row: does its 序号 or 姓名 cell say so."""
+    cols = [columns[name] for name in ("seq", "name") if name in columns]
+
+    def is_totals(cells: Sequence[object]) -> bool:
+        for col in cols:
+            cell = cells[col] if col < len(cells) else None
+            # The first character decides for nearly every row, without splitting the text.
+            if not isinstance(cell, str) or cell.lstrip()[:1] not in _TOTALS_FIRST:
+                continue
+            if "".join(cell.split()) in TOTALS:
                 return True
-    return False
+        return False
+
+    return is_totals
 
 
 def read_file_values(rows: Grid, fields: Sequence[FieldDef]) -> dict[str, str]:
