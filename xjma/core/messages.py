@@ -47,6 +47,11 @@ TITLES: dict[str, str] = {
     "uscc-invalid": "统一社会信用代码不对",
 }
 
+# Codes the file reader and the validate pipeline give, not the row checks (tests/test_roster_files.py).
+READER_CODES = frozenset(
+    {"column-unknown", "column-ignored", "totals-row-skipped", "text-encoding", "uscc-invalid"}
+)
+
 _FIX_ID = "请对照身份证原件逐位核对后重新填写"
 
 TEMPLATES: dict[str, str] = {
