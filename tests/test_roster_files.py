@@ -320,3 +320,15 @@ def test_a_problem_on_most_rows_is_summarised_and_its_comments_are_limited(tmp_p
     listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=2)]
     assert [x[5] for x in listing].count("id-region-unknown") == 4  # three lines, then "另有 9 处"
     assert "另有 9 处" in listing[-1][4]
+
+
+@pytest.mark.parametrize("keep", [200_000, 0], ids=["cells kept while read", "second pass"])
+def test_the_report_gets_the_cells_of_exactly_the_rows_with_problems(tmp_path, monkeypatch, keep):
+    import xjma.jobs.validate as validate
+
+    monkeypatch.setattr(validate, "KEEP_CELLS_ROWS", keep)
+    rows = [person(0), person(1), person(2)]
+    rows[1][5] = "123"
+    outcome = check(xlsx(tmp_path / "r.xlsx", rows))
+    assert codes(outcome) == [(3, "phone-invalid")]
+    assert outcome.problem_cells == {3: [2, "某公司", "人员1", "女", IDS[1], "123", "正式职工", 1]}
