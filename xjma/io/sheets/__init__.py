@@ -82,15 +82,16 @@ class Table:
 
     @property
     def rows(self) -> list[RawRow]:
-        """Every data row at once (claims files, tests); a roster is streamed with iter_rows()."""
-        return list(self.iter_rows(note=False))
+        """Every data row at once, totals rows included (claims files, tests); a roster is streamed with
+        iter_rows(), which leaves the totals rows out and names them."""
+        return list(self.iter_rows(note=False, totals=False))
 
-    def iter_rows(self, note: bool = True) -> Iterator[RawRow]:
-        """The data rows (blank rows and totals rows left out), merged cells filled down. With `note`,
-        the totals rows and text-encoding rows met are added to `problems`."""
+    def iter_rows(self, note: bool = True, totals: bool = True) -> Iterator[RawRow]:
+        """The data rows (blank rows and, with `totals`, totals rows left out), merged cells filled
+        down. With `note`, the totals rows and text-encoding rows met are added to `problems`."""
         fill = _fill_down(self.source.merges, self.first_data)
         dates = _date_columns(self.source, self.columns)
-        is_totals = totals_test(self.columns)
+        is_totals = totals_test(self.columns if totals else {})
         rows = itertools.islice(self.source.rows(), self.first_data, None)
         for number, cells in enumerate(rows, start=self.first_data + 1):
             if fill is not None:
