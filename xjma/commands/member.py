@@ -25,25 +25,27 @@ def show(
     rules: Path = RulesOpt,
     as_json: bool = JsonOpt,
 ) -> None:
+    from xjma.commands.documents_ledger import member_document
     from xjma.jobs.member import member_show
 
     result = member_show(id_number, db=db, rules_path=rules, today=today())
+    doc = member_document(result)
     for note in result.notes:
         err.print(note)
     if as_json:
-        emit_json(result.doc)
+        emit_json(doc)
     if not result.found:
         # Not a failure to run, but the question has no answer: exit 1 (cli.md: done, with a problem).
         err.print(NOT_FOUND)
         raise typer.Exit(1)
     if not as_json:
-        _render(result.doc)
+        _render(doc)
 
 
 def _render(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from xjma.core.idnumber import mask_id
+    from xjma.core.privacy import mask_id
     from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
     out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")

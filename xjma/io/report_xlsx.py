@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.findings import ERROR, Problem
 from xjma.core.messages import TITLES
+from xjma.core.problems import ERROR, Problem
 from xjma.io.xlsx_util import atomic_target, cell_text, write_text
 
 if TYPE_CHECKING:

@@ -12,20 +12,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xjma.core.checks import RosterCheck, check_roster
-from xjma.core.fields import ROSTER_FIELDS, ROSTER_READ_FIELDS
-from xjma.core.findings import ERROR, WARNING, Problem
+from xjma.core.columns import ROSTER_FIELDS, ROSTER_READ_FIELDS
 from xjma.core.messages import message
-from xjma.core.model import LedgerView, RosterRow
+from xjma.core.model import Enrollment
 from xjma.core.normalize import clean_text
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import ERROR, WARNING, Problem
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
 from xjma.core.uscc import uscc_error
 from xjma.errors import XjmaError
+from xjma.io.regions import load_regions
 from xjma.io.sheets import Table, read_table
+
+if TYPE_CHECKING:
+    from xjma.io.ledger import Ledger
 
 # Up to this many rows the cells read are kept for the report (~1.5 KB a row); a bigger sheet keeps
 # none and the report's rows are read again from the parsed sheet (memory stays that of calamine's parse).
@@ -42,7 +46,10 @@ class ValidationOutcome:
     rules: Rules
     prefectures: Prefectures
     ledger_used: bool
-    # The cells as read of every row with a problem (the report shows them), found in a second pass.
+    # ID number -> recorded enrollments of every row with a valid ID; None when checked without a ledger
+    history: dict[str, list[Enrollment]] | None = None
+    # The cells as read of every row with a problem (the report shows them), kept while read or
+    # found in a second pass.
     problem_cells: dict[int, list[Any]] = field(default_factory=dict)
 
     @property
@@ -96,7 +103,7 @@ def validate_file(
     end: dt.date | None = None,
     sheet: str | None = None,
     rules: Rules | Path | str | None = None,
-    ledger: LedgerView | None = None,
+    ledger: Ledger | None = None,
     prefectures: Prefectures | None = None,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
 ) -> ValidationOutcome:
@@ -120,7 +127,7 @@ def _validate(
     end: dt.date | None,
     sheet: str | None,
     loaded: Rules,
-    ledger: LedgerView | None,
+    ledger: Ledger | None,
     prefs: Prefectures,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
 ) -> ValidationOutcome:
@@ -137,6 +144,7 @@ def _validate(
         columns=table.columns,
         headers=headers,
         fallback=fallback,
+        regions=load_regions(),
     )
     extra: list[Problem] = file_uscc_problems(table)
     kept: dict[int, list[Any]] | None = {} if table.row_hint <= KEEP_CELLS_ROWS else None
@@ -149,31 +157,18 @@ def _validate(
     rows, prior = build_rows(raw_rows, ctx)
     prior = [*table.problems, *extra, *prior]
     with stage("核对中…", big):
-        check = _check(rows, loaded, start, end, ledger, prefs, headers, prior)
+        # The ledger's history, read once for every member with a valid ID.
+        history = None if ledger is None else ledger.enrollments_for({r.id_number for r in rows if r.birth})
+        check = check_roster(
+            rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
+        )
     if any(p.code == "column-unknown" for p in table.problems):  # its shares would be lost: no row goes
         check.error_rows.update(row.row for row in rows)
     needed = {p.row for p in check.problems if p.row > table.header_row}
     # Read once, the cells of the rows with problems are at hand; for a big sheet, a second bounded
     # pass over the parsed sheet reads just these rows.
     cells = {r: kept[r] for r in needed if r in kept} if kept is not None else table.cells_of(needed)
-    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, cells)
-
-
-def _check(
-    rows: list[RosterRow],
-    rules: Rules,
-    start: dt.date,
-    end: dt.date | None,
-    ledger: LedgerView | None,
-    prefs: Prefectures,
-    headers: dict[str, str],
-    prior: list[Problem],
-) -> RosterCheck:
-    # The ledger's history is read once for every member with a valid ID (core's check_roster reads it
-    # through the view; with core's new signature this becomes `history=ledger.enrollments_for(ids)`).
-    return check_roster(
-        rows, rules, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
-    )
+    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, history, cells)
 
 
 def _raw_rows(
@@ -314,7 +309,7 @@ def validation_document(outcome: ValidationOutcome, report: Path | None) -> dict
     }
 
 
-def open_ledger_view(db: str | None) -> tuple[LedgerView | None, str]:
+def open_ledger_view(db: str | None) -> tuple[Ledger | None, str]:
     """The ledger for the already-enrolled / renewal checks, when --db or $XJMA_DB names one that exists.
 
     Returns (view or None, a note for stderr). Never creates a ledger.

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from xjma.core.fields import FieldDef
-from xjma.core.findings import ERROR, WARNING, Problem
+from xjma.core.columns import FieldDef
 from xjma.core.messages import message
+from xjma.core.problems import ERROR, WARNING, Problem
 from xjma.errors import XjmaError
 from xjma.io.sheets import detect
 from xjma.io.sheets.header import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from xjma.core.fields import FieldDef
+from xjma.core.columns import FieldDef
 from xjma.errors import XjmaError
 from xjma.io.sheets import Table, detect, has_rows, table_of
 from xjma.io.sheets.csv import csv_sheets

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xjma.core.fields import FILE_LEVEL_KEYS, FieldDef, header_index, header_key, match_headers
-from xjma.core.findings import ERROR, WARNING, Problem
+from xjma.core.columns import FILE_LEVEL_KEYS, FieldDef, header_index, header_key, match_headers
 from xjma.core.messages import message
 from xjma.core.normalize import clean_text
+from xjma.core.problems import ERROR, WARNING, Problem
 from xjma.core.vocab import squash
 
 HEADER_SCAN_ROWS = 20
