@@ -143,7 +143,7 @@ def test_the_corpus_has_at_least_30_cases():
 
 def test_a_roster_at_the_row_limit_is_read_and_one_row_over_is_refused(tmp_path, monkeypatch):
     from xjma.core.columns import ROSTER_FIELDS
-    from xjma.io.table_reader import read_table
+    from xjma.io.sheets import read_table
 
     path = badfiles.roster_xlsx(tmp_path / "名册.xlsx")  # header + 4 rows: Excel rows 1-5
     monkeypatch.setenv("XJMA_MAX_ROWS", "5")
@@ -204,7 +204,7 @@ def test_column_letters_are_numbered_like_excel():
 
 def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_path, capfd, monkeypatch):
     from xjma.core.columns import ROSTER_FIELDS
-    from xjma.io.table_reader import read_table
+    from xjma.io.sheets import read_table
 
     monkeypatch.delenv("XJMA_DEBUG", raising=False)
     case = badfiles.ole_with_a_broken_directory(tmp_path)
@@ -216,7 +216,7 @@ def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_
 def test_with_debug_a_parser_panic_is_not_hidden(tmp_path):
     from xjma.core.columns import ROSTER_FIELDS
     from xjma.errors import DEBUG
-    from xjma.io.table_reader import read_table
+    from xjma.io.sheets import read_table
 
     case = badfiles.ole_with_a_broken_directory(tmp_path)
     token = DEBUG.set(True)

@@ -451,7 +451,7 @@ def test_terminal_output_never_shows_a_full_id_number(tmp_path):
 
 
 SITE = """
-import xjma.io.table_reader as reader
+import xjma.io.sheets as reader
 def read_table(*args, **kw):
     secret_id = "".join(reversed("{secret}"))  # only a display of locals could show it
     raise RuntimeError("boom")
