@@ -18,7 +18,7 @@ import badfiles
 import pytest
 
 from xjma.errors import XjmaError
-from xjma.io import limits
+from xjma.io import limits, sheet_scan
 
 XJMA = str(Path(sys.executable).parent / "xjma")
 COMMANDS = {"validate": ["validate"], "enroll": ["enroll"], "claim": ["claim", "calc"]}
@@ -199,7 +199,7 @@ def test_a_limit_setting_that_is_not_a_positive_integer_is_a_clear_error(monkeyp
 
 
 def test_column_letters_are_numbered_like_excel():
-    assert [limits.column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
+    assert [sheet_scan.column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
 
 
 def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_path, capfd, monkeypatch):

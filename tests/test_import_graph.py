@@ -9,13 +9,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xjma"
 LAYERS = {"core": 0, "io": 1, "jobs": 2, "commands": 3, "cli": 4}
-# Being removed by the ledger and readers work of issue 12 (review §6.2): the integrator empties these
-# once both are merged. Nothing else may join them.
-KNOWN_UPWARD = {"xjma.io.report_xlsx -> xjma.jobs.validate"}
-KNOWN_CYCLES = [
-    ["xjma.io.ledger.claims", "xjma.io.ledger.db", "xjma.io.ledger.enrollments"],
-    ["xjma.io.report_xlsx", "xjma.jobs.validate"],
-]
+KNOWN_UPWARD: set[str] = set()
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def module_name(path: Path) -> str:

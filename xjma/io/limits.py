@@ -269,15 +269,6 @@ def check_area(file: Path | str, rows: int, columns: int, limits: Limits | None 
         )
 
 
-def column_number(letters: bytes | str) -> int:
-    """A=1 ... XFD=16384 (lower case read as upper case, as a lenient reader would)."""
-    text = letters.decode() if isinstance(letters, bytes) else letters
-    number = 0
-    for char in text.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
 def _mb(size: int) -> str:
     return f"{size / 2**20:,.1f} MB" if size >= 2**20 else f"{size:,} 字节"
 

@@ -21,7 +21,7 @@ from xjma.core.problems import ERROR, Problem
 from xjma.io.xlsx_util import cell_text, workbook_at, write_text
 
 if TYPE_CHECKING:
-    from xjma.jobs.validate import ValidationOutcome
+    from xjma.io.checked_roster import ValidationOutcome
 
 SEVERITY = {"error": "错误", "warning": "提示"}
 RED, YELLOW = "#FFC7CE", "#FFEB9C"

@@ -16,10 +16,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 from xml.parsers import expat
 
 from xjma.errors import XjmaError
-from xjma.io.limits import Limits, column_number
+
+
+class Bounds(Protocol):
+    """What a scan asks of the limits (io/limits.Limits): is a used area of rows x columns allowed?"""
+
+    def within(self, rows: int, columns: int) -> bool: ...
+
+
+def column_number(letters: bytes | str) -> int:
+    """A=1 ... XFD=16384 (lower case read as upper case, as a lenient reader would)."""
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    number = 0
+    for char in text.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
 
 _MAX_SEGMENT = 64 << 20  # a row longer than this is not a roster row: measured exactly
 _PREFIXED = re.compile(rb":(?:c|row|v|is)[\s/>]")  # <x:c …>: calamine reads a cell by its local name
@@ -37,7 +53,7 @@ class _Stop(Exception):
     """The area is already over the limits: no need to read further."""
 
 
-def sheet_area(file: Path, part: Callable[[], Iterator[bytes]], limits: Limits) -> tuple[int, int]:
+def sheet_area(file: Path, part: Callable[[], Iterator[bytes]], limits: Bounds) -> tuple[int, int]:
     """(last row, last column) holding a cell in a worksheet part; `part()` streams its bytes."""
     rows = cols = 0
     for segment in _segments(part()):
@@ -66,7 +82,7 @@ def _segments(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield buffer
 
 
-def quick_area(segment: bytes, limits: Limits) -> tuple[int, int] | None:
+def quick_area(segment: bytes, limits: Bounds) -> tuple[int, int] | None:
     """(a bound on the last row, the last column) of a regular segment, None when it is not regular.
 
     Inside sheetData only row and cell elements and their children stand, and none of their attributes
@@ -110,7 +126,7 @@ def _last_row(segment: bytes, digits: int) -> int:
     return 0
 
 
-def exact_area(file: Path, chunks: Iterator[bytes], limits: Limits) -> tuple[int, int]:
+def exact_area(file: Path, chunks: Iterator[bytes], limits: Bounds) -> tuple[int, int]:
     """Every cell element of the part, its reference read leniently; a shared-string index that is not a
     plain number (which calamine would read as the first string) is a damaged file."""
     state = {"row": 0, "col": 0, "last_row": 0, "last_col": 0, "strings": False}
@@ -150,7 +166,7 @@ def exact_area(file: Path, chunks: Iterator[bytes], limits: Limits) -> tuple[int
     return state["last_row"], state["last_col"]
 
 
-def ods_area(file: Path, chunks: Iterator[bytes], limits: Limits) -> tuple[int, int]:
+def ods_area(file: Path, chunks: Iterator[bytes], limits: Bounds) -> tuple[int, int]:
     """ODS repeats rows and cells by count (table:number-rows-repeated="1000000"): only repeats that hold
     a value widen the used area (LibreOffice ends every sheet with a million repeated empty rows)."""
     state = {"row": 0, "repeat": 1, "col": 0, "extent": 0, "last_row": 0, "last_col": 0}

@@ -8,23 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.checks import RosterCheck, check_roster
+from xjma.core.checks import check_roster
 from xjma.core.columns import ROSTER_FIELDS, ROSTER_READ_FIELDS
 from xjma.core.messages import message
-from xjma.core.model import Enrollment
 from xjma.core.normalize import clean_text
 from xjma.core.prefectures import Prefectures
-from xjma.core.problems import ERROR, WARNING, Problem
+from xjma.core.problems import ERROR, Problem
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
 from xjma.core.uscc import uscc_error
 from xjma.errors import XjmaError
+from xjma.io.checked_roster import ValidationOutcome
 from xjma.io.regions import load_regions
 from xjma.io.sheets import Table, read_table
 
@@ -36,62 +34,6 @@ if TYPE_CHECKING:
 KEEP_CELLS_ROWS = 200_000
 # Columns without which no row could pass: one sentence and exit 2 instead of one error per row.
 _REQUIRED = ("phone", "employment")
-
-
-@dataclass
-class ValidationOutcome:
-    table: Table
-    check: RosterCheck
-    start: dt.date
-    rules: Rules
-    prefectures: Prefectures
-    ledger_used: bool
-    # ID number -> recorded enrollments of every row with a valid ID; None when checked without a ledger
-    history: dict[str, list[Enrollment]] | None = None
-    # The cells as read of every row with a problem (the report shows them), kept while read or
-    # found in a second pass.
-    problem_cells: dict[int, list[Any]] = field(default_factory=dict)
-
-    @property
-    def file(self) -> str:
-        return self.table.file
-
-    @property
-    def sheet(self) -> str:
-        return self.table.sheet
-
-    @property
-    def rows(self) -> int:
-        """The number of member rows read (as `check.rows`; totals rows are not members)."""
-        return len(self.check.rows)
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.check.problems
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.check.problems if p.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.check.problems if p.severity == WARNING)
-
-    @property
-    def valid_rows(self) -> int:
-        error_rows = self.check.error_rows
-        return sum(1 for row in self.check.rows if row.row not in error_rows)
-
-    def counts(self) -> Counter[str]:
-        return Counter(p.code for p in self.check.problems)
-
-    def prefectures_seen(self) -> list[str]:
-        """The roster's 地州市 in short form, in order of first appearance (for the contact)."""
-        seen: dict[str, None] = {}
-        for row in self.check.rows:
-            if row.prefecture:
-                seen.setdefault(row.prefecture, None)
-        return list(seen)
 
 
 def validate_file(
