@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xjma.core.rules import Rules
-    from xjma.jobs.claims import CalcRun
+    from xjma.io.checked_roster import ValidationOutcome
+    from xjma.jobs.claims import ClaimsRun
     from xjma.jobs.enroll import EnrollResult
-    from xjma.jobs.validate import ValidationOutcome
 
 __version__ = "0.1.0"
 __all__ = ["check_roster", "compute_claims", "enroll", "load_rules", "summarise_fees"]
@@ -75,7 +75,7 @@ def compute_claims(
     rules: Rules | Path | str | None = None,
     db: str | None = None,
     record: bool = False,
-) -> CalcRun:
+) -> ClaimsRun:
     """Compute claims (as `xjma claim calc`): rows of (row number or None, values by claims field)."""
     from xjma.core.rules import Rules as RulesType
     from xjma.jobs.claims import calc_claims
