@@ -85,16 +85,21 @@ def _setting(name: str, default: int) -> int:
 def check_file(file: Path, limits: Limits | None = None) -> None:
     """Everything that can be measured before parsing: size, and for a zip container its parts."""
     limits = limits or current()
-    size = file.stat().st_size
+    check_size(file, file.stat().st_size, limits)
+    with file.open("rb") as handle:
+        zipped = handle.read(4) == _ZIP_MAGIC
+    if zipped:
+        check_zip(file, limits)
+
+
+def check_size(file: Path | str, size: int, limits: Limits | None = None) -> None:
+    """A file of `size` bytes is refused above the limit; `xjma serve` asks this before it reads an upload."""
+    limits = limits or current()
     if size > limits.max_file_bytes:
         raise XjmaError(
             f"文件 {file} 有 {_mb(size)}，超过上限 {_mb(limits.max_file_bytes)}（设置 XJMA_MAX_FILE_BYTES）："
             "请把名册拆成几个文件分批处理。"
         )
-    with file.open("rb") as handle:
-        zipped = handle.read(4) == _ZIP_MAGIC
-    if zipped:
-        check_zip(file, limits)
 
 
 def check_zip(file: Path, limits: Limits) -> None:
