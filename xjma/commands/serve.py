@@ -43,7 +43,9 @@ def serve(
     try:
         import waitress
     except ImportError:
-        raise XjmaError('网页服务需要额外的组件 waitress，请先安装：pip install "xjma[web]"') from None
+        # Printed here, not through the handler, whose markup would take "[web]" for a style.
+        err.print('错误：网页服务需要额外的组件 waitress，请先安装：pip install "xjma[web]"', markup=False)
+        raise typer.Exit(2) from None
     import gc
 
     from xjma.web import actions
