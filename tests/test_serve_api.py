@@ -226,3 +226,12 @@ def test_without_the_web_extra_serve_says_how_to_install_it(monkeypatch: pytest.
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2
     assert 'pip install "xjma[web]"' in result.output
+
+
+def test_the_page_loads_nothing_from_elsewhere(server) -> None:
+    """No external script, font or style: the page works without internet, and the browser is told so."""
+    status, headers, body = request(server.url + "/")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert "http://" not in page and "https://" not in page and "src=" not in page
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
