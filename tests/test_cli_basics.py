@@ -22,6 +22,7 @@ COMMANDS = [
     ["fees", "summary"],
     ["claim", "calc"],
     ["member", "show"],
+    ["serve"],
 ]
 
 
