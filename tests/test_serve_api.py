@@ -209,6 +209,7 @@ def test_the_server_says_where_it_listens(tmp_path: Path) -> None:
         said = server.output()
     assert f"名册检查网页已启动：http://127.0.0.1:{port}/" in said
     assert "只有本机可以访问" in said
+    assert "网页服务已停止" in said  # a service manager's stop (SIGTERM) ends it cleanly
 
 
 def test_a_port_that_is_not_a_number_is_told_in_chinese() -> None:

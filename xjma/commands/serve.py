@@ -7,6 +7,9 @@ alike, a pool of threads, request bodies spooled to a temporary file with a size
 
 from __future__ import annotations
 
+import errno
+import signal
+import socket
 from pathlib import Path
 
 import typer
@@ -64,17 +67,32 @@ def serve(
             ident="xjma",
         )
     except OSError as exc:
+        raise XjmaError(_bind_failure(host, number, exc)) from None
+    except ValueError:  # waitress: a host name that does not resolve
         raise XjmaError(
-            f"无法在 {host}:{number} 上启动网页服务（{exc.strerror or exc.__class__.__name__}）："
-            "端口可能已被占用，请用 --port 换一个端口，或检查 --host 地址"
+            f"找不到地址“{host}”，请检查 --host（本机访问用 127.0.0.1，局域网访问用 0.0.0.0）"
         ) from None
-    _announce(host, server.effective_port, setup.ledger_note)
+    _announce(host, getattr(server, "effective_port", number), setup.ledger_note)
+    signal.signal(signal.SIGTERM, _stop)  # a service manager's stop: the same clean end as Ctrl+C
     try:
-        server.run()
-    except KeyboardInterrupt:
-        out.print("网页服务已停止。")
+        server.run()  # returns on Ctrl+C (waitress takes the KeyboardInterrupt)
     finally:
         app.checks.close()
+    out.print("网页服务已停止。")
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被其他程序占用，请用 --port 换一个端口（如 --port 8081）"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"本机没有地址“{host}”，请检查 --host（本机访问用 127.0.0.1，局域网访问用 0.0.0.0）"
+    if exc.errno == errno.EACCES:
+        return f"没有权限使用端口 {port}，请用 1024 以上的端口（如 --port 8080）"
+    return f"无法在 {host}:{port} 上启动网页服务（{exc.strerror or exc.__class__.__name__}），请检查 --host 和 --port"
 
 
 def parse_port(text: str) -> int:
@@ -84,14 +102,23 @@ def parse_port(text: str) -> int:
     return int(value)
 
 
+def _own_addresses() -> list[str]:
+    """This PC's IPv4 addresses other than loopback, as far as its own name tells (best effort)."""
+    try:
+        found = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        return []
+    return [ip for ip in dict.fromkeys(found) if not ip.startswith("127.")]
+
+
 def _announce(host: str, port: int, ledger_note: str) -> None:
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     if host in ("127.0.0.1", "localhost", "::1"):
         reach = "只有本机可以访问；要让局域网内的电脑访问，请加 --host 0.0.0.0"
     elif host in ("0.0.0.0", "::"):
-        address = f"http://本机IP地址:{port}/"
-        reach = "局域网内的电脑可以访问（请把本机的IP地址告诉经办人）"
+        address = "、".join(f"http://{ip}:{port}/" for ip in _own_addresses()) or f"http://本机IP地址:{port}/"
+        reach = "局域网内的电脑可以访问，请把网址告诉经办人"
     else:
         reach = "能连到这个地址的电脑都可以访问"
     out.print(

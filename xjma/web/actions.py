@@ -204,5 +204,17 @@ def plans_in_force(setup: Setup) -> dict[str, Any]:
 
 def check_error(exc: BaseException, folder: Path) -> str:
     """The CLI's sentence for a check that could not run, without the server's private folder in it."""
+    from xjma.commands.common import debug_enabled
+    from xjma.errors import XjmaError
+
+    if not isinstance(
+        exc, XjmaError
+    ):  # a bug: its class on the server's console, the trace only with --debug
+        import sys
+        import traceback
+
+        print(f"xjma serve 检查时内部错误：{exc.__class__.__name__}", file=sys.stderr)
+        if debug_enabled():
+            traceback.print_exception(exc)
     text = error_text(exc)
     return mask(text.replace(f"{folder}/", "").replace(f"{folder}\\", "").replace(str(folder), ""))
