@@ -113,9 +113,9 @@ def get_json(url: str) -> Any:
     return json.loads(body)
 
 
-def upload(server: Server, file: Path, start: str = START, name: str | None = None) -> tuple[int, Any]:
+def upload(server: Server, file: Path, start: str = START, sheet: str = "") -> tuple[int, Any]:
     """POST a roster as the page does; (status, the JSON answer)."""
-    query = urllib.parse.urlencode({"name": name or file.name, "start": start})
+    query = urllib.parse.urlencode({"name": file.name, "start": start, "sheet": sheet})
     status, _, body = request(f"{server.url}/api/check?{query}", data=file.read_bytes())
     return status, json.loads(body)
 
@@ -131,9 +131,9 @@ def wait_for(server: Server, job: str, timeout: float = 120) -> dict[str, Any]:
     raise AssertionError(f"job {job} did not finish")
 
 
-def check(server: Server, file: Path, start: str = START) -> dict[str, Any]:
+def check(server: Server, file: Path, start: str = START, sheet: str = "") -> dict[str, Any]:
     """Upload and wait: the finished job's status ({"state": "done", "result": …} or failed)."""
-    code, answer = upload(server, file, start)
+    code, answer = upload(server, file, start, sheet)
     assert code == 202, answer
     return wait_for(server, answer["job"])
 

@@ -157,6 +157,18 @@ def test_a_file_that_is_not_a_roster_gets_the_command_lines_sentence(server, tmp
     assert "Traceback" not in status["message"]
 
 
+def test_a_sheet_that_is_not_in_the_file_is_named_without_the_servers_folder(server) -> None:
+    status = check(server, SAMPLES / "roster_clean.xlsx", sheet="名单")
+    assert status["state"] == "failed"
+    assert status["message"].startswith("roster_clean.xlsx 中没有名为“名单”的工作表，现有工作表：")
+    assert str(server.temp) not in status["message"]
+
+
+def test_the_sheet_named_on_the_page_is_the_one_checked(server) -> None:
+    result = check(server, SAMPLES / "roster_clean.xlsx", sheet="参保人员名册")["result"]
+    assert (result["sheet"], result["rows"]) == ("参保人员名册", 40)
+
+
 def test_a_start_date_that_is_not_a_date_is_refused_in_chinese(server) -> None:
     code, answer = upload(server, SAMPLES / "roster_clean.xlsx", start="明天")
     assert code == 400

@@ -89,7 +89,9 @@ def mask(text: str) -> str:
     return mask_text(text)
 
 
-def check_roster(setup: Setup, roster: Path, start: dt.date, progress: Progress) -> dict[str, Any]:
+def check_roster(
+    setup: Setup, roster: Path, start: dt.date, progress: Progress, sheet: str | None = None
+) -> dict[str, Any]:
     """Validate `roster` (a file in a private folder) with the CLI's action, write the 检查结果 workbook
     beside it, and return the page's document with the workbook inline (base64): nothing stays on disk
     once the caller removes the folder."""
@@ -99,6 +101,7 @@ def check_roster(setup: Setup, roster: Path, start: dt.date, progress: Progress)
     outcome = validate_file(
         roster,
         start=start,
+        sheet=sheet,
         rules=setup.rules,
         ledger=setup.ledger,
         prefectures=setup.prefectures,

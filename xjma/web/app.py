@@ -5,7 +5,7 @@ Routes:
   GET  /api/info                  default 保障起始日, the size limit, the ledger note
   GET  /api/plans                 the plans in force (`xjma plans`)
   GET  /api/limit?name=&size=     the sentence refusing a file over the size limit (asked before upload)
-  POST /api/check?name=&start=    the roster as the request body → {"job": id} (202)
+  POST /api/check?name=&start=&sheet=  the roster as the request body → {"job": id} (202)
   GET  /api/jobs/<id>             progress, then once the result (with the 检查结果 workbook inline)
   GET  /download/roster-template  the blank roster; /download/claims-template the blank claims file
 
@@ -30,6 +30,7 @@ from xjma.web import actions
 from xjma.web.checks import Checks
 
 Start = Callable[[str, list[tuple[str, str]]], Any]
+Answer = tuple[str, list[tuple[str, str]], bytes]  # status, headers, body
 _CHUNK = 1 << 20
 _JOB = re.compile(r"^/api/jobs/([A-Za-z0-9_-]{10,64})$")
 _SAFE_NAME = re.compile(r"[\x00-\x1f\\/:*?\"<>|]")
@@ -81,7 +82,7 @@ class ServeApp:
         start_response(status, [*headers, ("Content-Length", str(len(body))), *_HEADERS])
         return [body]
 
-    def route(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    def route(self, environ: dict[str, Any]) -> Answer:
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         if path == "/api/check":
@@ -123,6 +124,7 @@ class ServeApp:
     def start_check(self, environ: dict[str, Any], query: dict[str, str]) -> str:
         """Refuse early what can be refused (date, size), then stream the body into a private folder."""
         start = actions.parse_start(query.get("start"))
+        sheet = query.get("sheet", "").strip() or None
         name = upload_name(query.get("name", ""))
         size = _content_length(environ)
         try:
@@ -138,13 +140,11 @@ class ServeApp:
         setup = self.setup
 
         def work(where: Path, progress: Callable[[str, int], None]) -> dict[str, Any]:
-            return actions.check_roster(setup, where / name, start, progress)
+            return actions.check_roster(setup, where / name, start, progress, sheet=sheet)
 
         return self.checks.submit(folder, work)
 
-    def template(
-        self, filename: str, write: Callable[[actions.Setup, Path], None]
-    ) -> tuple[str, list, bytes]:
+    def template(self, filename: str, write: Callable[[actions.Setup, Path], None]) -> Answer:
         with tempfile.TemporaryDirectory(prefix="xjma-serve-") as folder:
             target = Path(folder) / filename
             write(self.setup, target)
@@ -194,6 +194,6 @@ def _limit_sentence(query: dict[str, str]) -> str | None:
     return None
 
 
-def _json(status: str, doc: Any) -> tuple[str, list[tuple[str, str]], bytes]:
+def _json(status: str, doc: Any) -> Answer:
     body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     return status, [("Content-Type", "application/json; charset=utf-8")], body
