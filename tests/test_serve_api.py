@@ -248,3 +248,36 @@ def test_the_page_loads_nothing_from_elsewhere(server) -> None:
     assert status == 200
     assert "http://" not in page and "https://" not in page and "src=" not in page
     assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_uploads_beyond_the_queue_are_asked_to_come_back_later(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In process, without a server: the WSGI application itself, with a queue of one."""
+    from xjma.web import app as web
+    from xjma.web.actions import load_setup
+
+    release = threading.Event()
+    monkeypatch.setattr(web, "MAX_WAITING", 1)
+    monkeypatch.setattr(web.actions, "check_roster", lambda *args, **kwargs: release.wait(30) and {})
+    application = web.ServeApp(load_setup(None, str(tmp_path / "none.db")))
+    body = (SAMPLES / "roster_clean.xlsx").read_bytes()
+    answers = []
+
+    def post() -> None:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/api/check",
+            "QUERY_STRING": f"name=roster_clean.xlsx&start={START}",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        application(environ, lambda status, headers: answers.append(status))
+
+    try:
+        post()
+        post()  # the first is still running
+    finally:
+        release.set()
+        application.checks.close()
+    assert answers == ["202 Accepted", "503 Service Unavailable"]

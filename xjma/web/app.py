@@ -50,6 +50,7 @@ TEMPLATES = {
     "/download/claims-template": ("理赔明细模板.xlsx", actions.claims_template),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_WAITING = 20  # checks running or queued at once; more uploads are asked to come back later
 
 
 class Reply(Exception):
@@ -131,6 +132,8 @@ class ServeApp:
             actions.check_size(name, size)
         except XjmaError as exc:
             raise Reply("413 Payload Too Large", exc.message) from None
+        if self.checks.running() >= MAX_WAITING:
+            raise Reply("503 Service Unavailable", "现在检查的名册太多，请过一两分钟再点“开始检查”")
         folder = Path(tempfile.mkdtemp(prefix="xjma-serve-"))
         try:
             _save(environ["wsgi.input"], folder / name, size)
