@@ -187,31 +187,37 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
     assert asked == answer
 
 
-def test_the_ledger_is_read_and_never_written(tmp_path: Path) -> None:
-    ledger = tmp_path / "ledger.db"
+def ledger_snapshot(target: str) -> object:
+    """Everything the ledger holds: a SQLite file's bytes, or every row of every table in PostgreSQL."""
+    if "://" not in target:
+        return Path(target).read_bytes()
+    import psycopg
+
+    with psycopg.connect(target) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
+            )
+        ]
+        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
+
+
+def test_the_ledger_is_read_and_never_written(ledger_target: str, tmp_path: Path) -> None:
     env = {"XJMA_TODAY": "2026-11-30", "PATH": str(Path(sys.executable).parent)}
     enrolled = subprocess.run(
-        [
-            xjma_exe(),
-            "enroll",
-            str(SAMPLES / "roster_clean.xlsx"),
-            "--start",
-            START,
-            "--db",
-            str(ledger),
-            "-o",
-        ]
-        + [str(tmp_path / "enrolled.xlsx"), "--json"],
+        [xjma_exe(), "enroll", str(SAMPLES / "roster_clean.xlsx"), "--start", START, "--db", ledger_target]
+        + ["-o", str(tmp_path / "enrolled.xlsx"), "--json"],
         capture_output=True,
         env=env,
     )
-    assert enrolled.returncode == 0
-    before = ledger.read_bytes()
-    with running_server(tmp_path, "--db", str(ledger)) as server:
+    assert enrolled.returncode == 0, enrolled.stderr
+    before = ledger_snapshot(ledger_target)
+    with running_server(tmp_path, "--db", ledger_target) as server:
         result = check(server, SAMPLES / "roster_clean.xlsx", start="2027-01-01")["result"]
     assert result["ledger_used"] is True
     assert "already-enrolled" in {p["code"] for p in result["problems"]}
-    assert ledger.read_bytes() == before
+    assert ledger_snapshot(ledger_target) == before
 
 
 def test_the_server_says_where_it_listens(tmp_path: Path) -> None:
