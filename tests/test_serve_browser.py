@@ -57,8 +57,7 @@ def downloads(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def browser(server, downloads: Path) -> Iterator[object]:
+def _chromium(downloads: Path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -70,7 +69,12 @@ def browser(server, downloads: Path) -> Iterator[object]:
     options.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
     )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture
+def browser(server, downloads: Path) -> Iterator[object]:
+    driver = _chromium(downloads)
     try:
         driver.get(server.url + "/")
         yield driver
@@ -225,3 +229,22 @@ def test_the_page_answers_and_shows_progress_while_a_big_roster_is_checked(brows
     wait_for_verdict(browser, timeout=300)
     assert "共 20,000 行" in by_id(browser, "summary").text
     keep_screenshot(browser, "serve_big_roster.png")
+
+
+def test_a_file_over_the_size_limit_is_refused_on_the_page_with_the_limits_sentence(
+    browser_setup: None, tmp_path: Path, downloads: Path
+) -> None:
+    with running_server(tmp_path, XJMA_MAX_FILE_BYTES="4096") as small:
+        driver = _chromium(downloads)
+        try:
+            driver.get(small.url + "/")
+            wait_until(
+                driver, lambda d: d.execute_script("return document.getElementById('start').value") != ""
+            )
+            pick_and_check(driver, SAMPLES / "roster_clean.xlsx")
+            failure = by_id(driver, "failure").text
+        finally:
+            driver.quit()
+        assert list(small.temp.rglob("*")) == []
+    assert failure.startswith("文件 roster_clean.xlsx 有 ")
+    assert "超过上限" in failure

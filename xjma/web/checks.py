@@ -8,8 +8,10 @@ over once: the poll that receives it forgets the job. A result nobody collects i
 
 from __future__ import annotations
 
+import gc
 import secrets
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -82,7 +84,7 @@ class Checks:
         self._pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             for job in self._jobs.values():
-                shutil.rmtree(job.folder, ignore_errors=True)
+                remove(job.folder)
             self._jobs.clear()
 
     def _run(self, job: Job, work: Work) -> None:
@@ -98,8 +100,7 @@ class Checks:
         except Exception as exc:  # a user mistake is a sentence; a bug is "内部错误" (no traceback, no data)
             message = self._explain(exc, job.folder)
         finally:
-            # The upload and the report are personal data: gone before the result can be collected.
-            shutil.rmtree(job.folder, ignore_errors=True)
+            remove(job.folder)  # the upload and the report are personal data: gone before the result is out
         with job.lock:
             job.state = "done" if result is not None else "failed"
             job.result, job.message, job.finished = result, message, time.monotonic()
@@ -112,3 +113,15 @@ class Checks:
         ]
         for key in stale:
             del self._jobs[key]
+
+
+def remove(folder: Path) -> None:
+    """Delete a job's folder. On Windows a file still open cannot be deleted: a reader's handle that only
+    the garbage collector closes is let go first, and a folder that still stays is said on the console."""
+    for attempt in range(4):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        gc.collect()
+        time.sleep(0.1 * attempt)
+    print(f"xjma serve：临时文件夹 {folder} 未能删除，请手工删除", file=sys.stderr)
