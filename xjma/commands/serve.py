@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from xjma.commands.common import RulesOpt, debug_enabled, err, handled, out
+from xjma.commands.common import RulesOpt, command, err, out
 from xjma.errors import XjmaError
 
 THREADS = 8  # requests served at once (polls and downloads); checks run in their own two workers
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     )(serve)
 
 
-@handled
+@command()
 def serve(
     host: str = typer.Option(
         "127.0.0.1", "--host", help="监听地址（默认 127.0.0.1 只允许本机访问；0.0.0.0 允许局域网访问）"
@@ -56,7 +56,7 @@ def serve(
 
     gc.enable()  # main() pauses the collector for a short run; a server runs for days
     setup = actions.load_setup(rules, db)
-    app = ServeApp(setup, debug=debug_enabled())
+    app = ServeApp(setup, debug=actions.debug_on())
     try:
         server = waitress.create_server(
             app,

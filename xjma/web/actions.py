@@ -35,13 +35,14 @@ class Setup:
 def load_setup(rules: Path | None, db: str | None) -> Setup:
     """Rules, prefectures and the ledger, as `xjma validate` loads them; a bad rules file or an
     unreachable ledger is an XjmaError (exit 2 before the server starts)."""
+    from xjma.commands.common import ledger_target
     from xjma.io.ledger import default_target
     from xjma.io.prefectures import load_prefectures
     from xjma.io.rules_file import load_rules
     from xjma.jobs.validate import open_ledger_view
 
     loaded = load_rules(rules)
-    ledger, note = open_ledger_view(db or default_target())
+    ledger, note = open_ledger_view(ledger_target(db, writes=False) or default_target())
     return Setup(loaded, load_prefectures(), ledger, note)
 
 
@@ -77,6 +78,13 @@ def check_size(name: str, size: int) -> None:
     refuse_over_limit(name, size)
 
 
+def debug_on() -> bool:
+    """--debug, read where the command runs (a context variable: worker threads do not see it)."""
+    from xjma.errors import DEBUG
+
+    return DEBUG.get()
+
+
 def error_text(exc: BaseException) -> str:
     from xjma.commands.common import error_text as sentence
 
@@ -95,7 +103,8 @@ def check_roster(
     """Validate `roster` (a file in a private folder) with the CLI's action, write the 检查结果 workbook
     beside it, and return the page's document with the workbook inline (base64): nothing stays on disk
     once the caller removes the folder."""
-    from xjma.jobs.validate import validate_file, validation_document, write_validation_report
+    from xjma.commands.documents import validation_document
+    from xjma.jobs.validate import validate_file, write_validation_report
 
     progress("读取名册", 0)
     outcome = validate_file(
@@ -205,9 +214,8 @@ def plans_in_force(setup: Setup) -> dict[str, Any]:
     return doc
 
 
-def check_error(exc: BaseException, folder: Path) -> str:
+def check_error(exc: BaseException, folder: Path, debug: bool = False) -> str:
     """The CLI's sentence for a check that could not run, without the server's private folder in it."""
-    from xjma.commands.common import debug_enabled
     from xjma.errors import XjmaError
 
     if not isinstance(
@@ -217,7 +225,7 @@ def check_error(exc: BaseException, folder: Path) -> str:
         import traceback
 
         print(f"xjma serve 检查时内部错误：{exc.__class__.__name__}", file=sys.stderr)
-        if debug_enabled():
+        if debug:
             traceback.print_exception(exc)
     text = error_text(exc)
     return mask(text.replace(f"{folder}/", "").replace(f"{folder}\\", "").replace(str(folder), ""))

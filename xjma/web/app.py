@@ -64,7 +64,7 @@ class Reply(Exception):
 class ServeApp:
     def __init__(self, setup: actions.Setup, workers: int = 2, debug: bool = False) -> None:
         self.setup = setup
-        self.checks = Checks(actions.check_error, workers=workers)
+        self.checks = Checks(lambda exc, folder: actions.check_error(exc, folder, debug), workers=workers)
         self.debug = debug
         self.page = resources.files("xjma.web").joinpath("page.html").read_bytes()
 
