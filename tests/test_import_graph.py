@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xjma"
-LAYERS = {"core": 0, "io": 1, "jobs": 2, "commands": 3, "cli": 4}
+LAYERS = {"core": 0, "io": 1, "jobs": 2, "commands": 3, "web": 3, "cli": 4}
 KNOWN_UPWARD: set[str] = set()
 KNOWN_CYCLES: list[list[str]] = []
 
