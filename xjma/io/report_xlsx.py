@@ -82,10 +82,10 @@ def _problem_rows(
         problems = by_row[number]
         sheet.write_number(out, 0, number)
         text = "\n".join([f"【{SEVERITY[p.severity]}】{p.message}" for p in problems])
-        shown = shown_text.get(text)
-        if shown is None:
-            shown = shown_text[text] = cell_text(text)
-        sheet.write_string(out, 1, shown, wrap)
+        said = shown_text.get(text)
+        if said is None:
+            said = shown_text[text] = cell_text(text)
+        sheet.write_string(out, 1, said, wrap)
         if systemic and _past_first_cells(problems, systemic, rows_of):
             continue  # past the first 1,000 of a whole column typed wrong: 行号 and 问题 say it
         raw = outcome.problem_cells.get(number, [])
