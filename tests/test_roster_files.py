@@ -332,3 +332,47 @@ def test_the_report_gets_the_cells_of_exactly_the_rows_with_problems(tmp_path, m
     outcome = check(xlsx(tmp_path / "r.xlsx", rows))
     assert codes(outcome) == [(3, "phone-invalid")]
     assert outcome.problem_cells == {3: [2, "某公司", "人员1", "女", IDS[1], "123", "正式职工", 1]}
+
+
+# ---------------------------------------------------------------- memory (issue 23)
+
+_PEAK = """
+import datetime as dt, sys
+from xjma.jobs.validate import validate_file
+validate_file(sys.argv[1], start=dt.date(2026, 12, 1))
+status = open("/proc/self/status").read()
+print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+"""
+
+
+def _peak_kb(path: Path) -> int:
+    """The peak resident memory (VmHWM, reset by exec) of a fresh process that validates `path`."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.split()[-1])
+
+
+def _with_decoys(path: Path, decoys: int) -> Path:
+    """`decoys` visible sheets of 20,000 x 10 text cells without a roster header, then the roster."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    for n in range(decoys):
+        sheet = book.add_worksheet(f"说明{n}")
+        for r in range(20_000):
+            sheet.write_row(r, 0, [f"备注{n}-{r}-{c}" for c in range(10)])
+    roster = book.add_worksheet("名册")
+    roster.write_row(0, 0, HEADERS)
+    roster.write_row(1, 0, [str(v) for v in person(0)])
+    book.close()
+    return path
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is read from /proc")
+def test_decoy_sheets_before_the_roster_do_not_add_up_in_memory(tmp_path):
+    one = _peak_kb(_with_decoys(tmp_path / "one.xlsx", 1))
+    six = _peak_kb(_with_decoys(tmp_path / "six.xlsx", 6))
+    # each decoy parsed is ~200,000 cells (tens of MB in calamine's grid); one is dropped before the next
+    assert six - one < 25_000, (one, six)

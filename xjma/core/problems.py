@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -17,4 +17,11 @@ class Problem:
     message: str  # Chinese, says how to fix it
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        # spelled out: dataclasses.asdict deep-copies every field (1 s for 100,000 problems)
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }

@@ -30,7 +30,8 @@ _COMMENT = {"x_scale": 2.5, "y_scale": 1.5, "author": "xjma"}
 
 
 def write_report(outcome: ValidationOutcome, target: Path, checked_on: dt.date | None = None) -> None:
-    with workbook_at(target, {"strings_to_formulas": False, "strings_to_urls": False}) as book:
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with workbook_at(target, options) as book:
         fmt = _formats(book)
         systemic = systemic_codes(outcome)
         _summary(book.add_worksheet("汇总"), outcome, fmt, systemic, checked_on or dt.date.today())
@@ -75,26 +76,31 @@ def _problem_rows(
         write_text(sheet, 0, i + 2, header, fmt["head"])
     comments: Counter[str] = Counter()
     rows_of: Counter[str] = Counter()  # rows met so far with each systemic problem
+    shown_text: dict[str, str] = {}  # a systemic problem's text repeats on every row: made once
+    wrap, width = fmt["wrap"], len(table.headers)
     for out, number in enumerate(sorted(by_row), start=1):
         problems = by_row[number]
         sheet.write_number(out, 0, number)
-        text = "\n".join(f"【{SEVERITY[p.severity]}】{p.message}" for p in problems)
-        write_text(sheet, out, 1, text, fmt["wrap"])
-        for code in {p.code for p in problems if p.code in systemic}:
-            rows_of[code] += 1
-        if all(p.code in systemic and rows_of[p.code] > COMMENTS_PER_PROBLEM for p in problems):
+        text = "\n".join([f"【{SEVERITY[p.severity]}】{p.message}" for p in problems])
+        said = shown_text.get(text)
+        if said is None:
+            said = shown_text[text] = cell_text(text)
+        sheet.write_string(out, 1, said, wrap)
+        if systemic and _past_first_cells(problems, systemic, rows_of):
             continue  # past the first 1,000 of a whole column typed wrong: 行号 and 问题 say it
         raw = outcome.problem_cells.get(number, [])
         cells: dict[int, list[Problem]] = defaultdict(list)
         for p in problems:
             if p.column in col_of:
                 cells[col_of[p.column]].append(p)
-        for i, value in enumerate(raw[: len(table.headers)]):
-            found = cells.get(i)
-            write_text(sheet, out, i + 2, value, fmt[_worst(found)] if found else None)
+        texts = list(map(cell_text, raw[:width]))
+        sheet.write_row(out, 2, texts)  # "" leaves a cell blank; problem cells are written again
         for i, found in cells.items():
-            if i >= len(raw):
-                write_text(sheet, out, i + 2, "", fmt[_worst(found)])
+            look = fmt[_worst(found)]
+            if i < len(texts) and texts[i]:
+                sheet.write_string(out, i + 2, texts[i], look)
+            else:
+                sheet.write_blank(out, i + 2, None, look)
             shown = [p for p in found if _comment_allowed(p, systemic, comments)]
             if shown:
                 sheet.write_comment(out, i + 2, cell_text("\n".join(p.message for p in shown)), _COMMENT)
@@ -102,6 +108,14 @@ def _problem_rows(
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 60)
     sheet.set_column(2, len(table.headers) + 1, 14)
+
+
+def _past_first_cells(problems: list[Problem], systemic: dict[str, int], rows_of: Counter[str]) -> bool:
+    """Count this row for each of its systemic problems; True when its only problems are systemic ones
+    already shown on their first 1,000 rows."""
+    for code in {p.code for p in problems if p.code in systemic}:
+        rows_of[code] += 1
+    return all(p.code in systemic and rows_of[p.code] > COMMENTS_PER_PROBLEM for p in problems)
 
 
 def _comment_allowed(p: Problem, systemic: dict[str, int], comments: Counter[str]) -> bool:
