@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
     )(enroll)
 
 
-def _failed(options: dict[str, Any]) -> dict[str, Any]:
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     """The exit-2 document: the empty result of the run the options asked for."""
     from xjma.commands.documents import enroll_document
     from xjma.jobs.enroll import EnrollResult

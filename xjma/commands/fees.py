@@ -41,7 +41,7 @@ def summary(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> int:
-    from xjma.commands.documents_ledger import fees_document
+    from xjma.commands.documents import fees_document
     from xjma.jobs.fees import fees_summary, parse_period
 
     _refuse_far_years(month, year)

@@ -25,7 +25,7 @@ def show(
     rules: Path = RulesOpt,
     as_json: bool = JsonOpt,
 ) -> int:
-    from xjma.commands.documents_ledger import member_document
+    from xjma.commands.documents import member_document
     from xjma.jobs.member import member_show
 
     result = member_show(id_number, db=ledger_target(db, writes=False), rules_path=rules, today=today())
