@@ -85,7 +85,7 @@ def _compute_only(
     """Read-only: the ledger is read (a missing one reads as empty), never written."""
     from xjma.io.ledger import open_ledger
 
-    with open_ledger(db, create=False) as ledger:
+    with open_ledger(db, mode="read") as ledger:
         if not ledger.exists:
             return _compute(None, parsed, rules, diseases, errors)
         with ledger.connect() as conn:
@@ -99,7 +99,7 @@ def _compute_and_record(
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.claims import lock_members, record_claims
 
-    with open_ledger(db, create=True) as ledger, ledger.begin() as conn:
+    with open_ledger(db, mode="write") as ledger, ledger.begin() as conn:
         lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
         computed = _compute(conn, parsed, rules, diseases, errors)
         return computed, record_claims(conn, computed.results)
@@ -108,7 +108,7 @@ def _compute_and_record(
 def _compute(
     conn: Connection | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors
 ) -> _Computed:
-    from xjma.io.ledger.enrollments import read_enrollments_for
+    from xjma.io.ledger.history import read_enrollments_for
 
     numbers = {c.id_number for c, _ in parsed.values() if c.id_number}
     enrolled = read_enrollments_for(conn, numbers) if conn is not None and numbers else {}

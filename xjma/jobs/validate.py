@@ -27,6 +27,7 @@ from xjma.io.regions import load_regions
 from xjma.io.sheets import Table, read_table
 
 if TYPE_CHECKING:
+    from xjma.core.model import Enrollment
     from xjma.io.ledger import Ledger
 
 # Up to this many rows the cells read are kept for the report (~1.5 KB a row); a bigger sheet keeps
@@ -100,7 +101,7 @@ def _validate(
     prior = [*table.problems, *extra, *prior]
     with stage("核对中…", big):
         # The ledger's history, read once for every member with a valid ID.
-        history = None if ledger is None else ledger.enrollments_for({r.id_number for r in rows if r.birth})
+        history = None if ledger is None else _history(ledger, {r.id_number for r in rows if r.birth})
         check = check_roster(
             rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
         )
@@ -209,6 +210,13 @@ def _track(rows: Iterable[Any], total: int) -> Iterator[Any]:
     yield from track(rows, total=total, description="检查中…", console=Console(stderr=True), transient=True)
 
 
+def _history(ledger: Ledger, id_numbers: set[str]) -> dict[str, list[Enrollment]]:
+    """The ledger's enrollments of these members (all plans, oldest first)."""
+    from xjma.io.ledger.history import history_for
+
+    return history_for(ledger, id_numbers)
+
+
 def _big_file(path: Path | str) -> bool:
     try:
         return Path(path).stat().st_size > _BIG_FILE_BYTES
@@ -267,7 +275,7 @@ def open_ledger_view(db: str | None) -> tuple[Ledger | None, str]:
         return None, "台账模块不可用，未核对已参保和续保记录"
     shown = missing_sqlite_file(target)
     if shown is None:
-        ledger = open_ledger(target, create=False)
+        ledger = open_ledger(target, mode="read")
         if ledger.exists:
             return ledger, f"已对照台账 {ledger.display} 核对已参保和续保记录"
         shown = ledger.display
