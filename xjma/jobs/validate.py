@@ -244,35 +244,12 @@ def default_report_path(file: Path) -> Path:
     return file.with_name(f"{file.stem}_检查结果.xlsx")
 
 
-def validation_document(outcome: ValidationOutcome, report: Path | None) -> dict[str, Any]:
-    """The `validate --json` document (cli.md): exactly these keys."""
-    return {
-        "file": outcome.table.file,
-        "sheet": outcome.table.sheet,
-        "start": outcome.start.isoformat(),
-        "rows": len(outcome.check.rows),
-        "valid_rows": outcome.valid_rows,
-        "errors": outcome.errors,
-        "warnings": outcome.warnings,
-        "problems": [p.as_dict() for p in outcome.check.problems],
-        "report": str(report) if report is not None else None,
-    }
+def open_ledger_view(target: str) -> tuple[Ledger | None, str]:
+    """The ledger for the already-enrolled / renewal checks, when `target` names one that exists: (its
+    read view or None, a note for stderr). Never creates a ledger; a SQLite file that is not there is
+    told without loading SQLAlchemy."""
+    from xjma.io.ledger import missing_sqlite_file, open_ledger
 
-
-def open_ledger_view(db: str | None) -> tuple[Ledger | None, str]:
-    """The ledger for the already-enrolled / renewal checks, when --db or $XJMA_DB names one that exists.
-
-    Returns (view or None, a note for stderr). Never creates a ledger.
-    """
-    import os
-
-    target = db or os.environ.get("XJMA_DB", "").strip() or None
-    if target is None:
-        return None, "未指定台账（--db 或 XJMA_DB），未核对已参保和续保记录"
-    try:
-        from xjma.io.ledger import missing_sqlite_file, open_ledger
-    except ImportError:
-        return None, "台账模块不可用，未核对已参保和续保记录"
     shown = missing_sqlite_file(target)
     if shown is None:
         ledger = open_ledger(target, mode="read")
