@@ -24,6 +24,7 @@ from xjma.errors import XjmaError
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from xjma.core.rules import Rules
     from xjma.jobs.claims import ClaimsRun
 
 claim_app = typer.Typer(help="理赔计算命令", no_args_is_help=True)
@@ -163,7 +164,7 @@ def _calc(
 
         emit_json(claims_document(run))
     else:
-        _render(run)
+        _render(run, rules_data)
     return 1 if run.errors else 0
 
 
@@ -197,12 +198,12 @@ def _notes(run: ClaimsRun) -> None:
         err.print(f"理赔结果已写入 {run.report}")
 
 
-def _render(run: ClaimsRun) -> None:
+def _render(run: ClaimsRun, rules: Rules) -> None:
     from xjma.core.money import fmt_money
     from xjma.core.privacy import mask_id, mask_text
 
     if run.results:
-        out.print(_table(run))
+        out.print(_table(run, rules))
     for r in run.results:
         title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
         who = f" {run.names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
@@ -215,13 +216,13 @@ def _render(run: ClaimsRun) -> None:
         err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
 
 
-def _table(run: ClaimsRun) -> Table:
+def _table(run: ClaimsRun, rules: Rules) -> Table:
     """One line per claim in Chinese labels; cells fold rather than end in "…" on a narrow terminal."""
     from rich.table import Table
 
     from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
     from xjma.core.money import fmt_money
-    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+    from xjma.core.vocab import BENEFIT_NAMES
 
     widest = max(len(fmt_money(r.payout)) for r in run.results)
     table = Table(title="理赔计算结果", title_justify="left")
@@ -236,7 +237,7 @@ def _table(run: ClaimsRun) -> Table:
         if r.warnings:
             labels = "、".join(WARNING_LABELS.get(w, w) for w in r.warnings)
             reasons += ("；" if reasons else "") + "[yellow]" + labels + "[/yellow]"
-        plan, benefit = PLAN_SHORT.get(c.plan, c.plan), BENEFIT_NAMES.get(c.benefit, c.benefit)
+        plan, benefit = rules.plan_label(c.plan, c.event_date), BENEFIT_NAMES.get(c.benefit, c.benefit)
         when, payout = c.event_date.isoformat(), fmt_money(r.payout)
         table.add_row(str(c.row or ""), run.names.get(c.row, ""), plan, benefit, when, payout, reasons)
     return table

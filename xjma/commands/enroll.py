@@ -137,7 +137,7 @@ def _render_fees(items: list[Any]) -> None:
     from rich.table import Table
 
     from xjma.commands.documents import fees_of
-    from xjma.core.vocab import PLAN_SHORT
+    from xjma.core.columns import PLAN_SHORT
 
     fees = fees_of(items)
     if not fees["by_unit"]:

@@ -46,8 +46,9 @@ def show(
 def _render(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from xjma.core.columns import PLAN_SHORT
     from xjma.core.privacy import mask_id
-    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+    from xjma.core.vocab import BENEFIT_NAMES
 
     out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
     table = Table(title="参保记录", title_justify="left")
