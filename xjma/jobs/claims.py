@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from xjma.core.claims.engine import Pending, compute_batch, period_key
 from xjma.core.claims.explain import Invalid
 from xjma.core.claims.model import Claim, ClaimError, ClaimResult, Entry, claim_key, entry_from_record
-from xjma.core.claims.parse import EnrollmentHint, enrollment_from_hint, parse_claim, text
+from xjma.core.claims.parse import EnrollmentHint, enrollment_from_hint, parse_claim
 from xjma.core.diseases import Diseases
 from xjma.core.model import Enrollment
 from xjma.core.rules import Rules
+from xjma.core.text import clean_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -67,7 +68,7 @@ def calc_claims(
     run = ClaimsRun(
         results=tuple(computed.results),
         errors=tuple(e for _, e in computed.errors),
-        names={row: text(values.get("name")) for row, values in rows},
+        names={row: clean_text(values.get("name")) for row, values in rows},
         notes=tuple(computed.notes),
         report=output,
         recorded=recorded,
