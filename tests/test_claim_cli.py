@@ -58,7 +58,7 @@ def claims_count(db: str) -> int:
 
     from xjma.io.ledger import open_ledger
 
-    with open_ledger(db, create=False) as ledger, ledger.connect() as conn:
+    with open_ledger(db, mode="read") as ledger, ledger.connect() as conn:
         return int(conn.execute(text("select count(*) from claims")).scalar() or 0)
 
 

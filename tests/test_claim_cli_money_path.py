@@ -29,7 +29,7 @@ def claims_count(db: str) -> int:
 
     from xjma.io.ledger import open_ledger
 
-    with open_ledger(db, create=False) as ledger:
+    with open_ledger(db, mode="read") as ledger:
         if not ledger.exists:
             return 0
         with ledger.connect() as conn:

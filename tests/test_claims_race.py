@@ -47,7 +47,7 @@ def _claims_file(path: Path, **values: str) -> Path:
 
 
 def _race(target: str, *files: Path) -> list[dict[str, object]]:
-    open_ledger(target, create=True).close()  # first use by two writers is another issue's matter
+    open_ledger(target, mode="write").close()  # first use by two writers is another issue's matter
     env = {k: v for k, v in os.environ.items() if k != "XJMA_DB"}
     children = [
         subprocess.Popen(
@@ -70,7 +70,7 @@ def _race(target: str, *files: Path) -> list[dict[str, object]]:
 def _recorded_total(target: str) -> Decimal:
     from sqlalchemy import text
 
-    with open_ledger(target, create=False) as ledger, ledger.connect() as conn:
+    with open_ledger(target, mode="read") as ledger, ledger.connect() as conn:
         fen = conn.execute(text("select coalesce(sum(payout_fen), 0) from claims")).scalar()
     return Decimal(int(fen or 0)) / 100
 

@@ -138,10 +138,10 @@ def test_unit_and_prefecture_may_come_from_file_level_lines_but_personal_fields_
 
 
 def test_the_plan_names_headers_are_matched_by_are_those_of_plans_yaml():
-    """Headers are matched before any rules file is read, so fields.py keeps the names; plans.yaml is the
-    source they must agree with (rules.plan_label)."""
+    """Headers are matched before any rules file is read, so core/columns.py keeps the names (the
+    roster-format vocabulary); plans.yaml is the source they must agree with (rules.plan_label)."""
     from xjma.core.columns import PLAN_FULL_NAMES as full
-    from xjma.core.vocab import PLAN_SHORT
+    from xjma.core.columns import PLAN_SHORT
     from xjma.io.rules_file import load_rules
 
     rules = load_rules()

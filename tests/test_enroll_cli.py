@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from xjma.cli import app
 from xjma.core.idnumber import check_char
 from xjma.io.ledger import open_ledger
-from xjma.io.ledger.enrollments import count_rows
+from xjma.io.ledger.batches import count_rows
 
 XJMA = str(Path(sys.executable).parent / "xjma")
 HEADERS = [

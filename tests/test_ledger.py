@@ -12,7 +12,9 @@ from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import Enrollment
 from xjma.errors import XjmaError
 from xjma.io.ledger import default_target, open_ledger, resolve_url
-from xjma.io.ledger.enrollments import BatchInfo, MemberInfo, count_rows, record_batch
+from xjma.io.ledger.batches import BatchInfo, count_rows, record_batch
+from xjma.io.ledger.history import history_for
+from xjma.io.ledger.members import MemberInfo
 from xjma.io.ledger.schema import SCHEMA_VERSION, enrollments, schema_version
 
 S = dt.date(2026, 12, 1)
@@ -38,9 +40,9 @@ def test_opening_twice_applies_the_migrations_once(tmp_path):
 
 def test_a_missing_ledger_opened_without_create_is_an_empty_view_and_no_file(tmp_path):
     path = tmp_path / "none.db"
-    ledger = open_ledger(str(path), create=False)
+    ledger = open_ledger(str(path), mode="read")
     assert not ledger.exists
-    assert ledger.enrollments_for(["650102198501011230"]) == {}
+    assert history_for(ledger, ["650102198501011230"]) == {}
     assert not path.exists()
     with pytest.raises(XjmaError), ledger.begin():
         pass
@@ -112,7 +114,7 @@ def _batch(rows: int) -> BatchInfo:
     return BatchInfo("r.xlsx", "0" * 64, "甲公司", "巴州", S, None, S, dt.datetime(2026, 11, 20, 9), rows)
 
 
-def test_enrollments_for_reads_more_ids_than_one_in_list_holds(tmp_path):
+def test_history_for_reads_more_ids_than_one_in_list_holds(tmp_path):
     numbers = [f"65010219850101{i:04d}" for i in range(2000)]
     with open_ledger(str(tmp_path / "l.db")) as ledger:
         with ledger.begin() as conn:
@@ -122,7 +124,7 @@ def test_enrollments_for_reads_more_ids_than_one_in_list_holds(tmp_path):
                 [MemberInfo(n, "某", None, None) for n in numbers],
                 [_item(n) for n in numbers],
             )
-        found = ledger.enrollments_for([*numbers, "650102000000000000"])
+        found = history_for(ledger, [*numbers, "650102000000000000"])
     assert len(found) == 2000
     assert [e.plan for e in found[numbers[1999]]] == ["inpatient-accident"]
 
@@ -137,7 +139,7 @@ def test_enrollments_come_back_oldest_first_as_core_enrollments(tmp_path):
                 [MemberInfo(number, "张三", "男", None)],
                 [_item(number, start=S), _item(number, start=dt.date(2025, 12, 1))],
             )
-        found = ledger.enrollments_for([number])[number]
+        found = history_for(ledger, [number])[number]
     assert [e.start for e in found] == [dt.date(2025, 12, 1), S]
     assert isinstance(found[0], Enrollment) and found[0].first_start == dt.date(2025, 12, 1)
 

@@ -137,14 +137,6 @@ def test_read_mode_neither_creates_nor_migrates_and_write_mode_refuses_an_older_
         assert caught.value.message == OUTDATED, mode
 
 
-def test_the_deprecated_create_keyword_still_means_read_or_write(tmp_path: Path) -> None:
-    target = str(tmp_path / "l.db")
-    with open_ledger(target, create=False) as ledger:
-        assert not ledger.exists and not Path(target).exists()
-    with open_ledger(target, create=True) as ledger:
-        assert ledger.exists and Path(target).exists()
-
-
 # ---------------------------------------------------------------- first use by several writers at once
 
 _CREATE = """

@@ -16,7 +16,8 @@ from conftest import make_id, member, write_roster
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import Enrollment
 from xjma.io.ledger import open_ledger
-from xjma.io.ledger.enrollments import BatchInfo, LedgerConflict, MemberInfo, count_rows, record_batch
+from xjma.io.ledger.batches import BatchInfo, LedgerConflict, count_rows, record_batch
+from xjma.io.ledger.members import MemberInfo
 
 A = make_id("19800501", 10, female=False)
 B = make_id("19900715", 11, female=True)
@@ -103,8 +104,8 @@ def test_two_offices_enrolling_overlapping_periods_at_once_record_one_the_other_
 ) -> None:
     """Office 1 enrolls A from 2026-12-01. Office 2 validated A from 2027-03-01 before office 1's commit
     (its view of the ledger was empty); its write must fail, and its retry sees office 1's row."""
-    import xjma.io.ledger.enrollments as led  # where jobs/enroll imports record_batch from
-    from xjma.io.ledger.db import Ledger
+    import xjma.io.ledger.batches as batches  # where jobs/enroll imports record_batch from
+    import xjma.io.ledger.history as history  # where jobs/validate reads the members' history
     from xjma.jobs.enroll import enroll_file
 
     rosters = [
@@ -126,19 +127,19 @@ def test_two_offices_enrolling_overlapping_periods_at_once_record_one_the_other_
     assert first.exit_code == 0 and _enrollments(ledger_target) == 1
 
     stale = [True]  # office 2's first validation ran before office 1 committed
-    real_view, real_record = Ledger.enrollments_for, led.record_batch
+    real_view, real_record = history.history_for, batches.record_batch
     writes: list[int] = []
 
-    def view(self: Ledger, ids: Any) -> dict[str, list[Enrollment]]:
-        return {} if stale[0] else real_view(self, ids)
+    def view(ledger: Any, ids: Any) -> dict[str, list[Enrollment]]:
+        return {} if stale[0] else real_view(ledger, ids)
 
     def record(*args: Any) -> int:
         stale[0] = False  # from its retry on, office 2 reads the ledger as it is
         writes.append(1)
         return real_record(*args)
 
-    monkeypatch.setattr(Ledger, "enrollments_for", view)
-    monkeypatch.setattr(led, "record_batch", record)
+    monkeypatch.setattr(history, "history_for", view)
+    monkeypatch.setattr(batches, "record_batch", record)
     second = enroll(rosters[1], dt.date(2027, 3, 1))
     assert writes == [1]  # it did try to write on its stale view, and failed
     assert second.exit_code == 1

@@ -302,7 +302,8 @@ def _overlapping_batch(db: str, *starts: str) -> None:
     from xjma.core.enrollment import NewEnrollment
     from xjma.core.model import Enrollment
     from xjma.io.ledger import open_ledger
-    from xjma.io.ledger.enrollments import BatchInfo, MemberInfo, record_batch
+    from xjma.io.ledger.batches import BatchInfo, record_batch
+    from xjma.io.ledger.members import MemberInfo
 
     items = []
     for text in starts:
@@ -338,7 +339,7 @@ def test_a_ledger_that_cannot_take_the_constraint_still_refuses_an_overlapping_b
 ) -> None:
     """Rows that already overlap (recorded before v3) keep the constraint out; the ledger opens anyway and
     record_batch falls back to a table lock and the set-based check."""
-    from xjma.io.ledger.enrollments import LedgerConflict
+    from xjma.io.ledger.batches import LedgerConflict
     from xjma.io.ledger.schema import SCHEMA_VERSION
 
     run_xjma("db", "init", "--db", pg_database)

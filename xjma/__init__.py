@@ -88,7 +88,7 @@ def summarise_fees(
     *, month: str | None = None, year: str | None = None, db: str | None = None, output: Path | None = None
 ) -> dict[str, Any]:
     """Fees received in a month (YYYY-MM) or a year (YYYY), as `xjma fees summary --json`."""
-    from xjma.commands.documents_ledger import fees_document
+    from xjma.commands.documents import fees_document
     from xjma.jobs.fees import fees_summary, parse_period
 
     return fees_document(fees_summary(parse_period(month, year), db, output))

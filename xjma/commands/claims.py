@@ -14,12 +14,9 @@ from xjma.commands.common import (
     MaskOpt,
     OutputOpt,
     RulesOpt,
+    command,
     emit_json,
     err,
-    error_text,
-    handled,
-    json_on_failure,
-    masked,
     out,
 )
 from xjma.errors import XjmaError
@@ -27,6 +24,7 @@ from xjma.errors import XjmaError
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from xjma.core.rules import Rules
     from xjma.jobs.claims import ClaimsRun
 
 claim_app = typer.Typer(help="理赔计算命令", no_args_is_help=True)
@@ -36,8 +34,15 @@ def register(app: typer.Typer) -> None:
     app.add_typer(claim_app, name="claim")
 
 
+def _failed(_options: dict[str, Any], message: str) -> dict[str, Any]:
+    """The exit-2 document: no claim computed; the reason is the one error, as in a row error."""
+    from xjma.commands.documents import failed_claims_document
+
+    return failed_claims_document(message)
+
+
 @claim_app.command("calc", help="计算理赔给付金额并逐步说明：FILE 为理赔明细表，或用选项给出一笔理赔。")
-@handled
+@command(failure=_failed)
 def calc(
     file: Path = typer.Argument(
         None, readable=False, help="理赔明细表（.xlsx/.xls/.ods/.csv）；不给时用下面的选项计算一笔"
@@ -71,7 +76,7 @@ def calc(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
-) -> None:
+) -> int:
     single = SingleClaim(
         plan=plan,
         benefit=benefit,
@@ -98,16 +103,7 @@ def calc(
         exclusion=exclusion,
     )
 
-    def failed(exc: BaseException) -> dict[str, Any]:
-        # Could not run (exit 2): no claim computed; the reason is the one error, as in a row error.
-        from xjma.core.claims.model import ClaimError
-        from xjma.jobs.claims import ClaimsRun
-
-        return claims_document(ClaimsRun(results=(), errors=(ClaimError(None, error_text(exc)),)))
-
-    with masked(mask), json_on_failure(as_json, failed):
-        code = _calc(file, single, db, rules, record, output, as_json)
-    raise typer.Exit(code)
+    return _calc(file, single, db, rules, record, output, as_json)
 
 
 @dataclass(frozen=True)
@@ -164,9 +160,11 @@ def _calc(
     run = calc_claims(rows, rules_data, db, record=record, output=target)
     _notes(run)
     if as_json:
+        from xjma.commands.documents import claims_document
+
         emit_json(claims_document(run))
     else:
-        _render(run)
+        _render(run, rules_data)
     return 1 if run.errors else 0
 
 
@@ -200,38 +198,12 @@ def _notes(run: ClaimsRun) -> None:
         err.print(f"理赔结果已写入 {run.report}")
 
 
-def claims_document(run: ClaimsRun) -> dict[str, Any]:
-    """The cli.md `claim calc` JSON document: the one place a run becomes JSON (money as strings)."""
-    from xjma.core.money import fmt_money
-
-    claims = [
-        {
-            "row": r.claim.row,
-            "id_number": r.claim.id_number,
-            "plan": r.claim.plan,
-            "benefit": r.claim.benefit,
-            "event_date": r.claim.event_date.isoformat(),
-            "day_index": r.day_index,
-            "payout": fmt_money(r.payout),
-            "reasons": list(r.reasons),
-            "exclusion": r.exclusion,
-            "cover_ended": r.cover_ended,
-            "rules_version": r.rules_version,
-            "steps": list(r.steps),
-            "warnings": list(r.warnings),
-        }
-        for r in run.results
-    ]
-    errors = [{"row": e.row, "message": e.message} for e in run.errors]
-    return {"claims": claims, "total": fmt_money(run.total), "errors": errors}
-
-
-def _render(run: ClaimsRun) -> None:
+def _render(run: ClaimsRun, rules: Rules) -> None:
     from xjma.core.money import fmt_money
     from xjma.core.privacy import mask_id, mask_text
 
     if run.results:
-        out.print(_table(run))
+        out.print(_table(run, rules))
     for r in run.results:
         title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
         who = f" {run.names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
@@ -244,13 +216,13 @@ def _render(run: ClaimsRun) -> None:
         err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
 
 
-def _table(run: ClaimsRun) -> Table:
+def _table(run: ClaimsRun, rules: Rules) -> Table:
     """One line per claim in Chinese labels; cells fold rather than end in "…" on a narrow terminal."""
     from rich.table import Table
 
     from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
     from xjma.core.money import fmt_money
-    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+    from xjma.core.vocab import BENEFIT_NAMES
 
     widest = max(len(fmt_money(r.payout)) for r in run.results)
     table = Table(title="理赔计算结果", title_justify="left")
@@ -265,7 +237,7 @@ def _table(run: ClaimsRun) -> Table:
         if r.warnings:
             labels = "、".join(WARNING_LABELS.get(w, w) for w in r.warnings)
             reasons += ("；" if reasons else "") + "[yellow]" + labels + "[/yellow]"
-        plan, benefit = PLAN_SHORT.get(c.plan, c.plan), BENEFIT_NAMES.get(c.benefit, c.benefit)
+        plan, benefit = rules.plan_label(c.plan, c.event_date), BENEFIT_NAMES.get(c.benefit, c.benefit)
         when, payout = c.event_date.isoformat(), fmt_money(r.payout)
         table.add_row(str(c.row or ""), run.names.get(c.row, ""), plan, benefit, when, payout, reasons)
     return table

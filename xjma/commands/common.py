@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -214,13 +214,15 @@ def say_error(message: str) -> None:
 # --- the one decorator --------------------------------------------------------------------------
 
 
-def command(
-    failure: Callable[[dict[str, Any]], Any] | None = None,
-) -> Callable[[F], F]:
+Failure = Callable[[dict[str, Any], str], Any]
+
+
+def command(failure: Failure | None = None) -> Callable[[F], F]:
     """Wrap a command function (its parameters are the Typer options; it returns the exit code).
 
     - XjmaError -> one Chinese sentence on stderr, exit 2; with --json also the command's exit-2
-      document on stdout: `failure(options)`, the options as the function received them.
+      document on stdout: `failure(options, message)`, the options as the function received them and
+      the sentence told on stderr.
     - A bug -> exit 2 with a short notice; the traceback only with --debug (xjma.errors.DEBUG).
     - --mask (a `mask` parameter): ID and phone numbers masked in the JSON document and in every
       workbook written by the run (xjma.io.xlsx_util.masking).
@@ -246,7 +248,7 @@ def _run(
     func: Callable[..., Any],
     options: dict[str, Any],
     run: RunOptions,
-    failure: Callable[[dict[str, Any]], Any] | None,
+    failure: Failure | None,
 ) -> int:
     from xjma.io.xlsx_util import masking
 
@@ -267,7 +269,7 @@ def _run(
             raise
         if run.as_json and failure is not None:
             with contextlib.suppress(Exception):  # the sentence below still tells what happened
-                emit_json(failure(options))
+                emit_json(failure(options, error_text(exc)))
         _tell(exc)
         return 2
 
@@ -281,37 +283,3 @@ def _tell(exc: BaseException) -> None:
             "（输出可能含个人信息，请先遮盖）。",
             markup=True,
         )
-
-
-def handled(func: F) -> F:
-    """The decorator without an exit-2 document, for commands that have no --json fallback. Commands
-    that return None exit 0 (kept for the command files not yet moved to `command`)."""
-    return command()(func)
-
-
-@contextlib.contextmanager
-def masked(on: bool) -> Iterator[None]:
-    """--mask for a command body not yet under `command` (claims): JSON and workbooks masked."""
-    from xjma.io.xlsx_util import masking
-
-    token = _RUN.set(RunOptions(_RUN.get().as_json, on))
-    try:
-        with masking(on):
-            yield
-    finally:
-        _RUN.reset(token)
-
-
-@contextlib.contextmanager
-def json_on_failure(enabled: bool, make_doc: Callable[[BaseException], Any]) -> Iterator[None]:
-    """With --json, a run that cannot go on (exit 2) still prints its one document on stdout (for a
-    command body not yet under `command(failure=...)`)."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        if enabled:
-            with contextlib.suppress(Exception):
-                emit_json(make_doc(exc))
-        raise

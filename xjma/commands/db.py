@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 )
 @command()
 def init(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
-    from xjma.commands.documents_ledger import init_document
+    from xjma.commands.documents import init_document
     from xjma.jobs.db import init_ledger
 
     doc = init_document(init_ledger(ledger_target(db, writes=True)))
@@ -43,7 +43,7 @@ def init(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
 @db_app.command("check", help="检查台账能否连接、结构版本是否最新，列出各表行数和金额合计；不做任何修改。")
 @command()
 def check(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
-    from xjma.commands.documents_ledger import check_document
+    from xjma.commands.documents import check_document
     from xjma.jobs.db import check_ledger
 
     result = check_ledger(ledger_target(db, writes=False))
@@ -73,7 +73,7 @@ def check(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
 @db_app.command("migrate", help="把台账结构升级到当前版本（在一个事务中完成，失败则保持原样）。")
 @command()
 def migrate(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
-    from xjma.commands.documents_ledger import migrate_document
+    from xjma.commands.documents import migrate_document
     from xjma.jobs.db import migrate_ledger
 
     doc = migrate_document(migrate_ledger(ledger_target(db, writes=True)))
@@ -99,7 +99,7 @@ def copy(
     target: str = typer.Option(..., "--to", help="目标台账（必须为空）：postgresql://… 或 SQLite 文件路径"),
     as_json: bool = JsonOpt,
 ) -> int:
-    from xjma.commands.documents_ledger import copy_document
+    from xjma.commands.documents import copy_document
     from xjma.jobs.db import copy_ledger
 
     doc = copy_document(

@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
     )(enroll)
 
 
-def _failed(options: dict[str, Any]) -> dict[str, Any]:
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     """The exit-2 document: the empty result of the run the options asked for."""
     from xjma.commands.documents import enroll_document
     from xjma.jobs.enroll import EnrollResult
@@ -137,7 +137,7 @@ def _render_fees(items: list[Any]) -> None:
     from rich.table import Table
 
     from xjma.commands.documents import fees_of
-    from xjma.core.vocab import PLAN_SHORT
+    from xjma.core.columns import PLAN_SHORT
 
     fees = fees_of(items)
     if not fees["by_unit"]:

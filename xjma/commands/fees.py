@@ -41,7 +41,7 @@ def summary(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> int:
-    from xjma.commands.documents_ledger import fees_document
+    from xjma.commands.documents import fees_document
     from xjma.jobs.fees import fees_summary, parse_period
 
     _refuse_far_years(month, year)
@@ -67,7 +67,7 @@ def _refuse_far_years(month: str | None, year: str | None) -> None:
 def _render(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from xjma.core.vocab import PLAN_SHORT
+    from xjma.core.columns import PLAN_SHORT
 
     out.print(f"[bold]{doc['period']} 会费合计 {doc['total']} 元，{doc['members']} 人[/bold]")
     sections: tuple[tuple[str, tuple[str, ...], list[tuple[Any, ...]]], ...] = (

@@ -25,7 +25,7 @@ def show(
     rules: Path = RulesOpt,
     as_json: bool = JsonOpt,
 ) -> int:
-    from xjma.commands.documents_ledger import member_document
+    from xjma.commands.documents import member_document
     from xjma.jobs.member import member_show
 
     result = member_show(id_number, db=ledger_target(db, writes=False), rules_path=rules, today=today())
@@ -46,8 +46,9 @@ def show(
 def _render(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from xjma.core.columns import PLAN_SHORT
     from xjma.core.privacy import mask_id
-    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+    from xjma.core.vocab import BENEFIT_NAMES
 
     out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
     table = Table(title="参保记录", title_justify="left")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from xjma.commands.common import JsonOpt, RulesOpt, emit_json, handled, out, parse_date_option, today
+from xjma.commands.common import JsonOpt, RulesOpt, command, emit_json, out, parse_date_option, today
 from xjma.errors import RulesError
 
 rules_app = typer.Typer(help="规则文件（rules/plans.yaml）相关命令", no_args_is_help=True)
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-@handled
+@command()
 def plans(
     on: str = typer.Option(None, "--on", help="查询日期（默认今天），如 2026-12-01"),
     rules: Path = RulesOpt,
@@ -61,7 +61,7 @@ def plans(
 
 
 @rules_app.command("check", help="检查规则文件；有错误时逐条列出键路径，退出码 2。")
-@handled
+@command()
 def check(path: Path = typer.Argument(None, help="规则文件（默认：随程序提供的 rules/plans.yaml）")) -> None:
     from xjma.io.rules_file import default_rules_path, load_rules
 

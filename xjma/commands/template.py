@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from xjma.commands.common import OutputOpt, RulesOpt, handled, out, today
+from xjma.commands.common import OutputOpt, RulesOpt, command, out, today
 
 template_app = typer.Typer(
     help="生成空白模板：参保人员名册（roster）或理赔明细（claims）", no_args_is_help=True
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 @template_app.command(
     "roster", help="生成参保人员名册模板：标准表头、身份证号码列为文本格式、下拉选项、填表说明和险种会费表。"
 )
-@handled
+@command()
 def roster(output: Path = OutputOpt, rules: Path = RulesOpt) -> None:
     from xjma.io.prefectures import load_prefectures
     from xjma.io.rules_file import load_rules
@@ -42,7 +42,7 @@ def roster(output: Path = OutputOpt, rules: Path = RulesOpt) -> None:
 @template_app.command(
     "claims", help="生成理赔明细模板：标准表头、身份证号码列为文本格式、险种/给付项目/除外原因等下拉选项。"
 )
-@handled
+@command()
 def claims(output: Path = OutputOpt, rules: Path = RulesOpt) -> None:
     from xjma.io.rules_file import load_rules
     from xjma.io.template_xlsx import write_claims_template

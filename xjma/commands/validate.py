@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
     )(validate)
 
 
-def _failed(options: dict[str, Any]) -> dict[str, Any]:
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     """The exit-2 document: nothing read, `report` null."""
     from xjma.commands.documents import EmptyValidation, validation_document
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from xjma.core.rules import PLAN_CODES
 from xjma.core.text import compact
-from xjma.core.vocab import PLAN_SHORT
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,17 @@ class FieldDef:
     aliases: tuple[str, ...] = ()
 
 
-# Full plan names (rules.md §1): headers must be recognised without loading a rules file.
+# The roster-format vocabulary of plan names (roster.md, rules.md §1): the one table of them in code.
+# Roster headers name plans before any rules file is read, and a screen or workbook without the rules at
+# hand labels a plan code with it. plans.yaml (`short_name`, `name`) is the source: a test keeps these
+# equal to it; where the rules are at hand, use Rules.plan_label.
+PLAN_SHORT = {
+    "inpatient-accident": "住院+意外",
+    "critical-illness": "重大疾病",
+    "gig-accident": "新就业形态意外",
+    "female-illness": "女职工特殊疾病",
+    "short-accident": "短期意外",
+}
 PLAN_FULL_NAMES = {
     "inpatient-accident": "在职职工（住院+意外）综合互助保障",
     "critical-illness": "在职职工重大疾病（35重+25轻）互助保障",

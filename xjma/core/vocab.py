@@ -4,17 +4,9 @@ from __future__ import annotations
 
 __all__ = ["squash"]  # re-exported: xjma/core/text.py holds it
 
+from xjma.core.columns import PLAN_SHORT
 from xjma.core.rules import PLAN_CODES, Rules
 from xjma.core.text import squash
-
-# Short names of the roster headers (roster.md) — also in plans.yaml as `short_name`.
-PLAN_SHORT = {
-    "inpatient-accident": "住院+意外",
-    "critical-illness": "重大疾病",
-    "gig-accident": "新就业形态意外",
-    "female-illness": "女职工特殊疾病",
-    "short-accident": "短期意外",
-}
 
 BENEFIT_NAMES = {
     "inpatient": "住院",

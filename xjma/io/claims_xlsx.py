@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS, ClaimError, ClaimResult
-from xjma.core.columns import CLAIMS_FIELDS
-from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+from xjma.core.columns import CLAIMS_FIELDS, PLAN_SHORT
+from xjma.core.vocab import BENEFIT_NAMES
 from xjma.errors import XjmaError
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.vocab import PLAN_SHORT
+from xjma.core.columns import PLAN_SHORT
 from xjma.io.xlsx_util import atomic_target, write_text
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
 import os
 import re
 import stat
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xjma.core.privacy import mask_text
+from xjma.core.text import as_text
 from xjma.errors import XjmaError
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -52,19 +52,17 @@ def strip_illegal(text: str) -> str:
 
 
 def cell_text(value: object) -> str:
-    """What a person saw in the cell, as text: 12.0 -> "12", a date -> 2026-12-01, None -> ""."""
+    """What a person saw in the cell, as text: 12.0 -> "12", a date -> 2026-12-01, None -> "".
+
+    core/text.as_text is the rule; a writer differs from core/text.clean_text on purpose: it writes what
+    the clerk typed verbatim (no NFKC, no trimming, zero-width characters kept; only XML-illegal ones go),
+    and a number beyond Excel's 15 digits as Excel shows it (1E+16), not as digits Excel never had."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        text = "TRUE" if value else "FALSE"
-    elif isinstance(value, float):
-        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value).upper()
-    elif isinstance(value, dt.datetime):
-        text = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    elif isinstance(value, dt.date):
-        text = value.isoformat()
+    if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e15):
+        text = repr(value).upper()
     else:
-        text = str(value)
+        text = as_text(value)
     if MASKING.get():
         text = mask_text(text)
     return strip_illegal(text)[:MAX_CELL]

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from xjma.core.claims.engine import Pending, compute_batch, period_key
 from xjma.core.claims.explain import Invalid
 from xjma.core.claims.model import Claim, ClaimError, ClaimResult, Entry, claim_key, entry_from_record
-from xjma.core.claims.parse import EnrollmentHint, enrollment_from_hint, parse_claim, text
+from xjma.core.claims.parse import EnrollmentHint, enrollment_from_hint, parse_claim
 from xjma.core.diseases import Diseases
 from xjma.core.model import Enrollment
 from xjma.core.rules import Rules
+from xjma.core.text import clean_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -67,7 +68,7 @@ def calc_claims(
     run = ClaimsRun(
         results=tuple(computed.results),
         errors=tuple(e for _, e in computed.errors),
-        names={row: text(values.get("name")) for row, values in rows},
+        names={row: clean_text(values.get("name")) for row, values in rows},
         notes=tuple(computed.notes),
         report=output,
         recorded=recorded,
@@ -85,7 +86,7 @@ def _compute_only(
     """Read-only: the ledger is read (a missing one reads as empty), never written."""
     from xjma.io.ledger import open_ledger
 
-    with open_ledger(db, create=False) as ledger:
+    with open_ledger(db, mode="read") as ledger:
         if not ledger.exists:
             return _compute(None, parsed, rules, diseases, errors)
         with ledger.connect() as conn:
@@ -99,7 +100,7 @@ def _compute_and_record(
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.claims import lock_members, record_claims
 
-    with open_ledger(db, create=True) as ledger, ledger.begin() as conn:
+    with open_ledger(db, mode="write") as ledger, ledger.begin() as conn:
         lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
         computed = _compute(conn, parsed, rules, diseases, errors)
         return computed, record_claims(conn, computed.results)
@@ -108,7 +109,7 @@ def _compute_and_record(
 def _compute(
     conn: Connection | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors
 ) -> _Computed:
-    from xjma.io.ledger.enrollments import read_enrollments_for
+    from xjma.io.ledger.history import read_enrollments_for
 
     numbers = {c.id_number for c, _ in parsed.values() if c.id_number}
     enrolled = read_enrollments_for(conn, numbers) if conn is not None and numbers else {}

@@ -78,7 +78,7 @@ def enroll_roster(path: Path, request: EnrollRequest) -> EnrollResult:
     The unique constraint on (member, plan, start) decides a race between two offices: the loser's
     transaction rolls back whole (LedgerConflict), and the batch is validated again, now seeing the
     winner's row as `already_recorded` or `already-enrolled` (never check-then-insert)."""
-    from xjma.io.ledger.enrollments import LedgerConflict
+    from xjma.io.ledger.batches import LedgerConflict
     from xjma.io.rules_file import load_rules
 
     rules = request.rules if isinstance(request.rules, Rules) else load_rules(request.rules)
@@ -113,7 +113,7 @@ def _enroll_once(path: Path, request: EnrollRequest, rules: Rules, report: Path)
     if not request.dry_run:
         with (
             stage("登记到台账…", big),
-            open_ledger(request.db, create=True) as ledger,
+            open_ledger(request.db, mode="write") as ledger,
             ledger.begin() as conn,
         ):
             _record(conn, path, result.members, request)
@@ -128,7 +128,7 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
     from xjma.jobs.validate import validate_file
 
     # Read through a view that never creates the ledger: a refused batch or a dry run leaves no file.
-    with open_ledger(request.db, create=False) as view:
+    with open_ledger(request.db, mode="read") as view:
         outcome = validate_file(
             path,
             start=request.start,
@@ -219,7 +219,8 @@ def _record(
 ) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from xjma.io.ledger.enrollments import BatchInfo, LedgerConflict, MemberInfo, record_batch
+    from xjma.io.ledger.batches import BatchInfo, LedgerConflict, record_batch
+    from xjma.io.ledger.members import MemberInfo
 
     rows = [row for row, _ in members]
     units = {r.unit for r in rows}

@@ -27,6 +27,7 @@ from xjma.io.regions import load_regions
 from xjma.io.sheets import Table, read_table
 
 if TYPE_CHECKING:
+    from xjma.core.model import Enrollment
     from xjma.io.ledger import Ledger
 
 # Up to this many rows the cells read are kept for the report (~1.5 KB a row); a bigger sheet keeps
@@ -100,7 +101,7 @@ def _validate(
     prior = [*table.problems, *extra, *prior]
     with stage("核对中…", big):
         # The ledger's history, read once for every member with a valid ID.
-        history = None if ledger is None else ledger.enrollments_for({r.id_number for r in rows if r.birth})
+        history = None if ledger is None else _history(ledger, {r.id_number for r in rows if r.birth})
         check = check_roster(
             rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
         )
@@ -209,6 +210,13 @@ def _track(rows: Iterable[Any], total: int) -> Iterator[Any]:
     yield from track(rows, total=total, description="检查中…", console=Console(stderr=True), transient=True)
 
 
+def _history(ledger: Ledger, id_numbers: set[str]) -> dict[str, list[Enrollment]]:
+    """The ledger's enrollments of these members (all plans, oldest first)."""
+    from xjma.io.ledger.history import history_for
+
+    return history_for(ledger, id_numbers)
+
+
 def _big_file(path: Path | str) -> bool:
     try:
         return Path(path).stat().st_size > _BIG_FILE_BYTES
@@ -236,38 +244,15 @@ def default_report_path(file: Path) -> Path:
     return file.with_name(f"{file.stem}_检查结果.xlsx")
 
 
-def validation_document(outcome: ValidationOutcome, report: Path | None) -> dict[str, Any]:
-    """The `validate --json` document (cli.md): exactly these keys."""
-    return {
-        "file": outcome.table.file,
-        "sheet": outcome.table.sheet,
-        "start": outcome.start.isoformat(),
-        "rows": len(outcome.check.rows),
-        "valid_rows": outcome.valid_rows,
-        "errors": outcome.errors,
-        "warnings": outcome.warnings,
-        "problems": [p.as_dict() for p in outcome.check.problems],
-        "report": str(report) if report is not None else None,
-    }
+def open_ledger_view(target: str) -> tuple[Ledger | None, str]:
+    """The ledger for the already-enrolled / renewal checks, when `target` names one that exists: (its
+    read view or None, a note for stderr). Never creates a ledger; a SQLite file that is not there is
+    told without loading SQLAlchemy."""
+    from xjma.io.ledger import missing_sqlite_file, open_ledger
 
-
-def open_ledger_view(db: str | None) -> tuple[Ledger | None, str]:
-    """The ledger for the already-enrolled / renewal checks, when --db or $XJMA_DB names one that exists.
-
-    Returns (view or None, a note for stderr). Never creates a ledger.
-    """
-    import os
-
-    target = db or os.environ.get("XJMA_DB", "").strip() or None
-    if target is None:
-        return None, "未指定台账（--db 或 XJMA_DB），未核对已参保和续保记录"
-    try:
-        from xjma.io.ledger import missing_sqlite_file, open_ledger
-    except ImportError:
-        return None, "台账模块不可用，未核对已参保和续保记录"
     shown = missing_sqlite_file(target)
     if shown is None:
-        ledger = open_ledger(target, create=False)
+        ledger = open_ledger(target, mode="read")
         if ledger.exists:
             return ledger, f"已对照台账 {ledger.display} 核对已参保和续保记录"
         shown = ledger.display

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,7 @@ from xjma.core.model import Enrollment, default_end
 from xjma.core.money import round_fen
 from xjma.core.normalize import parse_date
 from xjma.core.rules import Plan, Rules
+from xjma.core.text import clean_text
 from xjma.core.vocab import ACCIDENT_KIND, CARE, CAUSE, parse_benefit, parse_plan, parse_yes_no, squash
 
 LABELS = {
@@ -59,24 +59,20 @@ class EnrollmentHint:
     renewed_shares: int | None
 
 
-def text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
 def parse_claim(values: Mapping[str, object], row: int | None, rules: Rules) -> tuple[Claim, EnrollmentHint]:
     """Raises Invalid (a Chinese sentence) when the row cannot be read."""
-    plan = parse_plan(text(values.get("plan")), rules) if text(values.get("plan")) else None
+    plan = parse_plan(clean_text(values.get("plan")), rules) if clean_text(values.get("plan")) else None
     if plan is None:
-        raise Invalid(f"险种“{text(values.get('plan'))}”无法识别" if text(values.get("plan")) else "缺少险种")
-    benefit = parse_benefit(text(values.get("benefit"))) if text(values.get("benefit")) else None
+        raise Invalid(
+            f"险种“{clean_text(values.get('plan'))}”无法识别"
+            if clean_text(values.get("plan"))
+            else "缺少险种"
+        )
+    benefit = parse_benefit(clean_text(values.get("benefit"))) if clean_text(values.get("benefit")) else None
     if benefit is None:
         raise Invalid(
-            f"给付项目“{text(values.get('benefit'))}”无法识别"
-            if text(values.get("benefit"))
+            f"给付项目“{clean_text(values.get('benefit'))}”无法识别"
+            if clean_text(values.get("benefit"))
             else "缺少给付项目"
         )
     event_date = _date(values, "event_date")
@@ -92,15 +88,15 @@ def parse_claim(values: Mapping[str, object], row: int | None, rules: Rules) -> 
         id_number=id_number,
         row=row,
         accident_date=_date(values, "accident_date"),
-        accident_ref=text(values.get("accident_ref")) or None,
+        accident_ref=clean_text(values.get("accident_ref")) or None,
         grade=_grade(values.get("grade")),
         death=_flag(values, "death"),
         care=_enum(values, "care", CARE),
         cause=_enum(values, "cause", CAUSE),
         accident_kind=_enum(values, "accident_kind", ACCIDENT_KIND),
         remote=_flag(values, "remote"),
-        disease=text(values.get("disease")) or None,
-        exclusion=text(values.get("exclusion")) or None,
+        disease=clean_text(values.get("disease")) or None,
+        exclusion=clean_text(values.get("exclusion")) or None,
         **{name: _money(values, name) for name in MONEY_INPUTS},
     )
     hint = EnrollmentHint(
@@ -178,7 +174,7 @@ def claim_id(value: object, on: dt.date) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = f"{value:.14E}" if value >= 1e15 else str(int(value)) if value == int(value) else str(value)
         raise Invalid(message("id-as-number", shown=shown))
-    raw = text(value)
+    raw = clean_text(value)
     if not raw:
         return None
     result = check_id(raw, on)
@@ -203,29 +199,29 @@ def _female(number: str) -> bool:
 
 def _date(values: Mapping[str, object], name: str) -> dt.date | None:
     raw = values.get(name)
-    if raw is None or text(raw) == "":
+    if raw is None or clean_text(raw) == "":
         return None
     found = parse_date(raw)
     if found is None:
-        raise Invalid(f"{LABELS[name]}“{text(raw)}”不是有效日期，请写成 2026-12-01 的形式")
+        raise Invalid(f"{LABELS[name]}“{clean_text(raw)}”不是有效日期，请写成 2026-12-01 的形式")
     return found
 
 
 def _money(values: Mapping[str, object], name: str) -> Decimal | None:
     raw = values.get(name)
-    if raw is None or text(raw) == "":
+    if raw is None or clean_text(raw) == "":
         return None
     try:
-        amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(text(raw).replace(",", ""))
+        amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(clean_text(raw).replace(",", ""))
     except InvalidOperation:
-        raise Invalid(f"{LABELS[name]}“{text(raw)}”不是金额") from None
+        raise Invalid(f"{LABELS[name]}“{clean_text(raw)}”不是金额") from None
     if not amount.is_finite() or amount < 0:
-        raise Invalid(f"{LABELS[name]}“{text(raw)}”不是有效金额")
+        raise Invalid(f"{LABELS[name]}“{clean_text(raw)}”不是有效金额")
     return round_fen(amount)
 
 
 def _count(values: Mapping[str, object], name: str) -> int | None:
-    raw = text(values.get(name))
+    raw = clean_text(values.get(name))
     if not raw:
         return None
     if not re.fullmatch(r"\d+(\.0+)?", raw):
@@ -234,7 +230,7 @@ def _count(values: Mapping[str, object], name: str) -> int | None:
 
 
 def _grade(value: object) -> int | None:
-    raw = text(value)
+    raw = clean_text(value)
     if not raw:
         return None
     match = _GRADE.match(raw)
@@ -246,12 +242,12 @@ def _grade(value: object) -> int | None:
 def _flag(values: Mapping[str, object], name: str) -> bool:
     found = parse_yes_no(values.get(name))
     if found is None:
-        raise Invalid(f"{LABELS[name]}“{text(values.get(name))}”应为 是 或 否")
+        raise Invalid(f"{LABELS[name]}“{clean_text(values.get(name))}”应为 是 或 否")
     return found
 
 
 def _enum(values: Mapping[str, object], name: str, options: Mapping[str, str]) -> str | None:
-    raw = text(values.get(name))
+    raw = clean_text(values.get(name))
     if not raw:
         return None
     found = options.get(squash(raw)) or options.get(raw)

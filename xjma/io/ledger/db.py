@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -34,8 +34,6 @@ from xjma.io.ledger.engines import engine_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
-
-    from xjma.core.model import Enrollment
 
 __all__ = [
     "OUTDATED",
@@ -74,12 +72,6 @@ class Ledger:
     def backend(self) -> str:
         return "postgresql" if self.url.drivername.startswith("postgresql") else "sqlite"
 
-    def enrollments_for(self, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-        """Deprecated (this session only): call xjma.io.ledger.history.history_for(ledger, ids)."""
-        from xjma.io.ledger.history import history_for
-
-        return history_for(self, id_numbers)
-
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A connection for reading (nothing is committed)."""
@@ -107,19 +99,13 @@ class Ledger:
         self.close()
 
 
-def open_ledger(
-    target: str | None, create: bool | None = None, *, mode: Mode | None = None, any_version: bool = False
-) -> Ledger:
+def open_ledger(target: str | None, *, mode: Mode = "write", any_version: bool = False) -> Ledger:
     """Open the ledger at `target` (see the module docstring for the modes). `any_version=True` (read
-    mode, `db check`) opens a ledger of any schema version and only reports it in `Ledger.version`.
-
-    `create` is DEPRECATED, kept for this session's callers: create=False is mode="read", create=True
-    (and the default) mode="write"."""
-    chosen: Mode = mode or ("read" if create is False else "write")
+    mode, `db check`) opens a ledger of any schema version and only reports it in `Ledger.version`."""
     url = resolve_url(target)
-    if chosen == "read":
+    if mode == "read":
         return _open_for_reading(url, any_version)
-    return _open_for_writing(url, is_default_target(target), migrating=chosen == "migrate")
+    return _open_for_writing(url, is_default_target(target), migrating=mode == "migrate")
 
 
 def _open_for_reading(url: URL, any_version: bool) -> Ledger:

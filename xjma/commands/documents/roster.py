@@ -1,9 +1,5 @@
-"""Results as the JSON documents of cli.md: the single home of their keys.
-
-Each function takes a job's typed result; the exit-2 document of a command is the same function applied
-to an empty result (nothing read, nothing recorded, `report` null). Money is a string with two decimals,
-dates ISO strings.
-"""
+"""The cli.md JSON documents of the roster commands (validate, enroll). The exit-2 document of each is
+the same function applied to an empty result (nothing read, nothing recorded, `report` null)."""
 
 from __future__ import annotations
 
