@@ -178,11 +178,19 @@ def _v3_no_overlapping_periods(conn: Connection) -> None:
         pass  # see above: enrollments.record_batch falls back to a lock and a check
 
 
+def _v4_history(conn: Connection) -> None:
+    """Version 4: the log, the unit register, batch units and changes (history_tables)."""
+    from xjma.io.ledger.history_tables import create_history_tables
+
+    create_history_tables(conn)
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_initial,
     _v2_fee_totals,
     _v3_no_overlapping_periods,
+    _v4_history,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -203,3 +211,7 @@ def migrate(conn: Connection) -> int:
         conn.execute(schema_version.delete())
         conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
     return SCHEMA_VERSION
+
+
+# The history tables join `metadata` (db copy copies every table in it).
+import xjma.io.ledger.history_tables  # noqa: E402, F401
