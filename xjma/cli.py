@@ -7,7 +7,21 @@ import os
 import typer
 
 from xjma import __version__
-from xjma.commands import claims, db, enroll, fees, member, rules_cmd, template, validate
+from xjma.commands import (
+    batch,
+    claims,
+    db,
+    enroll,
+    fees,
+    log,
+    member,
+    member_correct,
+    rules_cmd,
+    template,
+    unit,
+    validate,
+    void,
+)
 
 app = typer.Typer(
     name="xjma",
@@ -45,6 +59,11 @@ fees.register(app)
 claims.register(app)
 member.register(app)
 db.register(app)
+unit.register(app)
+batch.register(app)
+void.register(app)
+member_correct.register(app)
+log.register(app)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from xjma.commands.common import (
     start_date,
     today,
 )
+from xjma.commands.operator import OperatorOpt, actor
 
 SHOWN_PROBLEMS = 30
 
@@ -54,6 +55,7 @@ def enroll(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
+    operator: str = OperatorOpt,
 ) -> None:
     def failed(_: BaseException) -> dict[str, Any]:
         return empty_document(
@@ -75,6 +77,7 @@ def enroll(
             skip_invalid,
             output,
             as_json,
+            operator,
         )
     raise typer.Exit(code)
 
@@ -93,6 +96,7 @@ def empty_document(file: Path, start: str | None, paid_on: str | None, dry_run: 
         "fees": {"total": "0.00", "by_plan": {}, "by_unit": {}},
         "members": [],
         "report": None,
+        "batch": None,
     }
 
 
@@ -110,6 +114,7 @@ def _enroll(
     skip_invalid: bool,
     output: Path | None,
     as_json: bool,
+    operator: str | None = None,
 ) -> int:
     from xjma.jobs.enroll import enroll_file
 
@@ -129,11 +134,14 @@ def _enroll(
         skip_invalid=skip_invalid,
         output=output,
         render=json_text if as_json else None,
+        actor=actor(operator),
     )
     if as_json:
         emit_json(result.doc, result.rendered)
     else:
         _render(result.doc, result.ledger, skip_invalid)
+        for batch in result.recorded_in:
+            out.print(f"已在第 {batch} 批登记，可用 xjma batch report {batch} 补打")
     return int(result.exit_code)
 
 

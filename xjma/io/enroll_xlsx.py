@@ -34,6 +34,7 @@ class EnrollSheetData:
     paid_on: dt.date
     names: dict[str, str]  # plan code -> short name
     members: Sequence[tuple[RosterRow, Sequence[NewEnrollment]]]
+    reprint: dt.date | None = None  # `batch report`: marked 补打 with this print date
     plans: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,6 +63,8 @@ def write_enroll_file(path: Path, data: EnrollSheetData) -> None:
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),
     }
+    if data.reprint:
+        book.set_properties({"title": "参保结果" + _reprint_mark(data), "comments": _reprint_mark(data)})
     _roster_sheet(book.add_worksheet("参保名单", rows_sheet_class()), data, fmt)
     groups = _unit_plan_totals(data)
     _unit_sheet(book.add_worksheet("单位汇总"), groups, data.names, fmt)
@@ -186,13 +189,17 @@ def _text(ws: Any, r: int, c: int, value: str) -> None:
         ws.write_string(r, c, text)
 
 
+def _reprint_mark(data: EnrollSheetData) -> str:
+    return f"（补打，打印日期 {data.reprint.isoformat()}）" if data.reprint else ""
+
+
 def _notice_sheet(ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str, Any]) -> None:
     from xjma.core.capital import capital_amount
 
     names = data.names
     r = 0
     for unit, (prefecture, per_plan) in groups.items():
-        ws.write_string(r, 0, "职工互助保障活动 缴费通知", fmt["title"])
+        ws.write_string(r, 0, "职工互助保障活动 缴费通知" + _reprint_mark(data), fmt["title"])
         ws.write_string(r + 1, 0, "工作单位：")
         _text(ws, r + 1, 1, unit)
         ws.write_string(r + 1, 3, "所属地州市：")

@@ -27,6 +27,7 @@ class EnrollOutcome:
     ledger: str = ""  # where the ledger is, password hidden
     refused_rows: list[int] = field(default_factory=list)
     rendered: str | None = None  # render(doc) when asked for: made while the workbook is being written
+    recorded_in: list[int] = field(default_factory=list)  # nothing new: the batches that hold the roster
 
 
 @dataclass
@@ -78,6 +79,7 @@ def _enroll_once(
     skip_invalid: bool = False,
     output: Path | None = None,
     render: Callable[[dict[str, Any]], str] | None = None,
+    actor: Any = None,
 ) -> EnrollOutcome:
     from xjma.io.ledger import open_ledger
     from xjma.io.rules_file import load_rules
@@ -103,8 +105,9 @@ def _enroll_once(
         if history is None or not all(r.birth for r in valid):
             history = view.enrollments_for(r.id_number for r in valid)
         shown = view.display
-    plan = _plan_rows(valid, start, rules, history, check.already_recorded, end)
-    result = EnrollOutcome({}, 0, plan.items, shown, refused)
+        plan = _plan_rows(valid, start, rules, history, check.already_recorded, end)
+        recorded_in = _recorded_in(view, valid, check.already_recorded, start) if not plan.items else []
+    result = EnrollOutcome({}, 0, plan.items, shown, refused, recorded_in=recorded_in)
 
     def document(report: Path | None = None) -> dict[str, Any]:
         doc = _document(path, start, paid_on, dry_run, plan, refused, check.problems)
@@ -142,7 +145,7 @@ def _enroll_once(
         ledger.begin() as conn,
     ):
         result.doc = document(report)
-        _record(conn, path, plan, start, end, paid_on, now)
+        _record(conn, path, plan, start, end, paid_on, now, actor, result.doc)
         if render is not None:  # this process would only wait for the workbook: render meanwhile
             result.rendered = render(result.doc)
         finish_workbook()
@@ -197,6 +200,8 @@ def _record(
     end: dt.date | None,
     paid_on: dt.date,
     now: dt.datetime,
+    actor: Any,
+    doc: dict[str, Any],
 ) -> None:
     from sqlalchemy.exc import IntegrityError
 
@@ -218,7 +223,8 @@ def _record(
     )
     people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in rows]
     try:
-        record_batch(conn, batch, people, plan.items)
+        batch_id = record_batch(conn, batch, people, plan.items)
+        _record_history(conn, actor, batch_id, batch, rows, plan, doc)
     except LedgerConflict:
         raise _Conflict() from None
     except IntegrityError as exc:
@@ -227,6 +233,50 @@ def _record(
         raise XjmaError(
             "登记时台账拒绝了数据，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员"
         ) from None
+
+
+def _record_history(
+    conn: Any, actor: Any, batch_id: int, batch: Any, rows: list[RosterRow], plan: _Plan, doc: dict[str, Any]
+) -> None:
+    """The batch's units registered and its log entry (office.md §0–§2), in the batch's transaction;
+    the document gains the batch number and a `unit-similar` warning per new unit close to a known one."""
+    from xjma.core.units import similar_message
+    from xjma.io.ledger.batch_history import record_enroll_history
+    from xjma.io.ledger.unit_register import RosterUnit
+
+    if actor is None:  # a caller that names nobody (the library API without the CLI)
+        from xjma import __version__
+        from xjma.io.ledger.log import Actor
+
+        actor = Actor("未知", batch.created_at.replace(microsecond=0), __version__)
+    first: dict[tuple[str, str], RosterRow] = {}
+    for r in rows:
+        first.setdefault((r.unit, r.prefecture), r)
+    wanted = [RosterUnit(u, p, getattr(r, "uscc", None) or None) for (u, p), r in first.items()]
+    fee = sum((i.fee for i in plan.items), Decimal("0.00"))
+    history = record_enroll_history(
+        conn, actor, batch_id, batch.file_name, batch.sha256, wanted, len(rows), fee
+    )
+    doc["batch"] = batch_id
+    for key, (_, match) in history.units.items():
+        if match.similar is not None:
+            doc["problems"].append(
+                {"row": first[key].row, "column": "工作单位", "code": "unit-similar", "severity": "warning",
+                 "message": similar_message(key[0], match.similar)}
+            )  # fmt: skip
+
+
+def _recorded_in(
+    view: Any, valid: list[RosterRow], already: dict[int, set[str]], start: dt.date
+) -> list[int]:
+    """The batches that recorded this roster's rows already (a re-run of the same roster)."""
+    if not already or not view.exists:
+        return []
+    from xjma.io.ledger.batch_history import batches_holding
+
+    keys = [(r.id_number, p, start) for r in valid for p in already.get(r.row, ())]
+    with view.connect() as conn:
+        return batches_holding(conn, keys)
 
 
 def _unique_violation(exc: Exception) -> bool:
@@ -272,6 +322,7 @@ def _document(
         "fees": _fees(plan.items),
         "members": _members(plan),
         "report": None,
+        "batch": None,
     }
 
 

@@ -80,8 +80,11 @@ def _read(ledger: Any, period: Period) -> dict[str, Any]:
             "by_month": [(label, 0, zero) for label, _, _ in period.months],
         }
     _refresh_totals(ledger)
+    from xjma.io.ledger.changes import net_of_refunds
+
     with ledger.connect() as conn:
-        return read_fees(conn, period.lo, period.hi, period.months)
+        figures = read_fees(conn, period.lo, period.hi, period.months)
+        return net_of_refunds(conn, figures, period.lo, period.hi, period.months)
 
 
 def _refresh_totals(ledger: Any) -> None:

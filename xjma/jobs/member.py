@@ -21,6 +21,7 @@ class MemberOutcome:
     doc: dict[str, Any]
     found: bool
     notes: list[str] = field(default_factory=list)
+    void_operators: list[str | None] = field(default_factory=list)  # per enrollment of doc, for the terminal
 
 
 def normalise_id(raw: str) -> str:
@@ -42,9 +43,17 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.enrollments import read_claims_paid, read_member, read_member_enrollments
     from xjma.io.rules_file import load_rules
+    from xjma.jobs.member_history import member_changes_of
 
     number = normalise_id(raw_id)
-    doc: dict[str, Any] = {"id_number": number, "name": "", "enrollments": [], "claims": [], "remaining": {}}
+    doc: dict[str, Any] = {
+        "id_number": number,
+        "name": "",
+        "enrollments": [],
+        "claims": [],
+        "remaining": {},
+        "history": [],
+    }
     with open_ledger(db, create=False) as ledger:
         if not ledger.exists:
             return MemberOutcome(doc, False)
@@ -52,12 +61,16 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
             person = read_member(conn, number)
             rows = read_member_enrollments(conn, number)
             paid = read_claims_paid(conn, number)
+            changed = member_changes_of(conn, number)
     if not rows and not paid:
         return MemberOutcome(doc, False)
     # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.
     doc["name"] = person.name if person and person.name else (rows[-1][0].name if rows else "")
     rows.sort(key=lambda pair: (pair[0].start, _PLAN_ORDER.get(pair[0].plan, 99)))
-    doc["enrollments"] = [_enrollment_doc(e, obs) for e, obs in rows]
+    doc["enrollments"] = [changed.enrollment_doc(_enrollment_doc(e, obs), e) for e, obs in rows]
+    doc["history"] = changed.history_doc()
+    operators = [changed.void_operator(e) for e, _ in rows]
+    rows = [(e, obs) for e, obs in rows if not changed.voided(e)]
     doc["claims"] = [
         {
             "plan": c["plan"],
@@ -69,7 +82,7 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
     ]
     notes: list[str] = []
     doc["remaining"] = _remaining([e for e, _ in rows], paid, load_rules(rules_path), today, notes)
-    return MemberOutcome(doc, True, notes)
+    return MemberOutcome(doc, True, notes, operators)
 
 
 def _enrollment_doc(e: Enrollment, observation_end: dt.date | None) -> dict[str, Any]:

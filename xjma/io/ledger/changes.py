@@ -31,6 +31,15 @@ def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def take_turns(conn: Connection, name: str) -> None:
+    """Writers of the same kind (`name`) take turns from here to the commit: a transaction-level advisory
+    lock in PostgreSQL, the write lock at once in SQLite."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(n)s))", {"n": name})
+    else:
+        lock_members(conn, ())
+
+
 def _recorded(r: Any) -> RecordedEnrollment:
     return RecordedEnrollment(
         int(r.id), r.id_number, r.plan, r.start, r.end, from_fen(int(r.fee_fen)), int(r.batch_id)
@@ -132,16 +141,18 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def voided_of_member(conn: Connection, id_number: str) -> dict[int, tuple[dt.datetime, str, str]]:
-    """enrollment id -> (voided at, operator, reason) for the member's voided enrollments."""
+def voided_of_member(
+    conn: Connection, id_number: str
+) -> dict[tuple[str, dt.date], tuple[dt.datetime, str, str]]:
+    """(plan, start) -> (voided at, operator, reason) for the member's voided enrollments."""
     v, c, e = voided_enrollments.c, changes.c, enrollments.c
     query = (
-        select(v.enrollment_id, c.at, c.operator, c.reason)
+        select(e.plan, e.start, c.at, c.operator, c.reason)
         .select_from(voided_enrollments.join(changes, c.id == v.change_id))
         .join(enrollments, e.id == v.enrollment_id)
         .where(e.id_number == id_number)
     )
-    return {int(r[0]): (r[1], r[2], r[3]) for r in conn.execute(query)}
+    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in conn.execute(query)}
 
 
 # ---------------------------------------------------------------- member corrections
@@ -226,3 +237,40 @@ def refunds(conn: Connection, lo: dt.date, hi: dt.date, *group: str) -> list[tup
     sqlite = conn.dialect.name == "sqlite"  # dates are ISO text there
     bounds = {"lo": lo.isoformat() if sqlite else lo, "hi": hi.isoformat() if sqlite else hi}
     return [tuple(r) for r in conn.execute(text(sql), bounds)]
+
+
+def net_of_refunds(
+    conn: Connection,
+    figures: dict[str, Any],
+    lo: dt.date,
+    hi: dt.date,
+    months: Sequence[tuple[str, dt.date, dt.date]],
+) -> dict[str, Any]:
+    """The fees figures of [lo, hi) (read_fees' shape) less the refunds of voids dated in it: each voided
+    fee is a negative amount in the month of its refund, in the groups of the enrollment (office.md §3).
+    Members and shares stay as paid. Exact on every backend and whatever the fee totals cache holds."""
+    total = refunds(conn, lo, hi)
+    if not total or not total[0][-1]:
+        return figures
+    out = dict(figures)
+    out["total"] = figures["total"] - from_fen(int(total[0][-1]))
+    out["by_prefecture"] = _less(figures["by_prefecture"], refunds(conn, lo, hi, "prefecture"), 1)
+    out["by_unit"] = _less(figures["by_unit"], refunds(conn, lo, hi, "unit", "prefecture"), 2)
+    out["by_plan"] = _less(figures["by_plan"], refunds(conn, lo, hi, "plan"), 1)
+    monthly = {label: refunds(conn, a, b) for label, a, b in months}
+    out["by_month"] = [
+        (label, members, fee - from_fen(int(monthly[label][0][-1])) if label in monthly else fee)
+        for label, members, fee in figures["by_month"]
+    ]
+    return out
+
+
+def _less(
+    rows: Sequence[tuple[Any, ...]], refunded: Sequence[tuple[Any, ...]], width: int
+) -> list[tuple[Any, ...]]:
+    """Rows (keys…, members, shares, fee) with each group's refund taken off its fee; a group with only a
+    refund gets a row of its own (0 members, 0 shares)."""
+    fen = {tuple(r[:width]): int(r[width]) for r in refunded}
+    out = [(*r[:-1], r[-1] - from_fen(fen.pop(tuple(r[:width]), 0))) for r in rows]
+    out += [(*keys, 0, 0, -from_fen(f)) for keys, f in fen.items()]
+    return out

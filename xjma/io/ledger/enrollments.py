@@ -46,7 +46,10 @@ def _to_enrollment(r: Row[Any]) -> Enrollment:
 
 _HISTORY = (
     'SELECT id_number, plan, start, "end", shares, renewed_shares, unit, prefecture, tier, first_start, name '
-    "FROM enrollments WHERE id_number IN ({marks}) ORDER BY id_number, start, plan"
+    "FROM enrollments WHERE id_number IN ({marks}) "
+    # A voided enrollment covers nothing (office.md §3): not in any member's history.
+    "AND NOT EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = enrollments.id) "
+    "ORDER BY id_number, start, plan"
 )
 
 
@@ -183,7 +186,8 @@ _SQLITE_UPSERT_MEMBERS = (
 # index (id_number, plan, start <= n.end), PostgreSQL through either index on (id_number, plan).
 _OVERLAP = """SELECT 1 FROM enrollments n JOIN enrollments o
     ON o.id_number = n.id_number AND o.plan = n.plan AND o.start <= n."end" AND n.start <= o."end"
-    WHERE {mine} AND {others} LIMIT 1"""
+    WHERE {mine} AND {others}
+    AND NOT EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = o.id) LIMIT 1"""
 
 
 def overlaps_another_batch(conn: Connection, mine: str, others: str) -> bool:

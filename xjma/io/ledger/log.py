@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Connection
 
 from xjma.io.ledger.history_tables import log_entries, log_subjects
@@ -103,8 +103,8 @@ def _conditions(f: LogFilter) -> list[Any]:
 
 
 def _about(subject: str, value: str) -> Any:
-    """Entries naming the member or unit, and (for a member) the enroll entries of batches that enrolled
-    them: an enroll of 100,000 members does not list each one."""
+    """Entries naming the member or unit, and the entries of the batches that enrolled them (an enroll
+    or a batch void of 100,000 members does not list each one)."""
     s = log_subjects.c
     named = exists().where(s.entry_id == log_entries.c.id, s.subject == subject, s.value == value)
     if subject != "member":
@@ -115,7 +115,7 @@ def _about(subject: str, value: str) -> Any:
     from xjma.io.ledger.schema import enrollments
 
     batches = select(enrollments.c.batch_id).where(enrollments.c.id_number == value)
-    return or_(named, and_(log_entries.c.kind == "enroll", log_entries.c.batch_id.in_(batches)))
+    return or_(named, log_entries.c.batch_id.in_(batches))
 
 
 def read_log(conn: Connection, f: LogFilter, page: int = PAGE) -> Iterator[LogRecord]:
