@@ -50,7 +50,9 @@ def calc_claims(
     parsed, errors = _parse(rows, rules)
     ledger = open_ledger(db, create=False)
     try:
-        enrolled = ledger.enrollments_for({c.id_number for c, _ in parsed.values() if c.id_number})
+        # A voided enrollment is there, covering nothing: a claim against it is outside-period.
+        ids = {c.id_number for c, _ in parsed.values() if c.id_number}
+        enrolled = ledger.enrollments_for(ids, voided_as_empty=True)
         pending, notes = _pending(parsed, enrolled, rules, errors)
         notes += _duplicates(pending)
         recorded = _recorded(ledger, pending)

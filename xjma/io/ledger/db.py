@@ -93,14 +93,17 @@ class Ledger:
     def display(self) -> str:
         return shown_url(self.url)
 
-    def enrollments_for(self, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-        """LedgerView: every recorded enrollment of these members, all plans, oldest first."""
+    def enrollments_for(
+        self, id_numbers: Iterable[str], voided_as_empty: bool = False
+    ) -> dict[str, list[Enrollment]]:
+        """LedgerView: every recorded enrollment of these members, all plans, oldest first; voided ones
+        left out, or (voided_as_empty, for claims) kept with an empty period."""
         from xjma.io.ledger.enrollments import read_enrollments_for
 
         if self.engine is None:
             return {}
         with self.connect() as conn:
-            return read_enrollments_for(conn, id_numbers)
+            return read_enrollments_for(conn, id_numbers, voided_as_empty)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

@@ -46,14 +46,20 @@ def _to_enrollment(r: Row[Any]) -> Enrollment:
 
 _HISTORY = (
     'SELECT id_number, plan, start, "end", shares, renewed_shares, unit, prefecture, tier, first_start, name '
-    "FROM enrollments WHERE id_number IN ({marks}) "
-    # A voided enrollment covers nothing (office.md §3): not in any member's history.
-    "AND NOT EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = enrollments.id) "
+    "FROM enrollments WHERE id_number IN ({marks}) {voided}"
     "ORDER BY id_number, start, plan"
 )
+# A voided enrollment covers nothing (office.md §3): it is not in a member's history for checks and
+# planning; for claims it is there with an empty period (E the day before S), so that a claim against it
+# is outside-period instead of asking for the period.
+_VOID = "EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = enrollments.id)"
+_LEFT_OUT = f"AND NOT {_VOID} "
+_EMPTIED = _HISTORY.replace('"end"', f'CASE WHEN {_VOID} THEN NULL ELSE "end" END')
 
 
-def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
+def read_enrollments_for(
+    conn: Connection, id_numbers: Iterable[str], voided_as_empty: bool = False
+) -> dict[str, list[Enrollment]]:
     """Every enrollment of these members, all plans, oldest first; one query per CHUNK ids.
 
     Plain SQL through the driver, each row unpacked by position: a renewal batch of 100,000 members
@@ -69,7 +75,10 @@ def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[st
     for lo in range(0, len(ids), CHUNK):
         part = ids[lo : lo + CHUNK]
         marks = ", ".join(("%s" if postgres else "?") for _ in part)
-        result = conn.exec_driver_sql(_HISTORY.format(marks=marks), tuple(part))
+        sql = (_EMPTIED if voided_as_empty else _HISTORY).format(
+            marks=marks, voided="" if voided_as_empty else _LEFT_OUT
+        )
+        result = conn.exec_driver_sql(sql, tuple(part))
         for (
             number,
             plan,
@@ -88,7 +97,7 @@ def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[st
                     number,
                     plan,
                     day[start],
-                    day[end],
+                    day[start] - _DAY if end is None else day[end],
                     shares,
                     renewed,
                     unit or "",
@@ -99,6 +108,9 @@ def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[st
                 )
             )
     return found
+
+
+_DAY = dt.timedelta(days=1)
 
 
 class _Dates(dict[Any, Any]):
