@@ -17,7 +17,9 @@ from xjma.core.units import (
 
 # Check characters worked out by GB 32100-2015 (weights 1, 3, 9, 27, … mod 31).
 VALID_USCC = "91350100M000100Y43"
-TIANSHAN = RegisteredUnit(7, "6501-00007", "新疆天山建设集团有限公司", "乌鲁木齐市", VALID_USCC, ("天山建设",))
+TIANSHAN = RegisteredUnit(
+    7, "6501-00007", "新疆天山建设集团有限公司", "乌鲁木齐市", VALID_USCC, ("天山建设",)
+)
 
 
 def test_a_unit_code_is_the_region_code_and_a_five_digit_sequence() -> None:
