@@ -7,7 +7,7 @@ import getpass
 import hashlib
 from pathlib import Path
 
-from history_helpers import A, SCHOOL, TIANSHAN, enroll, figures, school_roster, tianshan_roster, x
+from history_helpers import SCHOOL, TIANSHAN, A, enroll, figures, school_roster, tianshan_roster, x
 
 
 def test_an_enroll_is_a_numbered_batch_logged_with_operator_file_and_digest(
