@@ -61,6 +61,7 @@ def _render(doc: dict[str, Any], void_operators: list[str | None]) -> None:
             _status(e, by),
         )
     out.print(table)
+    _render_voids(doc, void_operators)
     _render_history(doc.get("history", []))
     if doc["claims"]:
         claims = Table(title="已付理赔", title_justify="left")
@@ -86,9 +87,20 @@ def _render(doc: dict[str, Any], void_operators: list[str | None]) -> None:
 
 
 def _status(e: dict[str, Any], operator: str | None) -> str:
-    if e.get("status") != "voided":
-        return "有效"
-    return f"[red]已作废[/red]（{e['voided_at'][:10]}，{operator or ''}：{e['void_reason']}）"
+    return "[red]已作废[/red]" if e.get("status") == "voided" else "有效"
+
+
+def _render_voids(doc: dict[str, Any], void_operators: list[str | None]) -> None:
+    """One line per voided enrollment: when, who, why (a table cell would cut them short)."""
+    from xjma.core.vocab import PLAN_SHORT
+
+    for e, by in zip(doc["enrollments"], void_operators or [None] * len(doc["enrollments"]), strict=True):
+        if e.get("status") == "voided":
+            out.print(
+                f"已作废：{PLAN_SHORT.get(e['plan'], e['plan'])} {e['start']} 起的参保记录，"
+                f"{e['voided_at'][:10]} 由 {by or ''} 作废，原因：{e['void_reason']}",
+                markup=False,
+            )
 
 
 FIELD_NAMES = {
