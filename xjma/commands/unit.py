@@ -26,7 +26,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(unit_app, name="unit")
 
 
-@unit_app.command("list", help="列出台账中的会员单位：代码、名称、地州市、统一社会信用代码、会员人数。")
+@unit_app.command(
+    "list",
+    help="列出台账中的会员单位：代码、名称、地州市、统一社会信用代码、会员人数（参保未到期、未作废的人数）。",
+)
 @handled
 def list_(
     prefecture: str = typer.Option(None, "--prefecture", help="只列该地州市的单位"),
@@ -36,7 +39,7 @@ def list_(
     from xjma.jobs.units import unit_list
 
     with json_on_failure(as_json, lambda _: {"units": []}):
-        found = unit_list(db, prefecture)
+        found = unit_list(db, prefecture, today())
     docs = [
         {"code": s.code, "name": s.name, "prefecture": s.prefecture, "uscc": s.uscc, "members": n}
         for s, n in found
@@ -83,7 +86,7 @@ def show_doc(r: Any) -> dict[str, Any]:
         "name": u.name,
         "prefecture": u.prefecture,
         "uscc": u.uscc,
-        "aliases": list(u.aliases),
+        "aliases": r.aliases,
         "members": r.members,
         "plans": r.plans,
         "periods": [

@@ -16,6 +16,7 @@ from xjma.io.ledger.log import Actor
 @dataclass
 class UnitReport:
     unit: Any  # io.ledger.unit_register.UnitState
+    aliases: list[str] = field(default_factory=list)  # its own, and the names of units merged into it
     members: int = 0
     plans: dict[str, dict[str, int]] = field(default_factory=dict)
     periods: list[dict[str, Any]] = field(default_factory=list)
@@ -36,17 +37,16 @@ def one_unit(states: dict[int, Any], text: str) -> Any:
     return found[0]
 
 
-def unit_list(db: str | None, prefecture: str | None) -> list[tuple[Any, int]]:
-    from xjma.io.ledger.unit_register import final_unit, member_counts, read_units
+def unit_list(db: str | None, prefecture: str | None, today: dt.date) -> list[tuple[Any, int]]:
+    """The units that stand on their own, by code, with their current members (an enrollment not voided
+    and not ended by today; a member of a merged unit counts under the unit it went into)."""
+    from xjma.io.ledger.unit_register import member_counts, read_units
     from xjma.jobs.ledger_access import reading
 
     with reading(db) as ledger, ledger.connect() as conn:
         states = read_units(conn)
-        counts = member_counts(conn)
-    totals: dict[int, int] = {}
-    for unit_id, n in counts.items():
-        target = final_unit(states, unit_id)
-        totals[target] = totals.get(target, 0) + n
+        groups = {s.id: _with_merged(states, s.id) for s in states.values() if s.merged_from}
+        totals = member_counts(conn, today, groups)
     shown = [s for s in states.values() if s.merged_into is None]
     if prefecture is not None:
         shown = [s for s in shown if s.prefecture == prefecture]
@@ -60,9 +60,13 @@ def unit_show(db: str | None, text: str, as_of: dt.date) -> UnitReport:
     with reading(db) as ledger, ledger.connect() as conn:
         states = read_units(conn)
         unit = one_unit(states, text)
-        rows = unit_enrollments(conn, _with_merged(states, unit.id))
+        group = _with_merged(states, unit.id)
+        rows = unit_enrollments(conn, group)
         claims = _claims_paid(conn, [r for r in rows if not r.voided])
-    return _report(unit, rows, claims, as_of)
+    report = _report(unit, rows, claims, as_of)
+    names = [n for i in group for n in (states[i].name, *states[i].aliases)]
+    report.aliases = [n for n in dict.fromkeys(names) if n != unit.name]
+    return report
 
 
 def _with_merged(states: dict[int, Any], unit_id: int) -> list[int]:

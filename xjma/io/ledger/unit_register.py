@@ -190,14 +190,27 @@ def unit_batches(conn: Connection, unit_ids: Iterable[int]) -> list[tuple[int, s
     return [(int(r[0]), r[1], r[2]) for r in conn.execute(query)]
 
 
-def member_counts(conn: Connection) -> dict[int, int]:
-    """unit id -> distinct members ever enrolled for it (unit list)."""
-    rows = conn.exec_driver_sql(
-        "SELECT bu.unit_id, count(DISTINCT e.id_number) FROM batch_units bu JOIN enrollments e "
-        "ON e.batch_id = bu.batch_id AND e.unit = bu.unit AND e.prefecture = bu.prefecture "
-        "GROUP BY bu.unit_id"
-    ).all()
-    return {int(u): int(n) for u, n in rows}
+_CURRENT = (
+    "SELECT {group}count(DISTINCT e.id_number) FROM batch_units bu JOIN enrollments e "
+    "ON e.batch_id = bu.batch_id AND e.unit = bu.unit AND e.prefecture = bu.prefecture "
+    'WHERE e."end" >= :day AND NOT EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = e.id)'
+    "{only}"
+)
+
+
+def member_counts(conn: Connection, day: dt.date, groups: dict[int, list[int]]) -> dict[int, int]:
+    """unit id -> distinct members holding an enrollment (not voided) that has not ended by `day`;
+    `groups`: a unit with the units merged into it, counted together (a member of both counts once)."""
+    from sqlalchemy import text
+
+    when = {"day": day.isoformat() if conn.dialect.name == "sqlite" else day}
+    rows = conn.execute(text(_CURRENT.format(group="bu.unit_id, ", only=" GROUP BY bu.unit_id")), when).all()
+    counts = {int(u): int(n) for u, n in rows}
+    for unit_id, members in groups.items():
+        listed = ", ".join(str(int(i)) for i in members)
+        only = f" AND bu.unit_id IN ({listed})"
+        counts[unit_id] = int(conn.execute(text(_CURRENT.format(group="", only=only)), when).scalar() or 0)
+    return counts
 
 
 def unit_enrollments(conn: Connection, unit_ids: Iterable[int]) -> list[Any]:
