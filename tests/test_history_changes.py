@@ -176,3 +176,18 @@ def test_bad_id_corrections_are_refused_and_change_nothing(ledger_target: str, t
         code, _, out = x("member", "correct", *args, "--db", ledger_target)
         assert code == 2 and says in out, (args, out)
     assert figures(ledger_target) == before
+
+
+def test_a_voided_enrollment_may_be_enrolled_again_and_only_once(ledger_target: str, tmp_path: Path) -> None:
+    """Shares, S and E are never corrected: void, then enroll again (office.md §3)."""
+    roster = school_roster(tmp_path)
+    enroll(ledger_target, roster)
+    assert x("void", "--batch", "1", "--reason", "份数填错", "--db", ledger_target)[0] == 0
+    again = enroll(ledger_target, roster)
+    assert again["batch"] == 2 and again["enrolled"] == 2 and again["already_recorded"] == 0
+    assert enroll(ledger_target, roster)["already_recorded"] == 2  # the live enrollments now block
+    shown = x("member", "show", A, "--db", ledger_target, "--json")[1]
+    assert sorted(e["status"] for e in shown["enrollments"]) == ["recorded", "recorded", "voided", "voided"]
+    assert set(shown["remaining"]) == {"inpatient-accident", "critical-illness"}
+    claim = x(*CLAIM, "--id", A, "--db", ledger_target, "--json", today="2027-03-01")[1]
+    assert claim["claims"][0]["payout"] == "2000.00"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from history_helpers import SCHOOL, TIANSHAN, A, C, enroll, school_roster, tianshan_roster, x
+from history_helpers import SCHOOL, TIANSHAN, A, enroll, school_roster, tianshan_roster, x
 
 RELEASE = Path(__file__).parent / "data" / "ledger_v3_release.db"
 
@@ -30,10 +30,17 @@ def _release_ledger(target: str, tmp_path: Path) -> str:
     with source.connect() as rconn, engine.begin() as wconn:
         for step in MIGRATIONS[:3]:
             step(wconn)
+        # The enrollments table as v3 made it (v1 now creates the v4 shape): a UNIQUE constraint, no marker.
+        wconn.exec_driver_sql("DROP INDEX uq_enrollments_member_plan_start")
+        wconn.exec_driver_sql("ALTER TABLE enrollments DROP COLUMN voided_by")
+        wconn.exec_driver_sql(
+            "ALTER TABLE enrollments ADD CONSTRAINT uq_enrollments_member_plan_start UNIQUE (id_number, plan, start)"
+        )
         schema_version.create(wconn, checkfirst=True)
         wconn.execute(schema_version.insert().values(version=3))
         for table in LEDGER_TABLES:
-            rows = [dict(r._mapping) for r in rconn.execute(select(table))]
+            columns = [c for c in table.c if c.name != "voided_by"]  # v3 has no such column
+            rows = [dict(r._mapping) for r in rconn.execute(select(*columns))]
             if rows:
                 wconn.execute(table.insert(), rows)
             if "id" not in table.c:
@@ -54,6 +61,20 @@ def test_a_release_ledger_is_migrated_with_its_units_registered_and_batches_list
     assert x("db", "check", "--db", target, "--json")[1]["schema_version"] == 3
     code, doc, out = x("db", "migrate", "--db", target, "--json")
     assert code == 0 and (doc["from_version"], doc["schema_version"]) == (3, 4), out
+    expected_guard = "constraint" if "://" in target else "sqlite"
+    assert x("db", "check", "--db", target, "--json")[1]["overlap_guard"] == expected_guard
+    if "://" in target:  # the exclusion constraint now leaves voided enrollments out
+        from sqlalchemy import create_engine
+
+        from xjma.io.ledger.db import resolve_url
+
+        engine = create_engine(resolve_url(target))
+        with engine.connect() as conn:
+            definition = conn.exec_driver_sql(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ex_enrollments_member_plan_period'"
+            ).scalar()
+        engine.dispose()
+        assert "WHERE (voided_by IS NULL)" in str(definition)
     assert [(u["code"], u["name"]) for u in x("unit", "list", "--db", target, "--json")[1]["units"]] == [
         ("6501-00001", SCHOOL), ("6528-00001", TIANSHAN)]  # fmt: skip
     batches = x("batch", "list", "--db", target, "--json")[1]["batches"]
@@ -64,9 +85,11 @@ def test_a_release_ledger_is_migrated_with_its_units_registered_and_batches_list
     assert {e["status"] for e in shown["enrollments"]} == {"recorded"} and shown["claims"][0][
         "payout"
     ] == "2000.00"
-    # The migrated ledger takes history as any other: a void, and a new batch with its own number.
-    assert x("void", "--id", C, "--plan", "重大疾病", "--reason", "录错", "--db", target)[0] == 0
-    assert enroll(target, school_roster(tmp_path), "--start", "2027-12-01")["batch"] == 3
+    # The migrated ledger takes history as any other: a void, the voided enrolled again, a new batch.
+    assert x("void", "--batch", "2", "--reason", "录错", "--db", target)[0] == 0
+    assert enroll(target, tianshan_roster(tmp_path))["batch"] == 3
+    assert enroll(target, school_roster(tmp_path), "--start", "2027-12-01")["batch"] == 4
+    assert enroll(target, tianshan_roster(tmp_path, name="again.xlsx"))["already_recorded"] == 1
     assert [u["code"] for u in x("unit", "list", "--db", target, "--json")[1]["units"]] == [
         "6501-00001",
         "6528-00001",

@@ -8,7 +8,7 @@ import os
 
 import typer
 
-from xjma.io.ledger.log import Actor
+from xjma.core.actor import Actor
 
 OperatorOpt = typer.Option(
     None, "--operator", help="经办人姓名，记入台账日志（默认 $XJMA_OPERATOR，否则当前系统用户名）"

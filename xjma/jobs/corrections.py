@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xjma.core.actor import Actor
 from xjma.errors import XjmaError
-from xjma.io.ledger.log import Actor
 
 DETAIL_FIELDS = ("name", "phone", "unit", "prefecture", "employment")
 FIELD_LABELS = {
@@ -196,7 +196,7 @@ def _move(conn: Any, old: str, new: str, checked: Any) -> None:
             store.move_member(conn, old, new, "女" if checked.female else "男", checked.birth)
     except IntegrityError:
         raise XjmaError(
-            "新身份证号码在台账中已有同一险种、保障期重叠的参保记录（含已作废的），不能改号；未作任何改动"
+            "新身份证号码在台账中已有同一险种、保障期重叠的参保记录，不能改号；未作任何改动"
         ) from None
 
 

@@ -246,7 +246,7 @@ def _record_history(
 
     if actor is None:  # a caller that names nobody (the library API without the CLI)
         from xjma import __version__
-        from xjma.io.ledger.log import Actor
+        from xjma.core.actor import Actor
 
         actor = Actor("未知", batch.created_at.replace(microsecond=0), __version__)
     first: dict[tuple[str, str], RosterRow] = {}

@@ -59,18 +59,18 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
             return MemberOutcome(doc, False)
         with ledger.connect() as conn:
             person = read_member(conn, number)
-            rows = read_member_enrollments(conn, number)
+            found = read_member_enrollments(conn, number)
             paid = read_claims_paid(conn, number)
             changed = member_changes_of(conn, number)
-    if not rows and not paid:
+    if not found and not paid:
         return MemberOutcome(doc, False)
     # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.
-    doc["name"] = person.name if person and person.name else (rows[-1][0].name if rows else "")
-    rows.sort(key=lambda pair: (pair[0].start, _PLAN_ORDER.get(pair[0].plan, 99)))
-    doc["enrollments"] = [changed.enrollment_doc(_enrollment_doc(e, obs), e) for e, obs in rows]
+    doc["name"] = person.name if person and person.name else (found[-1][0].name if found else "")
+    found.sort(key=lambda t: (t[0].start, _PLAN_ORDER.get(t[0].plan, 99)))
+    doc["enrollments"] = [changed.enrollment_doc(_enrollment_doc(e, obs), e, by) for e, obs, by in found]
     doc["history"] = changed.history_doc()
-    operators = [changed.void_operator(e) for e, _ in rows]
-    rows = [(e, obs) for e, obs in rows if not changed.voided(e)]
+    operators = [changed.void_operator(by) for _, _, by in found]
+    rows = [(e, obs) for e, obs, by in found if by is None]  # what remains counts only live enrollments
     doc["claims"] = [
         {
             "plan": c["plan"],

@@ -13,11 +13,8 @@ from xjma.core.model import Enrollment
 
 @dataclass
 class MemberChanges:
-    voids: dict[tuple[str, dt.date], tuple[dt.datetime, str, str]]
+    voids: dict[int, tuple[dt.datetime, str, str]]  # change id -> when, who, why
     history: list[Any]  # io.ledger.changes.FieldChange, oldest first
-
-    def voided(self, e: Enrollment) -> bool:
-        return (e.plan, e.start) in self.voids
 
     def unit_of(self, e: Enrollment) -> str:
         """The enrollment's unit as corrected: a unit correction moves the enrollments that have not
@@ -28,16 +25,16 @@ class MemberChanges:
                 unit = h.after or ""
         return unit
 
-    def enrollment_doc(self, doc: dict[str, Any], e: Enrollment) -> dict[str, Any]:
-        found = self.voids.get((e.plan, e.start))
+    def enrollment_doc(self, doc: dict[str, Any], e: Enrollment, voided_by: int | None) -> dict[str, Any]:
+        found = self.voids.get(voided_by) if voided_by is not None else None
         doc["unit"] = self.unit_of(e)
         doc["status"] = "voided" if found else "recorded"
         doc["voided_at"] = found[0].replace(microsecond=0).isoformat() if found else None
         doc["void_reason"] = found[2] if found else None
         return doc
 
-    def void_operator(self, e: Enrollment) -> str | None:
-        found = self.voids.get((e.plan, e.start))
+    def void_operator(self, voided_by: int | None) -> str | None:
+        found = self.voids.get(voided_by) if voided_by is not None else None
         return found[1] if found else None
 
     def history_doc(self) -> list[dict[str, Any]]:
@@ -55,6 +52,6 @@ class MemberChanges:
 
 
 def member_changes_of(conn: Any, id_number: str) -> MemberChanges:
-    from xjma.io.ledger.changes import member_history, voided_of_member
+    from xjma.io.ledger.changes import member_history, void_changes
 
-    return MemberChanges(voided_of_member(conn, id_number), member_history(conn, [id_number]))
+    return MemberChanges(void_changes(conn, id_number), member_history(conn, [id_number]))

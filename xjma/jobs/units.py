@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from xjma.core.actor import Actor
 from xjma.core.money import from_fen
 from xjma.core.units import clean_name
 from xjma.errors import XjmaError
-from xjma.io.ledger.log import Actor
 
 
 @dataclass

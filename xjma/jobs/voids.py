@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from xjma.core.actor import Actor
 from xjma.core.changes import RecordedEnrollment, claims_blocking_void, refund_total
 from xjma.core.money import fmt_money
 from xjma.errors import XjmaError
-from xjma.io.ledger.log import Actor
 
 
 @dataclass(frozen=True)

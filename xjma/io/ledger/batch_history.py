@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from xjma.core.actor import Actor
 from xjma.core.money import fmt_money, from_fen
 from xjma.core.units import UnitMatch
 from xjma.io.ledger.history_tables import batch_units, log_entries, voided_enrollments
-from xjma.io.ledger.log import Actor, LogEntry, write_log
+from xjma.io.ledger.log import LogEntry, write_log
 from xjma.io.ledger.schema import batches, enrollments, members
 from xjma.io.ledger.unit_register import RosterUnit, read_units, register_batch_units
 

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from xjma.core.actor import Actor
 from xjma.core.changes import RecordedClaim, RecordedEnrollment
 from xjma.core.money import from_fen
 from xjma.io.ledger.history_tables import changes, member_changes, voided_enrollments
-from xjma.io.ledger.log import Actor
 from xjma.io.ledger.schema import claims, enrollments, members
 
 
@@ -97,9 +97,17 @@ def add_change(
 
 
 def void(conn: Connection, change_id: int, refund_on: dt.date, items: Sequence[RecordedEnrollment]) -> None:
-    """Mark the enrollments voided by the change; one voided twice is refused by the primary key."""
+    """Mark the enrollments voided by the change (a voided_enrollments row each, which refuses one voided
+    twice, and the enrollment's `voided_by`, which frees its place for an enrollment made again)."""
     from xjma.core.money import to_fen
 
+    ids = [e.id for e in items]
+    for lo in range(0, len(ids), 900):
+        conn.execute(
+            enrollments.update()
+            .where(enrollments.c.id.in_(ids[lo : lo + 900]), enrollments.c.voided_by.is_(None))
+            .values(voided_by=change_id)
+        )
     conn.execute(
         voided_enrollments.insert(),
         [
@@ -141,18 +149,17 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def voided_of_member(
-    conn: Connection, id_number: str
-) -> dict[tuple[str, dt.date], tuple[dt.datetime, str, str]]:
-    """(plan, start) -> (voided at, operator, reason) for the member's voided enrollments."""
+def void_changes(conn: Connection, id_number: str) -> dict[int, tuple[dt.datetime, str, str]]:
+    """change id -> (at, operator, reason) of the voids of the member's enrollments."""
     v, c, e = voided_enrollments.c, changes.c, enrollments.c
     query = (
-        select(e.plan, e.start, c.at, c.operator, c.reason)
+        select(c.id, c.at, c.operator, c.reason)
         .select_from(voided_enrollments.join(changes, c.id == v.change_id))
         .join(enrollments, e.id == v.enrollment_id)
         .where(e.id_number == id_number)
+        .distinct()
     )
-    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in conn.execute(query)}
+    return {int(r[0]): (r[1], r[2], r[3]) for r in conn.execute(query)}
 
 
 # ---------------------------------------------------------------- member corrections

@@ -198,8 +198,7 @@ _SQLITE_UPSERT_MEMBERS = (
 # index (id_number, plan, start <= n.end), PostgreSQL through either index on (id_number, plan).
 _OVERLAP = """SELECT 1 FROM enrollments n JOIN enrollments o
     ON o.id_number = n.id_number AND o.plan = n.plan AND o.start <= n."end" AND n.start <= o."end"
-    WHERE {mine} AND {others}
-    AND NOT EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = o.id) LIMIT 1"""
+    WHERE {mine} AND {others} AND o.voided_by IS NULL LIMIT 1"""
 
 
 def overlaps_another_batch(conn: Connection, mine: str, others: str) -> bool:
@@ -574,11 +573,14 @@ def read_claims_paid(conn: Connection, id_number: str) -> list[dict[str, Any]]:
     return [claim_row(r) for r in conn.execute(query)]
 
 
-def read_member_enrollments(conn: Connection, id_number: str) -> list[tuple[Enrollment, dt.date | None]]:
-    """A member's enrollments with their stored observation end, oldest first."""
+def read_member_enrollments(
+    conn: Connection, id_number: str
+) -> list[tuple[Enrollment, dt.date | None, int | None]]:
+    """A member's enrollments with their stored observation end and the change that voided them (None
+    while recorded), oldest first."""
     query = (
         select(enrollments)
         .where(enrollments.c.id_number == id_number)
         .order_by(enrollments.c.start, enrollments.c.plan)
     )
-    return [(_to_enrollment(r), r.observation_end) for r in conn.execute(query)]
+    return [(_to_enrollment(r), r.observation_end, r.voided_by) for r in conn.execute(query)]

@@ -26,6 +26,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
+    select,
 )
 from sqlalchemy.engine import Connection
 
@@ -144,10 +146,57 @@ HISTORY_TABLES = (
 
 
 def create_history_tables(conn: Connection) -> None:
-    """Schema v4: the history tables, and the units of the batches already recorded registered (a unit
-    per distinct name and prefecture, coded in the order of their first batch)."""
+    """Schema v4: enrollments marked when voided (so that a voided one may be enrolled again), the
+    history tables, and the units of the batches already recorded registered (a unit per distinct name
+    and prefecture, coded in the order of their first batch)."""
+    if conn.dialect.name == "postgresql":
+        _void_marker_postgres(conn)
+    else:
+        _void_marker_sqlite(conn)
     metadata.create_all(conn, tables=list(HISTORY_TABLES), checkfirst=True)
-    register_recorded_units(conn)
+    if conn.execute(select(func.count()).select_from(batch_units)).scalar() == 0:
+        register_recorded_units(conn)
+
+
+def _void_marker_sqlite(conn: Connection) -> None:
+    """An enrollments table of schema v1–v3 is rebuilt with `voided_by` and a partial unique index in
+    place of its UNIQUE constraint (SQLite cannot drop a constraint). Rows keep their ids."""
+    from xjma.io.ledger.schema import enrollments
+
+    columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(enrollments)")]
+    if "voided_by" in columns:
+        return  # made by this version already
+    for (name,) in conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'enrollments' AND sql IS NOT NULL"
+    ).all():
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    conn.exec_driver_sql("ALTER TABLE enrollments RENAME TO enrollments_v3")
+    metadata.create_all(conn, tables=[enrollments])
+    listed = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f"INSERT INTO enrollments ({listed}) SELECT {listed} FROM enrollments_v3")
+    conn.exec_driver_sql("DROP TABLE enrollments_v3")
+
+
+def _void_marker_postgres(conn: Connection) -> None:
+    """`voided_by`, the partial unique index in place of the constraint, and the exclusion constraint
+    (when the ledger has it) limited to enrollments that are not voided."""
+    from xjma.io.ledger.schema import _NO_OVERLAP_KEY, NO_OVERLAP
+
+    conn.exec_driver_sql("ALTER TABLE enrollments ADD COLUMN IF NOT EXISTS voided_by INTEGER")
+    conn.exec_driver_sql("ALTER TABLE enrollments DROP CONSTRAINT IF EXISTS uq_enrollments_member_plan_start")
+    conn.exec_driver_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS uq_enrollments_member_plan_start "
+        "ON enrollments (id_number, plan, start) WHERE voided_by IS NULL"
+    )
+    found = conn.exec_driver_sql(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %(n)s", {"n": NO_OVERLAP}
+    ).scalar()
+    if found is not None and "WHERE" not in str(found):
+        conn.exec_driver_sql(f"ALTER TABLE enrollments DROP CONSTRAINT {NO_OVERLAP}")
+        conn.exec_driver_sql(
+            f"ALTER TABLE enrollments ADD CONSTRAINT {NO_OVERLAP} EXCLUDE USING gist ({_NO_OVERLAP_KEY}) "
+            "WHERE (voided_by IS NULL)"
+        )
 
 
 def register_recorded_units(conn: Connection) -> None:

@@ -12,19 +12,10 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Connection
 
+from xjma.core.actor import Actor
 from xjma.io.ledger.history_tables import log_entries, log_subjects
 
 PAGE = 1000
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who writes and when: the operator named by the command (option, $XJMA_OPERATOR or the OS user),
-    the moment, and the xjma version. The database role is read from the connection, never given."""
-
-    operator: str
-    at: dt.datetime
-    version: str
 
 
 @dataclass

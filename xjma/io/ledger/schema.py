@@ -20,8 +20,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -78,7 +78,19 @@ enrollments = Table(
     Column("batch_id", Integer, ForeignKey("batches.id"), nullable=False),
     Column("paid_on", Date, nullable=False),
     Column("name", Text, nullable=False, default=""),
-    UniqueConstraint("id_number", "plan", "start", name="uq_enrollments_member_plan_start"),
+    # The change that voided it (schema v4, office.md §3); the void itself is a voided_enrollments row.
+    # No foreign key: `db copy` copies enrollments before changes.
+    Column("voided_by", Integer, nullable=True),
+    # One live enrollment per (member, plan, start): a voided one may be enrolled again (schema v4).
+    Index(
+        "uq_enrollments_member_plan_start",
+        "id_number",
+        "plan",
+        "start",
+        unique=True,
+        sqlite_where=text("voided_by IS NULL"),
+        postgresql_where=text("voided_by IS NULL"),
+    ),
     Index("ix_enrollments_member_plan", "id_number", "plan"),
     # Led by paid_on and covering every column `fees summary` reads: its GROUP BYs over a month or a
     # year never touch the table (about 2.5x faster over 500k rows in SQLite).
