@@ -74,7 +74,7 @@ def test_a_release_ledger_is_migrated_with_its_units_registered_and_batches_list
                 "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ex_enrollments_member_plan_period'"
             ).scalar()
         engine.dispose()
-        assert "WHERE (voided_by IS NULL)" in str(definition)
+        assert "WHERE ((voided_by IS NULL))" in str(definition)
     assert [(u["code"], u["name"]) for u in x("unit", "list", "--db", target, "--json")[1]["units"]] == [
         ("6501-00001", SCHOOL), ("6528-00001", TIANSHAN)]  # fmt: skip
     batches = x("batch", "list", "--db", target, "--json")[1]["batches"]
