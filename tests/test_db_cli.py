@@ -73,7 +73,10 @@ def test_init_creates_the_ledger_and_a_second_init_finds_it_in_place(ledger_targ
     code, doc, _ = db("init", "--db", ledger_target, "--json")
     assert (code, doc["created"], doc["schema_version"]) == (0, True, SCHEMA_VERSION)
     assert {name: t["rows"] for name, t in doc["tables"].items()} == {
-        "members": 0, "batches": 0, "enrollments": 0, "claims": 0}  # fmt: skip
+        "members": 0, "batches": 0, "enrollments": 0, "claims": 0,
+        # the history tables (schema v4, office.md §0–§3)
+        "log_entries": 0, "log_subjects": 0, "units": 0, "unit_events": 0, "batch_units": 0, "changes": 0,
+        "voided_enrollments": 0, "member_changes": 0}  # fmt: skip
     code, doc, _ = db("init", "--db", ledger_target, "--json")
     assert (code, doc["created"]) == (0, False)
 
