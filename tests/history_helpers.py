@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,9 @@ def x(*args: str, today: str = "2026-11-20", **env: str) -> tuple[int, Any, str]
     from xjma.cli import app
 
     base = {"XJMA_DB": "", "XJMA_TODAY": today, "XJMA_OPERATOR": "测试员"}
-    runner = CliRunner()
-    with runner.isolated_filesystem():  # a workbook written to the current folder (fees summary) goes there
-        result = runner.invoke(app, list(args), env={**base, **env})
+    # A workbook written to the current folder (fees summary) goes to a throwaway one.
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+        result = CliRunner().invoke(app, list(args), env={**base, **env})
     doc = json.loads(result.stdout) if "--json" in args and result.stdout.strip() else None
     return result.exit_code, doc, result.output
 
