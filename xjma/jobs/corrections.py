@@ -83,7 +83,9 @@ def correct_details(
     with writing(db) as ledger, ledger.begin() as conn:
         store.lock_members(conn, [number])
         before = _current(conn, number)
-        edits = [(f, before.get(f), v) for f, v in details.items() if before.get(f) != v]
+        edits: list[tuple[str, str | None, str | None]] = [
+            (f, before.get(f), v) for f, v in details.items() if before.get(f) != v
+        ]
         if not edits:
             raise XjmaError("要批改的内容与台账中现有的相同，未作任何改动")
         change = _record(conn, actor, why, [number], edits)

@@ -216,10 +216,12 @@ def member_counts(conn: Connection, day: dt.date, groups: dict[int, list[int]]) 
 def unit_enrollments(conn: Connection, unit_ids: Iterable[int]) -> list[Any]:
     """The enrollments of these units (through their batches), each with its voided flag."""
     ids = ", ".join(str(int(i)) for i in unit_ids) or "NULL"
-    return conn.exec_driver_sql(
-        'SELECT e.id, e.id_number, e.plan, e.start, e."end", e.shares, e.fee_fen, '
-        "v.enrollment_id IS NOT NULL AS voided, coalesce(v.fee_fen, 0) AS refund_fen "
-        "FROM batch_units bu JOIN enrollments e ON e.batch_id = bu.batch_id AND e.unit = bu.unit "
-        "AND e.prefecture = bu.prefecture LEFT JOIN voided_enrollments v ON v.enrollment_id = e.id "
-        f"WHERE bu.unit_id IN ({ids})"
-    ).all()
+    return list(
+        conn.exec_driver_sql(
+            'SELECT e.id, e.id_number, e.plan, e.start, e."end", e.shares, e.fee_fen, '
+            "v.enrollment_id IS NOT NULL AS voided, coalesce(v.fee_fen, 0) AS refund_fen "
+            "FROM batch_units bu JOIN enrollments e ON e.batch_id = bu.batch_id AND e.unit = bu.unit "
+            "AND e.prefecture = bu.prefecture LEFT JOIN voided_enrollments v ON v.enrollment_id = e.id "
+            f"WHERE bu.unit_id IN ({ids})"
+        ).all()
+    )
