@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from history_helpers import SCHOOL, TIANSHAN, B, C, enroll, figures, school_roster, tianshan_roster, x
+from history_helpers import SCHOOL, TIANSHAN, A, B, C, enroll, figures, school_roster, tianshan_roster, x
 
 
 def _units(target: str) -> list[tuple[str, str, int]]:
@@ -135,3 +135,17 @@ def test_bad_unit_requests_are_refused_and_change_nothing(ledger_target: str, tm
         code, _, out = x("unit", *args, "--db", ledger_target)
         assert code == 2 and says in out, (args, out)
     assert figures(ledger_target) == before
+
+
+def test_a_member_whose_unit_is_corrected_counts_under_the_new_unit_but_fees_stay(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    enroll(ledger_target, school_roster(tmp_path))
+    enroll(ledger_target, tianshan_roster(tmp_path))
+    x("member", "correct", A, "--unit", TIANSHAN, "--reason", "调动", "--db", ledger_target)
+    school = x("unit", "show", SCHOOL, "--as-of", "2027-01-01", "--db", ledger_target, "--json")[1]
+    tianshan = x("unit", "show", TIANSHAN, "--as-of", "2027-01-01", "--db", ledger_target, "--json")[1]
+    assert (school["members"], tianshan["members"]) == (1, 2)
+    assert tianshan["plans"] == {"inpatient-accident": {"members": 2, "shares": 2},
+                                 "critical-illness": {"members": 1, "shares": 1}}  # fmt: skip
+    assert (school["fees_paid"], tianshan["fees_paid"]) == ("260.00", "110.00")

@@ -26,7 +26,10 @@ def operator_name(option: str | None) -> str:
 
 
 def actor(option: str | None) -> Actor:
-    """The Actor of a writing command: its operator, now (to the second), and this xjma's version."""
+    """The Actor of a writing command: its operator, now (to the second; on the day XJMA_TODAY pins, for
+    tests and demos), and this xjma's version."""
     from xjma import __version__
+    from xjma.commands.common import today
 
-    return Actor(operator_name(option), dt.datetime.now().replace(microsecond=0), __version__)
+    now = dt.datetime.now().replace(microsecond=0)
+    return Actor(operator_name(option), dt.datetime.combine(today(), now.time()), __version__)

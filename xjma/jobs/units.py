@@ -61,10 +61,11 @@ def unit_show(db: str | None, text: str, as_of: dt.date) -> UnitReport:
         states = read_units(conn)
         unit = one_unit(states, text)
         group = _with_merged(states, unit.id)
+        names = [n for i in group for n in (states[i].name, *states[i].aliases)]
         rows = unit_enrollments(conn, group)
         claims = _claims_paid(conn, [r for r in rows if not r.voided])
-    report = _report(unit, rows, claims, as_of)
-    names = [n for i in group for n in (states[i].name, *states[i].aliases)]
+        covering = _after_corrections(conn, rows, set(names), as_of)
+    report = _report(unit, rows, claims, as_of, covering)
     report.aliases = [n for n in dict.fromkeys(names) if n != unit.name]
     return report
 
@@ -83,8 +84,46 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _report(unit: Any, rows: list[Any], claims: Decimal, as_of: dt.date) -> UnitReport:
-    """Members covered on `as_of` (per plan), periods, fees paid net of refunds, claims paid."""
+@dataclass(frozen=True)
+class Cover:
+    """An enrollment as coverage counts it."""
+
+    id: int
+    id_number: str
+    plan: str
+    start: dt.date
+    end: dt.date
+    shares: int
+
+
+def _after_corrections(conn: Any, rows: list[Any], names: set[str], as_of: dt.date) -> list[Cover]:
+    """The unit's live enrollments as its members are now: a member whose unit was corrected by `as_of`
+    moves with the enrollments that had not ended by the correction (office.md §3), out of or into it."""
+    from xjma.io.ledger.changes import unit_corrections
+    from xjma.io.ledger.unit_register import live_enrollments
+
+    def cover(r: Any) -> Cover:
+        return Cover(int(r.id), r.id_number, r.plan, _day(r.start), _day(r.end), int(r.shares))
+
+    mine = [cover(r) for r in rows if not r.voided]
+    moved = {n: (at.date(), unit) for n, at, unit in unit_corrections(conn) if at.date() <= as_of}
+    if not moved:
+        return mine
+
+    def here(c: Cover, default: bool) -> bool:
+        day, unit = moved.get(c.id_number, (None, ""))
+        return default if day is None or c.end < day else unit in names
+
+    kept = [c for c in mine if here(c, True)]
+    seen = {c.id for c in mine}
+    for number in (n for n, (_, unit) in moved.items() if unit in names):
+        kept += [c for c in map(cover, live_enrollments(conn, number)) if c.id not in seen and here(c, False)]
+    return kept
+
+
+def _report(unit: Any, rows: list[Any], claims: Decimal, as_of: dt.date, covering: list[Cover]) -> UnitReport:
+    """Members covered on `as_of` (per plan, from `covering`: the enrollments as members are now), periods,
+    fees paid net of refunds and claims paid (from `rows`: fees stay with the unit that paid them)."""
     report = UnitReport(unit, claims_paid=claims)
     covered: dict[str, set[str]] = {}
     shares: dict[str, int] = {}
@@ -98,9 +137,10 @@ def _report(unit: Any, rows: list[Any], claims: Decimal, as_of: dt.date) -> Unit
         people, fee = periods.get((start, end), (set(), 0))
         people.add(r.id_number)
         periods[(start, end)] = (people, fee + int(r.fee_fen))
-        if start <= as_of <= end:
-            covered.setdefault(r.plan, set()).add(r.id_number)
-            shares[r.plan] = shares.get(r.plan, 0) + int(r.shares)
+    for c in covering:
+        if c.start <= as_of <= c.end:
+            covered.setdefault(c.plan, set()).add(c.id_number)
+            shares[c.plan] = shares.get(c.plan, 0) + c.shares
     report.members = len(set().union(*covered.values())) if covered else 0
     report.plans = {p: {"members": len(ids), "shares": shares[p]} for p, ids in covered.items()}
     report.fees_paid = from_fen(paid)

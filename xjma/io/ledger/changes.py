@@ -199,6 +199,18 @@ def member_history(conn: Connection, id_numbers: Iterable[str]) -> list[FieldCha
     return [FieldChange(*r) for r in conn.execute(query)]
 
 
+def unit_corrections(conn: Connection) -> list[tuple[str, dt.datetime, str]]:
+    """(member, when, new unit) of every unit correction, oldest first (there are few)."""
+    m, c = member_changes.c, changes.c
+    query = (
+        select(m.id_number, c.at, m.after)
+        .select_from(member_changes.join(changes, c.id == m.change_id))
+        .where(m.field == "unit")
+        .order_by(m.id)
+    )
+    return [(r[0], r[1], r[2] or "") for r in conn.execute(query)]
+
+
 def current_details(conn: Connection, id_number: str) -> dict[str, str | None]:
     """The latest corrected value of each field of the member (fields never corrected are absent)."""
     return {h.field: h.after for h in member_history(conn, [id_number]) if h.field != "id_number"}

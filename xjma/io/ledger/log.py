@@ -152,3 +152,14 @@ def _entry(r: Any) -> LogRecord:
         r.sha256,
         json.loads(r.refs or "{}"),
     )
+
+
+def file_digest(path: Any) -> str:
+    """The SHA-256 of a file a write read (its name and digest go into the log entry)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -225,3 +225,14 @@ def unit_enrollments(conn: Connection, unit_ids: Iterable[int]) -> list[Any]:
             f"WHERE bu.unit_id IN ({ids})"
         ).all()
     )
+
+
+def live_enrollments(conn: Connection, id_number: str) -> list[Any]:
+    """A member's enrollments that are not voided (id, id_number, plan, start, end, shares)."""
+    from xjma.io.ledger.schema import enrollments
+
+    e = enrollments.c
+    query = select(e.id, e.id_number, e.plan, e.start, e.end, e.shares).where(
+        e.id_number == id_number, e.voided_by.is_(None)
+    )
+    return list(conn.execute(query).all())
