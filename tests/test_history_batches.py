@@ -175,3 +175,15 @@ def test_batch_report_writes_the_same_workbook_again_marked_reprint(
     assert reprint[1:] == first[1:]
     names = [r[1:3] for r in _sheet_values(again, "参保名单")]
     assert names == [r[1:3] for r in _sheet_values(original, "参保名单")]
+
+
+def test_batch_show_and_void_mask_id_numbers_when_asked(ledger_target: str, tmp_path: Path) -> None:
+    enroll(ledger_target, school_roster(tmp_path))
+    shown = x("batch", "show", "1", "--mask", "--db", ledger_target, "--json")[1]
+    assert shown["members"][0]["id_number"] == A[:6] + "********" + A[-4:]
+    voided = x(
+        "void", "--batch", "1", "--reason", "r", "--dry-run", "--mask", "--db", ledger_target, "--json"
+    )[1]
+    assert A not in str(voided) and voided["enrollments"][0]["id_number"].startswith(A[:6] + "****")
+    code, _, out = x("batch", "show", "1", "--db", ledger_target)
+    assert code == 0 and A not in out  # the terminal never shows a full ID

@@ -10,11 +10,13 @@ import typer
 from xjma.commands.common import (
     DbOpt,
     JsonOpt,
+    MaskOpt,
     OutputOpt,
     RulesOpt,
     emit_json,
     handled,
     json_on_failure,
+    masked,
     out,
     parse_date_option,
     today,
@@ -65,6 +67,7 @@ def show(
     batch: int = typer.Argument(..., metavar="N", help="批号"),
     db: str = DbOpt,
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     from xjma.jobs.batches import batch_show
 
@@ -72,7 +75,8 @@ def show(
         detail = batch_show(db, batch)
     doc = detail_doc(detail)
     if as_json:
-        emit_json(doc)
+        with masked(mask):
+            emit_json(doc)
         return
     _render_detail(doc)
 

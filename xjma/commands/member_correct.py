@@ -6,7 +6,18 @@ from pathlib import Path
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, RulesOpt, emit_json, handled, json_on_failure, out, today
+from xjma.commands.common import (
+    DbOpt,
+    JsonOpt,
+    MaskOpt,
+    RulesOpt,
+    emit_json,
+    handled,
+    json_on_failure,
+    masked,
+    out,
+    today,
+)
 from xjma.commands.operator import OperatorOpt, actor
 
 
@@ -32,6 +43,7 @@ def correct(
     db: str = DbOpt,
     rules: Path = RulesOpt,
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     from xjma.core.idnumber import mask_id
     from xjma.jobs.corrections import FIELD_LABELS, clean_details, correct_details, correct_id
@@ -53,13 +65,14 @@ def correct(
         else:
             result = correct_details(db, number, clean_details(details), reason or "", actor(operator))
     if as_json:
-        emit_json(
-            {
-                "id_number": result.id_number,
-                "change": result.change,
-                "changes": [{"field": f, "before": b, "after": a} for f, b, a in result.edits],
-            }
-        )
+        with masked(mask):
+            emit_json(
+                {
+                    "id_number": result.id_number,
+                    "change": result.change,
+                    "changes": [{"field": f, "before": b, "after": a} for f, b, a in result.edits],
+                }
+            )
         return
     listed = "、".join(FIELD_LABELS.get(f, f) for f, _, _ in result.edits)
     out.print(f"已批改 {mask_id(result.id_number)} 的{listed}（批改编号 {result.change}）。")

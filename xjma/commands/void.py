@@ -9,9 +9,11 @@ import typer
 from xjma.commands.common import (
     DbOpt,
     JsonOpt,
+    MaskOpt,
     emit_json,
     handled,
     json_on_failure,
+    masked,
     out,
     parse_date_option,
     today,
@@ -38,6 +40,7 @@ def void(
     operator: str = OperatorOpt,
     db: str = DbOpt,
     as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     from xjma.jobs.voids import void as void_enrollments
 
@@ -51,7 +54,8 @@ def void(
         )
     doc = document(result)
     if as_json:
-        emit_json(doc)
+        with masked(mask):
+            emit_json(doc)
         return
     verb = "将作废（试运行，未写入台账）" if result.dry_run else "已作废"
     out.print(f"{verb} {doc['voided']} 条参保记录，退费 {doc['refund']} 元，退费日期 {doc['refund_on']}。")
