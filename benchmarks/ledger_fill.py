@@ -49,7 +49,7 @@ def fill_ledger(path: Path, members: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".partial")
     tmp.unlink(missing_ok=True)
-    open_ledger(str(tmp)).engine.dispose()  # schema and migrations, as xjma makes them
+    open_ledger(str(tmp), mode="write").close()  # schema and migrations, as xjma makes them
     db = sqlite3.connect(tmp)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
@@ -91,8 +91,8 @@ def fill_ledger(path: Path, members: int) -> None:
     db.commit()
     db.execute("ANALYZE")
     db.close()
-    with open_ledger(str(tmp)) as ledger, ledger.begin() as conn:
-        from xjma.io.ledger.enrollments import refresh_fee_totals
+    with open_ledger(str(tmp), mode="write") as ledger, ledger.begin() as conn:
+        from xjma.io.ledger.fee_totals import refresh_fee_totals
 
-        refresh_fee_totals(conn)  # what the first `fees summary` would do: count the bulk load once
+        refresh_fee_totals(conn)  # what enroll's transaction does for its batch: count the bulk load once
     tmp.rename(path)

@@ -142,7 +142,7 @@ def test_the_corpus_has_at_least_30_cases():
 
 
 def test_a_roster_at_the_row_limit_is_read_and_one_row_over_is_refused(tmp_path, monkeypatch):
-    from xjma.core.fields import ROSTER_FIELDS
+    from xjma.core.columns import ROSTER_FIELDS
     from xjma.io.table_reader import read_table
 
     path = badfiles.roster_xlsx(tmp_path / "名册.xlsx")  # header + 4 rows: Excel rows 1-5
@@ -203,7 +203,7 @@ def test_column_letters_are_numbered_like_excel():
 
 
 def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_path, capfd, monkeypatch):
-    from xjma.core.fields import ROSTER_FIELDS
+    from xjma.core.columns import ROSTER_FIELDS
     from xjma.io.table_reader import read_table
 
     monkeypatch.delenv("XJMA_DEBUG", raising=False)
@@ -214,7 +214,7 @@ def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_
 
 
 def test_with_debug_a_parser_panic_is_not_hidden(tmp_path, monkeypatch):
-    from xjma.core.fields import ROSTER_FIELDS
+    from xjma.core.columns import ROSTER_FIELDS
     from xjma.io.table_reader import read_table
 
     monkeypatch.setenv("XJMA_DEBUG", "1")

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 import yaml
 
 from xjma.core.checks import WARNINGS, check_roster
-from xjma.core.fields import ROSTER_FIELDS
+from xjma.core.columns import ROSTER_FIELDS
 from xjma.core.messages import TEMPLATES, TITLES, message
 from xjma.core.model import Enrollment
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.io.prefectures import load_prefectures
+from xjma.io.regions import load_regions
 from xjma.io.rules_file import load_rules
 
 CASES_FILE = Path(__file__).parent / "cases" / "roster_codes.yaml"
@@ -36,18 +36,6 @@ ALL_CODES = set(TITLES)
 def make_id(birth: dt.date, female: bool, region: str = "650102") -> str:
     first17 = f"{region}{birth:%Y%m%d}{'002' if female else '001'}"
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
-
-
-class MemoryLedger:
-    """LedgerView over a dict; counts calls so the one-bulk-call rule can be checked."""
-
-    def __init__(self, by_id: dict[str, list[Enrollment]]) -> None:
-        self.by_id = by_id
-        self.calls = 0
-
-    def enrollments_for(self, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-        self.calls += 1
-        return {i: self.by_id[i] for i in id_numbers if i in self.by_id}
 
 
 def cells_of(spec: dict) -> dict[str, object]:
@@ -72,19 +60,23 @@ def run_case(case: dict):
     fallback = {**options, **({"short_end": end} if end else {})}
     prefs = load_prefectures()
     ctx = RowContext(
-        start=start, rules=rules, prefectures=prefs, columns=columns, headers=headers, fallback=fallback
+        start=start,
+        rules=rules,
+        prefectures=prefs,
+        columns=columns,
+        headers=headers,
+        fallback=fallback,
+        regions=load_regions(),
     )
     raw = [(6 + i, [cells.get(f) for f in fields]) for i, cells in enumerate(rows_cells)]
     rows, prior = build_rows(raw, ctx)
-    ledger = None
+    history = None
     if "ledger" in case:
         member = rows[0].id_number
-        ledger = MemoryLedger({member: [_enrollment(member, e, rows[0].unit) for e in case["ledger"]]})
+        history = {member: [_enrollment(member, e, rows[0].unit) for e in case["ledger"]]}
     check = check_roster(
-        rows, rules, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
+        rows, rules, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
     )
-    if ledger is not None:
-        assert ledger.calls == 1
     return rows, check
 
 

@@ -253,7 +253,7 @@ def test_an_exclusion_not_in_the_benefit_list_is_a_row_error_and_other_rows_are_
             "除外原因": "abroad",
         },
         {
-            "身份证号码": "650105199404050039",
+            "身份证号码": "650105199404050047",
             "险种": "女职工特殊疾病",
             "给付项目": "恶性肿瘤",
             "出险日期": "2027-03-01",

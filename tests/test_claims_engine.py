@@ -24,7 +24,7 @@ from xjma.io.diseases import load_diseases
 from xjma.io.rules_file import load_rules
 
 CASES = Path(__file__).parent / "cases" / "claims"
-ID = "650102199001011234"
+ID = "650102199001011239"
 MONEY = ("expense", "pooled_self_pay", "pooled_fund_paid", "major_self_pay")
 
 
@@ -133,7 +133,7 @@ def test_remaining_after_a_mild_claim_leaves_the_severe_difference() -> None:
         plan="critical-illness", benefit="mild", event_date=start + dt.timedelta(days=90), id_number=ID
     )
     results, _ = compute_batch(rules, [Pending(0, claim, enrollment)], {})
-    from xjma.core.claims.model import result_document
+    from xjma.core.claims.model import result_record
 
     paid = [
         {
@@ -142,7 +142,7 @@ def test_remaining_after_a_mild_claim_leaves_the_severe_difference() -> None:
             "event_date": claim.event_date,
             "payout": results[0].payout,
             "inputs": claim_inputs(claim),
-            "result": result_document(results[0]),
+            "result": result_record(results[0]),
         }
     ]
     left = compute_remaining(enrollment, "critical-illness", rules, paid)
@@ -192,7 +192,7 @@ def test_a_grade_is_read_from_text_or_a_number(cell: object, grade: int) -> None
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"id_number": 650102199001011234}, "文本"),
+        ({"id_number": 650102199001011239}, "文本"),
         ({"plan": "火星险"}, "险种"),
         ({"benefit": "旅游"}, "给付项目"),
         ({"event_date": "2027-02-30"}, "出险日期"),
@@ -223,7 +223,7 @@ def test_renewed_shares_default_to_all_shares_of_a_renewal() -> None:
 
     claim = _parse(plan="重大疾病", benefit="重度")
     hint = EnrollmentHint(start=dt.date(2026, 12, 1), end=None, shares=3, renewal=True, renewed_shares=None)
-    enrollment = enrollment_from_hint(claim, hint, load_rules())
+    enrollment, _ = enrollment_from_hint(claim, hint, load_rules())
     assert (enrollment.renewed_shares, enrollment.end) == (3, dt.date(2027, 11, 30))
 
 
@@ -246,7 +246,7 @@ def test_remaining_of_plan_three_after_a_disability_is_the_rest_of_the_cap() -> 
     enrollment = Enrollment(ID, "gig-accident", start, default_end(start), shares=2, renewed_shares=0)
     claim = Claim(plan="gig-accident", benefit="disability", event_date=start, id_number=ID, grade=9)
     results, _ = compute_batch(rules, [Pending(0, claim, enrollment)], {})
-    from xjma.core.claims.model import result_document
+    from xjma.core.claims.model import result_record
 
     paid = [
         {
@@ -255,7 +255,7 @@ def test_remaining_of_plan_three_after_a_disability_is_the_rest_of_the_cap() -> 
             "event_date": start,
             "payout": "20000.00",
             "inputs": json.dumps(claim_inputs(claim)),
-            "result": json.dumps(result_document(results[0])),
+            "result": json.dumps(result_record(results[0])),
         }
     ]
     left = compute_remaining(enrollment, rules.plan_on("gig-accident", start)[1], rules, paid)  # type: ignore[index]

@@ -235,6 +235,20 @@ def test_a_shared_ledger_copied_back_to_a_sqlite_file_keeps_every_figure(
     back = str(tmp_path / "back.db")
     code, doc, _ = db("copy", "--from", pg_database, "--to", back, "--json")
     assert code == 0 and doc["match"] is True
-    assert (
-        db("check", "--db", back, "--json")[1]["tables"] == db("check", "--db", source, "--json")[1]["tables"]
-    )
+    there, here = (db("check", "--db", t, "--json")[1]["tables"] for t in (back, source))
+    # Each copy logs itself in its target (office.md §0): two entries more, every other figure equal.
+    assert there.pop("log_entries")["rows"] == here.pop("log_entries")["rows"] + 2
+    assert there == here
+
+
+def test_a_copy_into_a_sqlite_file_counts_its_fee_totals_in_the_same_transaction(tmp_path: Path) -> None:
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.fee_totals import fee_totals_current
+
+    source, target = _filled_sqlite(tmp_path), str(tmp_path / "copy.db")
+    assert db("copy", "--from", source, "--to", target)[0] == 0
+    with open_ledger(target, mode="read") as ledger, ledger.connect() as conn:
+        assert fee_totals_current(conn)  # `fees summary` reads them, and never writes
+    shown = [run_xjma("fees", "summary", "--year", "2026", "--json", "--db", d, "-o", str(tmp_path / "f.xlsx")).stdout
+             for d in (source, target)]  # fmt: skip
+    assert shown[0] == shown[1] and json.loads(shown[0])["total"] == FEE

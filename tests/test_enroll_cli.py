@@ -284,7 +284,7 @@ def test_a_dry_run_gives_the_same_document_and_workbook_but_writes_nothing(tmp_p
 
 
 def test_an_enroll_interrupted_half_way_leaves_the_ledger_unchanged(tmp_path, monkeypatch):
-    import xjma.io.ledger.enrollments as led
+    import xjma.io.ledger.batches as led
 
     db = tmp_path / "l.db"
     enroll(

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from test_enroll_cli import enroll, person, pid, write_roster
 
-from xjma.core.enrollment import compute_enrollment, compute_row, is_continuous, summarise_fees
+from xjma.core.enrollment import compute_enrollment, compute_row, member_gender, summarise_fees
 from xjma.core.model import Enrollment, RosterRow
+from xjma.core.renewal import is_continuous
 from xjma.io.rules_file import default_rules_path, load_rules
 
 S = dt.date(2026, 12, 1)
@@ -96,10 +97,18 @@ def test_the_ledger_decides_over_the_roster_when_it_holds_the_members_history():
     assert (e.enrollment.renewed_shares, e.renewal) == (0, None)
 
 
-def test_history_in_another_plan_leaves_the_roster_to_decide():
-    history = [previous("inpatient-accident", 1, dt.date(2025, 6, 30))]
+def test_history_in_another_plan_still_lets_the_ledger_decide_so_the_plan_is_new():
+    # review-2026-12 Appendix A.1: the roster check warns "按新参加处理（有观察期）" for this row
+    # (tests/cases/roster_codes.yaml), and the enrollment recorded must agree.
+    history = [previous("inpatient-accident", 1, S - dt.timedelta(days=1))]
+    r = row({"female-illness": 1}, renewal=True, prev_end=S - dt.timedelta(days=1))
+    e = compute_enrollment(r, "female-illness", S, RULES, history)
+    assert (e.enrollment.renewed_shares, e.renewal, e.observation_end) == (0, None, dt.date(2027, 1, 30))
+
+
+def test_without_ledger_history_the_roster_decides_the_renewal():
     r = row({"critical-illness": 2}, renewal=True, prev_end=S - dt.timedelta(days=1), prev_shares=1)
-    e = compute_enrollment(r, "critical-illness", S, RULES, history)
+    e = compute_enrollment(r, "critical-illness", S, RULES, [])
     assert (e.enrollment.renewed_shares, e.renewal, e.observation_end) == (1, "roster", dt.date(2027, 1, 30))
 
 
@@ -209,3 +218,28 @@ def test_grace_days_from_the_rules_file_extend_renewal_on_both_sides_of_the_boun
     code, doc, _ = enroll(roster, db, "--rules", str(rules))
     assert code == 0, doc["problems"]
     assert doc["members"][0]["plans"]["inpatient-accident"]["renewed_shares"] == renewed
+
+
+def test_appendix_a1_the_renewal_warning_and_the_recorded_enrollment_agree(tmp_path):
+    """review-2026-12 A.1: plan 1 in 2025, then 女职工特殊疾病 with 是否续保=是 and 上期保障止期 the day
+    before S. The ledger knows her (plan 1 only): warned as new with observation, and recorded as new."""
+    her = pid("19900202", "124")
+    db = tmp_path / "l.db"
+    first = write_roster(tmp_path / "y1.xlsx", [person("李四", her, **{"inpatient-accident": 1})])
+    assert enroll(first, db, start="2025-12-01", today="2025-11-20")[0] == 0
+    again = person("李四", her, **{"female-illness": 1, "是否续保": "是", "上期保障止期": "2026-11-30"})
+    code, doc, _ = enroll(write_roster(tmp_path / "y2.xlsx", [again]), db)
+    assert code == 0
+    assert [p["code"] for p in doc["problems"]] == ["renewal-unverified"]
+    assert "上期止期须不早于" not in doc["problems"][0]["message"]
+    recorded = doc["members"][0]["plans"]["female-illness"]
+    assert (recorded["renewed_shares"], recorded["observation_end"]) == (0, "2027-01-30")
+
+
+@pytest.mark.parametrize(
+    ("gender", "female", "recorded"),
+    [("男", True, "女"), ("女", False, "男"), ("女", None, "女"), (None, None, None)],
+    ids=["the ID says woman", "the ID says man", "no ID gender: the column", "nothing known"],
+)
+def test_the_gender_recorded_follows_the_id_number_over_the_column(gender, female, recorded):
+    assert member_gender(RosterRow(row=2, gender=gender, female=female)) == recorded

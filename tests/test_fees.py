@@ -140,3 +140,42 @@ def test_a_ledger_that_does_not_exist_sums_to_zero_and_is_not_created(tmp_path):
     assert code == 0
     assert (doc["total"], doc["members"], doc["by_prefecture"]) == ("0.00", 0, [])
     assert not (tmp_path / "none.db").exists()
+
+
+def _kept_and_counted(db, period):
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.fee_totals import fee_totals_current
+    from xjma.io.ledger.fees import _counted, read_fees
+
+    with open_ledger(str(db), mode="read") as opened, opened.connect() as conn:
+        assert fee_totals_current(conn)  # enroll kept them up to date: fees summary only reads
+        return (
+            read_fees(conn, period.lo, period.hi, period.months),
+            _counted(conn, period.lo, period.hi, period.months),
+        )
+
+
+def test_the_fee_totals_kept_by_enroll_equal_the_group_bys_when_members_come_back_in_one_period(
+    ledger, tmp_path
+):
+    """A member already counted in March 2026 (李四) enrolled again in another plan, unit and 地州市, and a
+    member counted in December 2025 (钱七) again in March 2026: each counts once per group and period."""
+    from xjma.jobs.fees import parse_period
+
+    later = [
+        person("李四", LI, unit="丙医院", prefecture="伊犁", **{"critical-illness": 1}),
+        person("钱七", QIAN, unit="丙医院", prefecture="伊犁", **{"critical-illness": 1}),
+    ]
+    code, doc, _ = enroll(
+        write_roster(tmp_path / "e.xlsx", later), ledger, start="2026-04-01", today="2026-03-20"
+    )
+    assert code == 0, doc["problems"]
+    for month, year in (("2026-03", None), (None, "2026"), ("2025-12", None), (None, "2025")):
+        kept, counted = _kept_and_counted(ledger, parse_period(month, year))
+        for name in ("total", "members", "by_prefecture", "by_unit", "by_plan", "by_month"):
+            mine, theirs = getattr(kept, name), getattr(counted, name)
+            if isinstance(mine, list):
+                mine, theirs = sorted(mine, key=repr), sorted(theirs, key=repr)
+            assert mine == theirs, (month, year, name)
+    kept, _ = _kept_and_counted(ledger, parse_period("2026-03", None))
+    assert kept.members == 4  # 张三, 李四, 赵六, 钱七: each once however many batches

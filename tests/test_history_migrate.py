@@ -61,6 +61,12 @@ def test_a_release_ledger_is_migrated_with_its_units_registered_and_batches_list
     assert x("db", "check", "--db", target, "--json")[1]["schema_version"] == 3
     code, doc, out = x("db", "migrate", "--db", target, "--json")
     assert code == 0 and (doc["from_version"], doc["schema_version"]) == (3, 4), out
+    entry = x("log", "--db", target, "--json")[1]["entries"][-1]
+    assert (entry["kind"], entry["operator"], entry["refs"]) == (
+        "db-migrate",
+        "测试员",
+        {"from_version": 3, "to_version": 4},
+    )
     expected_guard = "constraint" if "://" in target else "sqlite"
     assert x("db", "check", "--db", target, "--json")[1]["overlap_guard"] == expected_guard
     if "://" in target:  # the exclusion constraint now leaves voided enrollments out
@@ -109,7 +115,10 @@ def test_a_copy_carries_the_history_tables_and_every_view_is_the_same(
     assert code == 0 and doc["match"], out
     assert {t["table"] for t in doc["tables"]} >= {"log_entries", "units", "batch_units", "changes",
                                                   "voided_enrollments", "member_changes", "unit_events"}  # fmt: skip
-    for view in (["log"], ["batch", "list"], ["unit", "list"], ["member", "show", A],
+    copied, original = (x("log", "--db", t, "--json")[1]["entries"] for t in (ledger_target, source))
+    assert copied[:-1] == original and copied[-1]["kind"] == "db-copy"  # the copy logs itself in the target
+    assert copied[-1]["operator"] == "测试员"
+    for view in (["batch", "list"], ["unit", "list"], ["member", "show", A],
                  ["fees", "summary", "--month", "2026-12"], ["batch", "show", "2"]):  # fmt: skip
         assert x(*view, "--db", ledger_target, "--json")[1] == x(*view, "--db", source, "--json")[1], view
     # New rows after the copy get new ids, not copied ones.

@@ -103,7 +103,7 @@ def test_two_offices_enrolling_overlapping_periods_at_once_record_one_the_other_
 ) -> None:
     """Office 1 enrolls A from 2026-12-01. Office 2 validated A from 2027-03-01 before office 1's commit
     (its view of the ledger was empty); its write must fail, and its retry sees office 1's row."""
-    import xjma.io.ledger.enrollments as led
+    import xjma.io.ledger.enrollments as led  # where jobs/enroll imports record_batch from
     from xjma.io.ledger.db import Ledger
     from xjma.jobs.enroll import enroll_file
 

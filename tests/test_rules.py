@@ -55,6 +55,30 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
             "versions[1].plans.inpatient-accident.benefits.inpatient.basic_rate",
         ),
         ("renewal_grace_days: 0", "renewal_grace_days: -3", "common.renewal_grace_days"),
+        (
+            "observation_days: 60",
+            "observation_days: 45",
+            "versions[1].plans.critical-illness.observation_days",
+        ),
+        (
+            "in_situ_ends_cover: true",
+            "in_situ_ends_cover: false",
+            "versions[1].plans.female-illness.benefits.in-situ.ends[2]",
+        ),
+        ("short_term: true", "short_term: false", "versions[1].plans.short-accident.tiers"),
+        ("gig_type: 新就业形态劳动者", "gig_type: 新业态", "common.employee_types"),
+    ],
+    ids=[
+        "a negative fee",
+        "an unknown key",
+        "a missing key",
+        "versions out of order",
+        "a rate as a float",
+        "negative grace days",
+        "observation days that disagree with the phases",
+        "in_situ_ends_cover that disagrees with the last ends",
+        "tiers on a plan that is not short-term",
+        "a gig type that is not a roster employment kind",
     ],
 )
 def test_a_broken_rules_file_names_the_key_path(tmp_path, old, new, where):
@@ -72,3 +96,28 @@ def test_a_duplicate_key_is_refused(tmp_path):
 def test_a_missing_rules_file_is_a_clear_error(tmp_path):
     with pytest.raises(XjmaError, match="找不到规则文件"):
         load_rules(tmp_path / "none.yaml")
+
+
+def test_the_top_level_rules_folder_is_identical_to_the_packaged_rules():
+    """xjma/rules/*.yaml is the package data (no symlink: a Windows checkout breaks on one); the top-level
+    rules/ folder that the docs name stays a byte-for-byte copy."""
+    packaged = Path(__file__).parent.parent / "xjma" / "rules"
+    top = Path(__file__).parent.parent / "rules"
+    assert not packaged.is_symlink()
+    names = sorted(p.name for p in packaged.glob("*.yaml"))
+    assert (
+        names
+        == sorted(p.name for p in top.glob("*.yaml"))
+        == ["diseases.yaml", "plans.yaml", "prefectures.yaml"]
+    )
+    for name in names:
+        assert (packaged / name).read_bytes() == (top / name).read_bytes(), name
+
+
+def test_an_edited_rules_file_is_read_again_in_the_same_process(tmp_path):
+    path = tmp_path / "plans.yaml"
+    text = default_rules_path().read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    before = load_rules(path)
+    path.write_text(text.replace("renewal_grace_days: 0", "renewal_grace_days: 30"), encoding="utf-8")
+    assert (before.common.renewal_grace_days, load_rules(path).common.renewal_grace_days) == (0, 30)

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xjma.core.fields import CLAIMS_FIELDS, ROSTER_FIELDS
+from xjma.core.columns import CLAIMS_FIELDS, ROSTER_FIELDS
 from xjma.core.normalize import parse_date
 from xjma.errors import XjmaError
 from xjma.io.table_reader import read_table

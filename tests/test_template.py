@@ -6,7 +6,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from xjma.cli import app
-from xjma.core.fields import CLAIMS_FIELDS, ROSTER_FIELDS
+from xjma.core.columns import CLAIMS_FIELDS, ROSTER_FIELDS
 
 
 def _headers(sheet, row: int) -> list[str]:
@@ -105,3 +105,32 @@ def test_a_filled_in_roster_template_validates(tmp_path):
 def test_a_template_in_a_missing_folder_exits_2(tmp_path):
     result = CliRunner().invoke(app, ["template", "roster", "-o", str(tmp_path / "nope" / "t.xlsx")])
     assert result.exit_code == 2
+
+
+OLD_ROSTER_NOTES = (
+    "1. 本表由基层工会统一填写，互助保障只接受单位工会统一组织参加，不接受个人参加。",
+    "2. 第2、3行填写单位名称和所属地州市，对全表各行有效；某一行的“工作单位”“所属地州市”另有填写时以该行为准。",
+    "3. 身份证号码请填写18位号码，列已设为“文本”格式，请勿改为数字格式（数字格式会损坏号码的后几位）。",
+    "4. 性别、年龄须与身份证号码一致；年龄按保障起始日计算周岁，须在16至60周岁之间（短期意外按国家政策延迟退休的，以实际退休年龄为准）。",
+    "5. 用工形式填写：正式职工、合同制职工、临时职工（聘用期限须超过12个月）或新就业形态劳动者（须为工会会员）。",
+    "6. 各险种填写参加份数，不参加的留空或填0；最多份数见“险种及会费”工作表。",
+    "7. 参加重大疾病的，须同时参加住院+意外；女职工特殊疾病只限女职工；新就业形态劳动者只能参加新就业形态意外。",
+    "8. 参加短期意外的，须填写档次（5、10、15元/份）和保障止期；15元档经审批最多可参加4份，须在“加购审批”列填“是”。",
+    "9. 续保的，请在“是否续保”列填“是”，并填写上期保障止期；续保无观察期。",
+    "10. 填好后可先用 xjma validate 检查，按检查结果修改后再提交。",
+)
+
+
+def test_the_roster_instructions_are_generated_from_the_rules_and_read_as_before():
+    import dataclasses
+    import datetime as dt
+
+    from xjma.io.rules_file import load_rules
+    from xjma.io.template_xlsx import roster_notes
+
+    rules = load_rules()
+    version = rules.version_on(dt.date(2026, 12, 1))
+    assert roster_notes(rules, version) == OLD_ROSTER_NOTES
+    common = dataclasses.replace(rules.common, age_max=65, temp_min_term_months=6)
+    notes = "".join(roster_notes(dataclasses.replace(rules, common=common), version))
+    assert "须在16至65周岁之间" in notes and "聘用期限须超过6个月" in notes

@@ -147,7 +147,7 @@ def detail_doc(detail: Any) -> dict[str, Any]:
 def _render_detail(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from xjma.core.idnumber import mask_id
+    from xjma.core.privacy import mask_id
     from xjma.core.vocab import PLAN_SHORT
 
     out.print(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -22,6 +23,11 @@ from xjma.commands.common import (
     out,
 )
 from xjma.errors import XjmaError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from xjma.jobs.claims import ClaimsRun
 
 claim_app = typer.Typer(help="理赔计算命令", no_args_is_help=True)
 
@@ -66,44 +72,84 @@ def calc(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> None:
-    single = {
-        "plan": plan,
-        "benefit": benefit,
-        "event_date": event_date,
-        "id_number": id_number,
-        "start": start,
-        "end": end,
-        "shares": shares,
-        "renewal": renewal,
-        "renewed_shares": renewed_shares,
-        "grade": grade,
-        "death": death,
-        "expense": expense,
-        "care": care,
-        "accident_ref": accident_ref,
-        "accident_date": accident_date,
-        "pooled_self_pay": pooled_self_pay,
-        "pooled_fund_paid": pooled_fund_paid,
-        "major_self_pay": major_self_pay,
-        "remote": remote,
-        "cause": cause,
-        "accident_kind": accident_kind,
-        "disease": disease,
-        "exclusion": exclusion,
-    }
+    single = SingleClaim(
+        plan=plan,
+        benefit=benefit,
+        event_date=event_date,
+        id_number=id_number,
+        start=start,
+        end=end,
+        shares=shares,
+        renewal=renewal,
+        renewed_shares=renewed_shares,
+        grade=grade,
+        death=death,
+        expense=expense,
+        care=care,
+        accident_ref=accident_ref,
+        accident_date=accident_date,
+        pooled_self_pay=pooled_self_pay,
+        pooled_fund_paid=pooled_fund_paid,
+        major_self_pay=major_self_pay,
+        remote=remote,
+        cause=cause,
+        accident_kind=accident_kind,
+        disease=disease,
+        exclusion=exclusion,
+    )
 
     def failed(exc: BaseException) -> dict[str, Any]:
         # Could not run (exit 2): no claim computed; the reason is the one error, as in a row error.
-        return {"claims": [], "total": "0.00", "errors": [{"row": None, "message": error_text(exc)}]}
+        from xjma.core.claims.model import ClaimError
+        from xjma.jobs.claims import ClaimsRun
+
+        return claims_document(ClaimsRun(results=(), errors=(ClaimError(None, error_text(exc)),)))
 
     with masked(mask), json_on_failure(as_json, failed):
         code = _calc(file, single, db, rules, record, output, as_json)
     raise typer.Exit(code)
 
 
+@dataclass(frozen=True)
+class SingleClaim:
+    """The single-claim options as given (cli.md): raw text, read by core/claims/parse like a file row."""
+
+    plan: str | None = None
+    benefit: str | None = None
+    event_date: str | None = None
+    id_number: str | None = None
+    start: str | None = None
+    end: str | None = None
+    shares: int | None = None
+    renewal: bool = False
+    renewed_shares: int | None = None
+    grade: int | None = None
+    death: bool = False
+    expense: str | None = None
+    care: str | None = None
+    accident_ref: str | None = None
+    accident_date: str | None = None
+    pooled_self_pay: str | None = None
+    pooled_fund_paid: str | None = None
+    major_self_pay: str | None = None
+    remote: bool = False
+    cause: str | None = None
+    accident_kind: str | None = None
+    disease: str | None = None
+    exclusion: str | None = None
+
+    def given(self) -> dict[str, object]:
+        """The options given (neither None nor a False flag), as a claims-file row."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) not in (None, False)}
+
+    def missing(self) -> list[str]:
+        required = (("--plan", self.plan), ("--benefit", self.benefit), ("--event-date", self.event_date))
+        return [option for option, value in required if value is None]
+
+
 def _calc(
     file: Path | None,
-    single: dict[str, Any],
+    single: SingleClaim,
     db: str | None,
     rules: Path | None,
     record: bool,
@@ -113,78 +159,113 @@ def _calc(
     from xjma.io.rules_file import load_rules
     from xjma.jobs.claims import calc_claims
 
-    given = [k for k, v in single.items() if v not in (None, False)]
     rules_data = load_rules(rules)
-    target: Path | None
+    rows, target = _claims_rows(file, single, output)
+    run = calc_claims(rows, rules_data, db, record=record, output=target)
+    _notes(run)
+    if as_json:
+        emit_json(claims_document(run))
+    else:
+        _render(run)
+    return 1 if run.errors else 0
+
+
+def _claims_rows(
+    file: Path | None, single: SingleClaim, output: Path | None
+) -> tuple[list[tuple[int | None, dict[str, object]]], Path | None]:
+    """The rows to compute (the file's, or the one claim of the options) and the workbook to write."""
     if file is not None:
-        if given:
+        if single.given():
             raise XjmaError("给出理赔明细表时不能再用单笔理赔选项（--plan、--benefit 等）")
         from xjma.io.claims_xlsx import read_claims_file
 
         rows: list[tuple[int | None, dict[str, object]]] = list(read_claims_file(file))
-        target = output or file.with_name(f"{file.stem}_理赔结果.xlsx")
-    else:
-        missing = [
-            o
-            for o, k in (("--plan", "plan"), ("--benefit", "benefit"), ("--event-date", "event_date"))
-            if single[k] is None
-        ]
-        if missing:
-            raise XjmaError(f"请给出理赔明细表，或用 {'、'.join(missing)} 等选项给出一笔理赔")
-        rows = [(None, {k: v for k, v in single.items() if v is not None})]
-        target = output
-    run = calc_claims(rows, rules_data, db, record=record, output=target)
+        return rows, output or file.with_name(f"{file.stem}_理赔结果.xlsx")
+    missing = single.missing()
+    if missing:
+        raise XjmaError(f"请给出理赔明细表，或用 {'、'.join(missing)} 等选项给出一笔理赔")
+    return [(None, single.given())], output
+
+
+def _notes(run: ClaimsRun) -> None:
     for note in run.notes:
         err.print(note)
     if run.recorded is not None:
-        before = len(run.doc["claims"]) - run.recorded
+        before = len(run.results) - run.recorded
         err.print(
             f"已记入台账 {run.recorded} 笔"
             + (f"；另 {before} 笔此前已记录，未重复记录。" if before else "。")
         )
     if run.report is not None:
         err.print(f"理赔结果已写入 {run.report}")
-    if as_json:
-        emit_json(run.doc)
-    else:
-        _render(run.doc, run.names)
-    return 1 if run.doc["errors"] else 0
 
 
-def _render(doc: dict[str, Any], names: dict[int | None, str]) -> None:
+def claims_document(run: ClaimsRun) -> dict[str, Any]:
+    """The cli.md `claim calc` JSON document: the one place a run becomes JSON (money as strings)."""
+    from xjma.core.money import fmt_money
+
+    claims = [
+        {
+            "row": r.claim.row,
+            "id_number": r.claim.id_number,
+            "plan": r.claim.plan,
+            "benefit": r.claim.benefit,
+            "event_date": r.claim.event_date.isoformat(),
+            "day_index": r.day_index,
+            "payout": fmt_money(r.payout),
+            "reasons": list(r.reasons),
+            "exclusion": r.exclusion,
+            "cover_ended": r.cover_ended,
+            "rules_version": r.rules_version,
+            "steps": list(r.steps),
+            "warnings": list(r.warnings),
+        }
+        for r in run.results
+    ]
+    errors = [{"row": e.row, "message": e.message} for e in run.errors]
+    return {"claims": claims, "total": fmt_money(run.total), "errors": errors}
+
+
+def _render(run: ClaimsRun) -> None:
+    from xjma.core.money import fmt_money
+    from xjma.core.privacy import mask_id, mask_text
+
+    if run.results:
+        out.print(_table(run))
+    for r in run.results:
+        title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
+        who = f" {run.names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
+        out.print(f"[bold]{title}[/bold]{who}", markup=True, highlight=False)
+        for i, step in enumerate(r.steps, start=1):
+            out.print(f"  {i}. {step}", markup=False)
+    out.print(f"给付合计：[bold]{fmt_money(run.total)}[/bold] 元（{len(run.results)} 笔）")
+    for e in run.errors:
+        where = f"第 {e.row} 行" if e.row is not None else "该理赔"
+        err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
+
+
+def _table(run: ClaimsRun) -> Table:
+    """One line per claim in Chinese labels; cells fold rather than end in "…" on a narrow terminal."""
     from rich.table import Table
 
-    from xjma.core.claims.model import REASON_LABELS
-    from xjma.core.idnumber import mask_id
+    from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
+    from xjma.core.money import fmt_money
     from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
+    widest = max(len(fmt_money(r.payout)) for r in run.results)
     table = Table(title="理赔计算结果", title_justify="left")
     for col in ("行", "姓名", "险种", "给付项目", "出险日期", "给付（元）", "原因"):
+        width = {"出险日期": 10, "给付（元）": max(widest, 4)}.get(col)
         table.add_column(
-            col, justify="right" if col == "给付（元）" else "left", no_wrap=col in ("出险日期", "给付（元）")
+            col, justify="right" if col == "给付（元）" else "left", overflow="fold", min_width=width
         )
-    for c in doc["claims"]:
-        reasons = "、".join(REASON_LABELS.get(r, r) for r in c["reasons"])
-        if c["warnings"]:
-            reasons += ("；" if reasons else "") + "[yellow]" + "、".join(c["warnings"]) + "[/yellow]"
-        table.add_row(
-            str(c["row"] or ""),
-            names.get(c["row"], ""),
-            PLAN_SHORT.get(c["plan"], c["plan"]),
-            BENEFIT_NAMES.get(c["benefit"], c["benefit"]),
-            c["event_date"],
-            c["payout"],
-            reasons,
-        )
-    if doc["claims"]:
-        out.print(table)
-    for c in doc["claims"]:
-        title = f"第 {c['row']} 行" if c["row"] is not None else "计算过程"
-        who = f" {names.get(c['row'], '')} {mask_id(c['id_number'])}" if c["id_number"] else ""
-        out.print(f"[bold]{title}[/bold]{who}", markup=True, highlight=False)
-        for i, step in enumerate(c["steps"], start=1):
-            out.print(f"  {i}. {step}", markup=False)
-    out.print(f"给付合计：[bold]{doc['total']}[/bold] 元（{len(doc['claims'])} 笔）")
-    for e in doc["errors"]:
-        where = f"第 {e['row']} 行" if e["row"] is not None else "该理赔"
-        err.print(f"[red]无法计算[/red]（{where}）：{e['message']}", markup=True)
+    for r in run.results:
+        c = r.claim
+        reasons = "、".join(REASON_LABELS.get(x, x) for x in r.reasons)
+        if r.warnings:
+            labels = "、".join(WARNING_LABELS.get(w, w) for w in r.warnings)
+            reasons += ("；" if reasons else "") + "[yellow]" + labels + "[/yellow]"
+        plan, benefit = PLAN_SHORT.get(c.plan, c.plan), BENEFIT_NAMES.get(c.benefit, c.benefit)
+        when, payout = c.event_date.isoformat(), fmt_money(r.payout)
+        table.add_row(str(c.row or ""), run.names.get(c.row, ""), plan, benefit, when, payout, reasons)
+    return table

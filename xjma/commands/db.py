@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from xjma.commands.common import DbOpt, JsonOpt, emit_json, handled, out
+from xjma.commands.operator import OperatorOpt, actor
 
 db_app = typer.Typer(
     help="台账数据库（SQLite 文件或共用的 PostgreSQL）：新建、检查、升级结构、整体迁移。",
@@ -25,9 +26,10 @@ def register(app: typer.Typer) -> None:
 )
 @handled
 def init(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+    from xjma.commands.documents_ledger import init_document
     from xjma.jobs.db import init_ledger
 
-    doc = init_ledger(db)
+    doc = init_document(init_ledger(db))
     if as_json:
         emit_json(doc)
         return
@@ -41,9 +43,11 @@ def init(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
 @db_app.command("check", help="检查台账能否连接、结构版本是否最新，列出各表行数和金额合计；不做任何修改。")
 @handled
 def check(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+    from xjma.commands.documents_ledger import check_document
     from xjma.jobs.db import check_ledger
 
-    doc, code = check_ledger(db)
+    result = check_ledger(db)
+    doc, code = check_document(result), result.exit_code
     if as_json:
         emit_json(doc)
         raise typer.Exit(code)
@@ -68,10 +72,11 @@ def check(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
 
 @db_app.command("migrate", help="把台账结构升级到当前版本（在一个事务中完成，失败则保持原样）。")
 @handled
-def migrate(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOpt) -> None:
+    from xjma.commands.documents_ledger import migrate_document
     from xjma.jobs.db import migrate_ledger
 
-    doc = migrate_ledger(db)
+    doc = migrate_document(migrate_ledger(db, actor(operator)))
     if as_json:
         emit_json(doc)
     elif doc["migrated"]:
@@ -92,10 +97,12 @@ def copy(
     ),
     target: str = typer.Option(..., "--to", help="目标台账（必须为空）：postgresql://… 或 SQLite 文件路径"),
     as_json: bool = JsonOpt,
+    operator: str = OperatorOpt,
 ) -> None:
+    from xjma.commands.documents_ledger import copy_document
     from xjma.jobs.db import copy_ledger
 
-    doc = copy_ledger(source, target)
+    doc = copy_document(copy_ledger(source, target, actor(operator)))
     if as_json:
         emit_json(doc)
         return

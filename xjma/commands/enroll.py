@@ -148,13 +148,15 @@ def _enroll(
 def _render(doc: dict[str, Any], ledger: str, skip_invalid: bool) -> None:
     from rich.table import Table
 
+    from xjma.core.privacy import mask_text
+
     errors = [p for p in doc["problems"] if p["severity"] == "error"]
     if errors:
         table = Table(title="有错误的行（未登记）", title_justify="left")
         for col in ("行", "列", "问题代码", "说明"):
             table.add_column(col)
         for p in errors[:SHOWN_PROBLEMS]:
-            table.add_row(str(p["row"]), p["column"], p["code"], p["message"])
+            table.add_row(str(p["row"]), p["column"], p["code"], mask_text(p["message"]))
         out.print(table)
         if len(errors) > SHOWN_PROBLEMS:
             out.print(

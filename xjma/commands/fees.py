@@ -29,10 +29,12 @@ def summary(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> None:
+    from xjma.commands.documents_ledger import fees_document
     from xjma.jobs.fees import fees_summary, parse_period
 
     with masked(mask):
-        doc, report = fees_summary(parse_period(month, year), db, output)
+        result = fees_summary(parse_period(month, year), db, output)
+        doc, report = fees_document(result), result.report
         if as_json:
             emit_json(doc)
             err.print(f"缴费汇总：{report}")

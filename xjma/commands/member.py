@@ -25,32 +25,34 @@ def show(
     rules: Path = RulesOpt,
     as_json: bool = JsonOpt,
 ) -> None:
+    from xjma.commands.documents_ledger import member_document
     from xjma.jobs.member import member_show
 
     result = member_show(id_number, db=db, rules_path=rules, today=today())
+    doc = member_document(result)
     for note in result.notes:
         err.print(note)
     if as_json:
-        emit_json(result.doc)
+        emit_json(doc)
     if not result.found:
         # Not a failure to run, but the question has no answer: exit 1 (cli.md: done, with a problem).
         err.print(NOT_FOUND)
         raise typer.Exit(1)
     if not as_json:
-        _render(result.doc, result.void_operators)
+        _render(doc, result)
 
 
-def _render(doc: dict[str, Any], void_operators: list[str | None]) -> None:
+def _render(doc: dict[str, Any], report: Any) -> None:
     from rich.table import Table
 
-    from xjma.core.idnumber import mask_id
+    from xjma.core.privacy import mask_id
     from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
     out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
     table = Table(title="参保记录", title_justify="left")
     for col in ("险种", "保障期", "份数", "续保份数", "观察期止", "工作单位", "状态"):
         table.add_column(col)
-    for e, by in zip(doc["enrollments"], void_operators or [None] * len(doc["enrollments"]), strict=True):
+    for e in doc["enrollments"]:
         table.add_row(
             PLAN_SHORT.get(e["plan"], e["plan"]),
             f"{e['start']} 至 {e['end']}",
@@ -58,10 +60,10 @@ def _render(doc: dict[str, Any], void_operators: list[str | None]) -> None:
             str(e["renewed_shares"]),
             e["observation_end"] or "无",
             e["unit"],
-            _status(e, by),
+            "[red]已作废[/red]" if e.get("status") == "voided" else "有效",
         )
     out.print(table)
-    _render_voids(doc, void_operators)
+    _render_voids(report)
     _render_history(doc.get("history", []))
     if doc["claims"]:
         claims = Table(title="已付理赔", title_justify="left")
@@ -86,19 +88,16 @@ def _render(doc: dict[str, Any], void_operators: list[str | None]) -> None:
     out.print(left)
 
 
-def _status(e: dict[str, Any], operator: str | None) -> str:
-    return "[red]已作废[/red]" if e.get("status") == "voided" else "有效"
-
-
-def _render_voids(doc: dict[str, Any], void_operators: list[str | None]) -> None:
+def _render_voids(report: Any) -> None:
     """One line per voided enrollment: when, who, why (a table cell would cut them short)."""
     from xjma.core.vocab import PLAN_SHORT
 
-    for e, by in zip(doc["enrollments"], void_operators or [None] * len(doc["enrollments"]), strict=True):
-        if e.get("status") == "voided":
+    for item in report.enrollments:
+        if item.voided is not None:
+            e, v = item.enrollment, item.voided
             out.print(
-                f"已作废：{PLAN_SHORT.get(e['plan'], e['plan'])} {e['start']} 起的参保记录，"
-                f"{e['voided_at'][:10]} 由 {by or ''} 作废，原因：{e['void_reason']}",
+                f"已作废：{PLAN_SHORT.get(e.plan, e.plan)} {e.start.isoformat()} 起的参保记录，"
+                f"{v.at.date().isoformat()} 由 {v.operator} 作废，原因：{v.reason}",
                 markup=False,
             )
 
@@ -119,7 +118,7 @@ def _render_history(history: list[dict[str, Any]]) -> None:
         return
     from rich.table import Table
 
-    from xjma.core.idnumber import mask_id, mask_phone
+    from xjma.core.privacy import mask_id, mask_phone
 
     def shown(field: str, value: str | None) -> str:
         if not value:

@@ -45,7 +45,7 @@ def correct(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> None:
-    from xjma.core.idnumber import mask_id
+    from xjma.core.privacy import mask_id
     from xjma.jobs.corrections import FIELD_LABELS, clean_details, correct_details, correct_id
     from xjma.jobs.member import normalise_id
 

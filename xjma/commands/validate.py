@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from xjma.commands.common import (
 )
 
 SHOWN_PROBLEMS = 20
-_ID_LIKE = re.compile(r"\d{14}[\dX]{1,4}")
 
 
 def register(app: typer.Typer) -> None:
@@ -126,15 +124,11 @@ def _validate(
     return 1 if outcome.check.error_rows else 0
 
 
-def _masked(text: str) -> str:
-    """Terminal output never shows a full ID number (privacy): first 6 + **** + last 4."""
-    return _ID_LIKE.sub(lambda m: m.group()[:6] + "****" + m.group()[-4:], text)
-
-
 def _render(doc: dict[str, Any], counts: dict[str, int], contacts: list[str]) -> None:
     from rich.table import Table
 
     from xjma.core.messages import TITLES
+    from xjma.core.privacy import mask_text
 
     head = (
         f"{doc['file']}（工作表 {doc['sheet'] or 'CSV'}），保障起始日 {doc['start']}：共 {doc['rows']} 行，"
@@ -159,7 +153,7 @@ def _render(doc: dict[str, Any], counts: dict[str, int], contacts: list[str]) ->
             shown.add_column(col, overflow="fold")
         for p in doc["problems"][:SHOWN_PROBLEMS]:
             style = "red" if p["severity"] == "error" else "yellow"
-            shown.add_row(str(p["row"]), p["column"], _masked(p["message"]), style=style)
+            shown.add_row(str(p["row"]), p["column"], mask_text(p["message"]), style=style)
         out.print(shown)
     out.print(f"检查结果已写入：{doc['report']}", markup=False)
     if doc["problems"]:

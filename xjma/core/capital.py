@@ -5,8 +5,10 @@ Rules of the People's Bank 《支付结算办法》 附件一《正确填写票�
 - "整" after 元 when there is neither 角 nor 分. The rules let 整 be left out after 角; we leave it out
   (12345678.90 -> …捌元玖角), and never write it after 分.
 - One 零 for each run of zeros that stands between two non-zero digits, across 亿/万/元 groups and into
-  角/分. Where the rules make 零 optional (万位 or 元位 zero: 1680.32, 107000.53) we write it:
-  壹仟陆佰捌拾元零叁角贰分, 壹拾万零柒仟元零伍角叁分. A zero 角 before a non-zero 分 always takes 零.
+  角/分. Where the rules make 零 optional (a run ending at the 万位 before a non-zero 仟位, or at the 元位
+  before a non-zero 角位: 1680.32, 105000.00) we write it, but only once (cli.md): when both the 万 and
+  the 元 position could take it, it is written at the 元 position, as in the People's Bank example
+  107000.53 -> 壹拾万柒仟元零伍角叁分. A zero 角 before a non-zero 分 always takes 零.
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ def capital_amount(amount: Decimal) -> str:
     if fen == 0:
         return "零元整"
     digits = str(fen).rjust(3, "0")
+    skip_wan = _optional_zero_at(digits, 2) and _optional_zero_at(digits, 6)
     parts: list[str] = []
     zero_pending = started = group_used = False
     for i, char in enumerate(digits):
         position = len(digits) - 1 - i
         if char != "0":
-            parts.append(("零" if zero_pending else "") + _DIGITS[int(char)] + _place(position))
+            zero = zero_pending and not (skip_wan and position == 5)
+            parts.append(("零" if zero else "") + _DIGITS[int(char)] + _place(position))
             zero_pending, started, group_used = False, True, True
         elif started:
             zero_pending = True  # written only if a non-zero digit follows
@@ -56,3 +60,12 @@ def capital_amount(amount: Decimal) -> str:
     if fen % 100 == 0:
         parts.append("整")
     return "".join(parts)
+
+
+def _optional_zero_at(digits: str, position: int) -> bool:
+    """Whether a run of zeros ends at `position` (元位 2 or 万位 6) before a non-zero digit just below
+    it, with a non-zero digit above the run: the People's Bank makes that 零 optional."""
+    index = len(digits) - 1 - position
+    if index <= 0 or digits[index] != "0" or digits[index + 1] == "0":
+        return False
+    return any(d != "0" for d in digits[:index])

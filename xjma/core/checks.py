@@ -1,9 +1,10 @@
 """Roster row checks (roster.md "Problem codes", rules.md §0–§1): rows in, problems out.
 
 `check_roster` makes one pass over the rows with everything that does not depend on the row computed
-once (the version in force on S, the plans, the ledger history of every member in one bulk call).
-Format problems found while building the rows (xjma/core/rowbuild.py) come in as `prior`: they are
-merged, and a code already reported for a row is not reported again.
+once (the version in force on S, the plans). The ledger history comes in as data: ID number -> the
+member's recorded enrollments (the action fetches it once and hands the same mapping to the Planner).
+Format problems found while building the rows (xjma/core/rowbuild.py) come in as `prior`; a field whose
+cell could not be read (RosterRow.unreadable) is left to that problem, so nothing is reported twice.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xjma.core.findings import ERROR, WARNING, Problem
 from xjma.core.idnumber import age_on
 from xjma.core.messages import message
-from xjma.core.model import Enrollment, LedgerView, RosterRow, default_end
+from xjma.core.model import Enrollment, RosterRow, default_end
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import ERROR, WARNING, Problem
+from xjma.core.renewal import latest_previous_end, ledger_decides, row_renewed
 from xjma.core.retirement import statutory_retirement_date
 from xjma.core.rules import PLAN_CODES, Plan, Rules
 
 WARNINGS = frozenset({"no-plan", "id-region-unknown", "age-mismatch", "likely-retired", "renewal-unverified"})
 TEMP = "临时职工"
-MALE = "男"
 
 
 def severity_of(code: str) -> str:
@@ -31,7 +32,7 @@ def severity_of(code: str) -> str:
 
 
 def shares_field(code: str) -> str:
-    """The roster field name of a plan's shares column (xjma/core/fields.py)."""
+    """The roster field name of a plan's shares column (xjma/core/columns.py)."""
     return f"shares:{code}"
 
 
@@ -42,8 +43,6 @@ class RosterCheck:
     error_rows: set[int]
     # row -> plan codes whose identical enrollment (same unit, S, E, shares) is already in the ledger
     already_recorded: dict[int, set[str]] = field(default_factory=dict)
-    # ID number -> its recorded enrollments (every row with a valid ID); None when checked without a ledger
-    history: dict[str, list[Enrollment]] | None = None
 
 
 def check_roster(
@@ -52,21 +51,21 @@ def check_roster(
     start: dt.date,
     *,
     end: dt.date | None = None,
-    ledger: LedgerView | None = None,
+    history: Mapping[str, Sequence[Enrollment]] | None = None,
     prefectures: Prefectures,
     headers: Mapping[str, str] | None = None,
     prior: Iterable[Problem] = (),
 ) -> RosterCheck:
-    """Check every row for enrollment with coverage start S; ledger None skips the ledger checks."""
+    """Check every row for enrollment with coverage start S. `history`: ID number -> the member's recorded
+    enrollments (all plans); None skips the ledger checks (validate without a ledger)."""
     checker = _Checker(rules, start, end, prefectures, headers or {}, list(prior))
-    if ledger is not None:  # one bulk call for every member with a valid ID
-        checker.history = ledger.enrollments_for({r.id_number for r in rows if r.birth})
+    checker.history = history
     checker.duplicates = _duplicates(rows)
     for row in rows:
         checker.check(row)
     problems = sorted(checker.problems, key=lambda p: p.row)  # stable: a row's problems keep their order
     error_rows = {p.row for p in problems if p.severity == ERROR}
-    return RosterCheck(list(rows), problems, error_rows, checker.recorded, checker.history)
+    return RosterCheck(list(rows), problems, error_rows, checker.recorded)
 
 
 def _duplicates(rows: Sequence[RosterRow]) -> dict[str, list[int]]:
@@ -93,25 +92,19 @@ class _Checker:
         self.rules, self.common, self.start, self.end = rules, rules.common, start, end
         self.prefectures, self.headers = prefectures, headers
         self.problems = prior
-        self.reported = {(p.row, p.column, p.code) for p in prior}
-        self.row_codes = {(p.row, p.code) for p in prior}
         version = rules.version_on(start)
         self.plans: dict[str, Plan] = dict(version.plans) if version else {}
         self.default_end = default_end(start)
-        self.history: dict[str, list[Enrollment]] | None = None
+        self.history: Mapping[str, Sequence[Enrollment]] | None = None
         self.duplicates: dict[str, list[int]] = {}
         self.recorded: dict[int, set[str]] = {}
-        self.names = {code: self.short_name(code) for code in PLAN_CODES}
+        self.names = {code: rules.plan_label(code, start) for code in PLAN_CODES}
         self.known_prefecture: dict[str, bool] = {}
 
     def add(
         self, row: RosterRow, fld: str, code: str, variant: str | None = None, /, **values: object
     ) -> None:
         column = self.headers.get(fld, "")
-        if (row.row, column, code) in self.reported:
-            return  # already reported while building the row, or by another plan of the row
-        self.reported.add((row.row, column, code))
-        self.row_codes.add((row.row, code))
         self.problems.append(
             Problem(row.row, column, code, severity_of(code), message(code, variant, **values))
         )
@@ -131,19 +124,32 @@ class _Checker:
             self.add(row, "id_number", "id-duplicate", rows=rows)
         if row.birth is not None:
             self.check_age(row, row.birth)
-        if row.employment == TEMP and (
-            row.term_months is None or row.term_months <= self.common.temp_min_term_months
-        ):
-            term = "未填写聘用期限" if row.term_months is None else f"聘用期限为{row.term_months}个月"
-            self.add(row, "term_months", "temp-term-short", min=self.common.temp_min_term_months, term=term)
-        if not row.shares:
-            if (row.row, "shares-invalid") not in self.row_codes:
-                self.add(row, "", "no-plan")
-        else:
+        if row.employment == TEMP and "term_months" not in row.unreadable:
+            self.check_term(row)
+        if row.shares:
             self.check_plans(row)
-        if row.renewal and not self.renewal_continuous(row):
-            latest = self.start - dt.timedelta(days=1 + self.common.renewal_grace_days)
+        elif not any(f.startswith("shares:") for f in row.unreadable):
+            self.add(row, "", "no-plan")
+        if row.renewal:
+            self.check_renewal(row)
+
+    def check_renewal(self, row: RosterRow) -> None:
+        """是否续保 = 是 but no plan of the row is a renewal (xjma/core/renewal.py decides)."""
+        history, grace = self.enrollments(row), self.common.renewal_grace_days
+        if row_renewed(row, self.start, history, grace):
+            return
+        if ledger_decides(history, self.start):
+            self.add(row, "renewal", "renewal-unverified", "ledger")
+        else:
+            latest = latest_previous_end(self.start, grace)
             self.add(row, "renewal", "renewal-unverified", latest=latest.isoformat())
+
+    def check_term(self, row: RosterRow) -> None:
+        """rules.md §1: a 临时职工 needs a term of more than temp_min_term_months (reported once per row)."""
+        minimum = self.common.temp_min_term_months
+        if row.term_months is None or row.term_months <= minimum:
+            term = "未填写聘用期限" if row.term_months is None else f"聘用期限为{row.term_months}个月"
+            self.add(row, "term_months", "temp-term-short", min=minimum, term=term)
 
     def check_age(self, row: RosterRow, birth: dt.date) -> None:
         """rules.md §1: 16–60 周岁 on S; plan 5 follows a man's retirement date; refused whole."""
@@ -179,6 +185,7 @@ class _Checker:
     def check_plans(self, row: RosterRow) -> None:
         # 临时职工 with a short term is reported once, as temp-term-short, not per plan
         gig = row.employment == self.common.gig_type
+        union_required = False
         for code, shares in row.shares.items():
             plan = self.plans.get(code)
             col = shares_field(code)
@@ -193,7 +200,7 @@ class _Checker:
                 elif el.who == "gig-union-member" and not gig:
                     self.add(row, col, "gig-only", plan=name)
                 elif el.who == "gig-union-member" and not row.union_member:
-                    self.add(row, "union_member", "union-member-required")
+                    union_required = True
             if el.female_only and row.female is False:
                 self.add(row, col, "female-only", plan=name)
             if el.requires and el.requires not in row.shares and not self.holds(row, el.requires):
@@ -203,6 +210,8 @@ class _Checker:
                 self.add(row, col, "shares-over-max", plan=name, max=plan.max_shares, shares=shares)
             if period_end is not None and self.history is not None:
                 self.check_ledger(row, code, shares, period_end)
+        if union_required:  # one problem for the row, however many plans require it
+            self.add(row, "union_member", "union-member-required")
 
     def check_short_term(self, row: RosterRow, plan: Plan, shares: int) -> dt.date | None:
         """Plan 5: tier, shares per tier (approval), end date (rules.md §7); the valid E or None."""
@@ -230,6 +239,8 @@ class _Checker:
                     approval=tier.max_shares_with_approval,
                     shares=shares,
                 )
+        if "short_end" in row.unreadable:
+            return None  # end-date-invalid (unparseable) was reported with the row's format problems
         end = row.short_end or self.end
         if end is None:
             self.add(row, "short_end", "end-date-invalid", "missing")
@@ -279,32 +290,15 @@ class _Checker:
                 )
             return
 
-    def enrollments(self, row: RosterRow) -> list[Enrollment]:
-        return self.history.get(row.id_number, []) if self.history and row.birth else []
+    def enrollments(self, row: RosterRow) -> Sequence[Enrollment]:
+        return self.history.get(row.id_number, ()) if self.history and row.birth else ()
 
     def holds(self, row: RosterRow, code: str) -> bool:
         """An active ledger enrollment of `code` covering S."""
         return any(e.plan == code and e.covers(self.start) for e in self.enrollments(row))
-
-    def renewal_continuous(self, row: RosterRow) -> bool:
-        """rules.md §0: S <= E_prev + 1 + grace. The ledger decides when it holds the member's history."""
-        limit = dt.timedelta(days=1 + self.common.renewal_grace_days)
-        history = [e for e in self.enrollments(row) if e.start < self.start]
-        if history:
-            return any(e.plan in row.shares and self.start <= e.end + limit for e in history)
-        return row.prev_end is not None and self.start <= row.prev_end + limit
 
     def prefecture_known(self, text: str) -> bool:
         known = self.known_prefecture.get(text)
         if known is None:
             known = self.known_prefecture[text] = self.prefectures.resolve(text) is not None
         return known
-
-    def short_name(self, code: str) -> str:
-        plan = self.plans.get(code)
-        if plan is not None:
-            return plan.short_name
-        for version in reversed(self.rules.versions):
-            if code in version.plans:
-                return version.plans[code].short_name
-        return code

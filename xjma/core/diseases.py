@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xjma.core.ruleparse import Reader
+from xjma.core.schema_reader import KeyPathReader
 from xjma.core.vocab import squash
 from xjma.errors import RulesError
 
@@ -43,7 +43,7 @@ class Diseases:
 
 def parse_diseases(data: object, source: str = "") -> Diseases:
     """Validate parsed diseases.yaml (`diseases: [{name, category, verified, aliases?}]`)."""
-    r = Reader()
+    r = KeyPathReader()
     top = r.mapping(data, "", required=("schema", "diseases"), optional=("reference",))
     items: list[Disease] = []
     seen: set[tuple[str, str]] = set()

@@ -1,20 +1,19 @@
 """What enrolling a valid roster row records, per plan: period, lots, observation, renewal, fee (rules.md §0–§1).
 
-Pure: the ledger history and the rules are passed in. Renewal is decided by the ledger when it holds the
-member's history in the plan, else by the roster's 是否续保 + 上期保障止期 (+ 上期份数) (roster.md).
+Pure: the ledger history (ID number -> recorded enrollments, the same mapping the roster check got) and
+the rules are passed in. Renewal is decided by xjma/core/renewal.py, as for the roster check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from xjma.core.model import Enrollment, RosterRow, default_end, observation_end
+from xjma.core.renewal import renewal_of
 from xjma.core.rules import Plan, Rules, Version
-
-SHORT_PLAN = "short-accident"
 
 
 @dataclass(frozen=True)
@@ -30,20 +29,12 @@ class NewEnrollment:
     renewal: str | None  # "ledger" | "roster" | None (a new enrollment)
 
 
-def is_continuous(previous_end: dt.date, start: dt.date, grace_days: int) -> bool:
-    """Renewal (续保): S_new <= E_prev + 1 day + renewal_grace_days (rules.md §0)."""
-    return start <= previous_end + dt.timedelta(days=1 + grace_days)
-
-
-def previous_in_plan(history: Iterable[Enrollment], plan: str, start: dt.date) -> Enrollment | None:
-    """The member's latest recorded enrollment in `plan` that ended before S, if any."""
-    earlier = [e for e in history if e.plan == plan and e.end < start]
-    return max(earlier, key=lambda e: (e.end, e.start)) if earlier else None
-
-
-def has_history(history: Iterable[Enrollment], plan: str, start: dt.date) -> bool:
-    """Whether the ledger knows the member in `plan` before S: then it, not the roster, decides renewal."""
-    return any(e.plan == plan and e.start < start for e in history)
+def member_gender(row: RosterRow) -> str | None:
+    """The gender recorded for the member: the one the ID number says (its 17th digit) wins over the
+    性别 column, which is only compared with it (gender-mismatch); the column when the ID says nothing."""
+    if row.female is not None:
+        return "女" if row.female else "男"
+    return row.gender
 
 
 def plan_fee(plan: Plan, tier: str | None, shares: int) -> Decimal:
@@ -61,20 +52,28 @@ def compute_enrollment(
     plan_code: str,
     start: dt.date,
     rules: Rules,
-    history: list[Enrollment],
+    history: Sequence[Enrollment],
     end: dt.date | None = None,
 ) -> NewEnrollment:
     """The enrollment of a valid row in one plan; `history` is the member's ledger enrollments."""
-    return Planner(start, rules, end).enrollment(row, plan_code, history)
+    return Planner(start, rules, end, {row.id_number: history}).enrollment(row, plan_code)
 
 
 class Planner:
     """Enrollments of the rows of one batch (start S, optional --end). What depends only on the plan, its
     tier and shares (the rules version, E, the observation end, the fee) is worked out once per batch:
-    a 100,000-row roster repeats a handful of combinations."""
+    a 100,000-row roster repeats a handful of combinations. `history`: ID number -> the member's recorded
+    enrollments (the mapping the roster check got)."""
 
-    def __init__(self, start: dt.date, rules: Rules, end: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        start: dt.date,
+        rules: Rules,
+        end: dt.date | None = None,
+        history: Mapping[str, Sequence[Enrollment]] | None = None,
+    ) -> None:
         self.start, self.rules, self.end = start, rules, end
+        self.history: Mapping[str, Sequence[Enrollment]] = history or {}
         self._default_end = default_end(start)
         self._plans: dict[str, tuple[Version, Plan, dt.date | None]] = {}
         self._fees: dict[tuple[str, str | None, int], Decimal] = {}
@@ -98,7 +97,7 @@ class Planner:
             fee = self._fees[key] = plan_fee(plan, tier, shares)
         return fee
 
-    def enrollment(self, row: RosterRow, plan_code: str, history: list[Enrollment]) -> NewEnrollment:
+    def enrollment(self, row: RosterRow, plan_code: str) -> NewEnrollment:
         version, plan, obs_end = self._plan(plan_code)
         start = self.start
         shares = row.shares[plan_code]
@@ -110,10 +109,13 @@ class Planner:
                 )  # validation refuses such rows
         else:
             stop, tier = self._default_end, None
-        if history or row.renewal:
-            renewed, first_start, source = _renewal(row, plan_code, start, self.rules, history, shares)
-        else:  # a new member without 是否续保: most rows of a roster
-            renewed, first_start, source = 0, start, None
+        history = self.history.get(row.id_number, ())
+        found = None
+        if history or row.renewal:  # else a new member without 是否续保: most rows of a roster
+            found = renewal_of(row, plan_code, shares, start, history, self.rules.common.renewal_grace_days)
+        renewed, first_start, source = (
+            (found.renewed_shares, found.first_start, found.source) if found else (0, start, None)
+        )
         # Positional, in the dataclasses' field order (one batch builds two objects per enrollment).
         enrollment = Enrollment(
             row.id_number, plan_code, start, stop, shares, renewed, row.unit, row.prefecture, tier,
@@ -129,39 +131,22 @@ class Planner:
             source,
         )
 
-    def row(self, row: RosterRow, history: list[Enrollment], skip: Iterable[str] = ()) -> list[NewEnrollment]:
+    def row(self, row: RosterRow, skip: Iterable[str] = ()) -> list[NewEnrollment]:
         """Every enrollment of a valid row, in the row's plan order, leaving out the plans in `skip`
         (already recorded identically)."""
-        return [self.enrollment(row, code, history) for code in row.shares if code not in skip]
-
-
-def _renewal(
-    row: RosterRow, plan: str, start: dt.date, rules: Rules, history: list[Enrollment], shares: int
-) -> tuple[int, dt.date, str | None]:
-    """(renewed shares, first_start, source). Shares above the previous period's are a new lot."""
-    grace = rules.common.renewal_grace_days
-    if history and has_history(history, plan, start):  # most members are new: skip the scan
-        prev = previous_in_plan(history, plan, start)
-        if prev is not None and is_continuous(prev.end, start, grace):
-            return min(shares, prev.shares), prev.first_start or prev.start, "ledger"
-        return 0, start, None
-    if row.renewal and row.prev_end is not None and is_continuous(row.prev_end, start, grace):
-        previous_shares = row.prev_shares if row.prev_shares is not None else shares
-        # The roster does not say when the member first joined: the ledger's history starts at S.
-        return min(shares, max(previous_shares, 0)), start, "roster"
-    return 0, start, None
+        return [self.enrollment(row, code) for code in row.shares if code not in skip]
 
 
 def compute_row(
     row: RosterRow,
     start: dt.date,
     rules: Rules,
-    history: list[Enrollment],
+    history: Sequence[Enrollment],
     skip: Iterable[str] = (),
     end: dt.date | None = None,
 ) -> list[NewEnrollment]:
     """Every enrollment of a valid row (Planner.row for a single row)."""
-    return Planner(start, rules, end).row(row, history, set(skip))
+    return Planner(start, rules, end, {row.id_number: history}).row(row, set(skip))
 
 
 @dataclass

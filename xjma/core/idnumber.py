@@ -7,17 +7,17 @@ Marking a valid number invalid is worse than the reverse: the region code is nev
 whose region code is younger than the birth date (650102198003041015).
 
 check_id is on the hot path of `validate` (one call per roster row): no regex, the check character
-from one int() call, no exception for a valid number (about 3 µs per valid ID).
+from one int() call, no exception for a valid number.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import unicodedata
+import functools
 from typing import NamedTuple
 
-from xjma.core import regions
+from xjma.core.text import compact as text_compact
 
 _CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
 _INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")  # copy-paste debris, not whitespace
@@ -27,7 +27,7 @@ def compact(raw: str) -> str:
     """NFKC (full-width -> half-width), all whitespace removed, a leading Excel ' dropped, x -> X at the end."""
     if raw.isalnum() and raw.isascii():  # the common clean cell: NFKC and whitespace removal change nothing
         return raw[:-1] + "X" if raw[-1] == "x" else raw
-    text = "".join(unicodedata.normalize("NFKC", raw).split())
+    text = text_compact(raw)
     if not text.isascii():
         for char in _INVISIBLE:
             text = text.replace(char, "")
@@ -55,108 +55,55 @@ def upgrade_legacy(id15: str) -> str:
 
 
 class IdResult(NamedTuple):
-    """Outcome of check_id. Region flags feed the id-region-unknown warning, never an error; they are
-    False when the number is missing or malformed (id-missing, id-format)."""
+    """Outcome of check_id. `code` is None for a valid number. The region code is never part of validity
+    (roster.md `id-region-unknown` is a warning): see xjma/core/regions.py."""
 
-    number: str  # compacted text
+    number: str  # the normalised text (compact): what the ledger stores
     code: str | None  # None if valid, else id-missing | id-format | id-legacy | id-checksum | id-birth-date
-    birth: dt.date | None  # when the birth-date part is a real date
+    birth: dt.date | None  # when the birth-date part is a real date (also for id-legacy and id-checksum)
     female: bool | None  # sequence digit even = female (when the format is right)
-    region_known: bool  # six-digit region code known
-    province_known: bool  # first two digits a province code
-    upgraded: str | None = None  # id-legacy: the 18-digit form, for the message
+    upgraded: str | None = None  # id-legacy with a real birth date: the 18-digit form, for the message
     expected_check: str | None = None  # id-checksum: the right last character, for the message
 
 
-def _birth(year: str, month: str, day: str) -> dt.date | None:
-    """The date from digit strings, None when it is not a real date (19800230)."""
+@functools.lru_cache(maxsize=65536)
+def _birth8(digits: str) -> dt.date | None:
+    """The date of 8 digits YYYYMMDD, None when it is not a real date (19800230); a roster repeats them."""
     try:
-        return dt.date(int(year), int(month), int(day))
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
-
-
-_BIRTHS: dict[str, dt.date | None] = {}  # YYYYMMDD -> _birth(...): a roster repeats birth dates
-_BIRTHS_KEPT = 100_000
-
-
-def _birth8(digits: str) -> dt.date | None:
-    """_birth of the 8 digits YYYYMMDD, memoised."""
-    try:
-        return _BIRTHS[digits]
-    except KeyError:
-        if len(_BIRTHS) >= _BIRTHS_KEPT:
-            _BIRTHS.clear()
-        found = _BIRTHS[digits] = _birth(digits[:4], digits[4:6], digits[6:])
-        return found
-
-
-def _result(
-    number: str,
-    code: str | None,
-    birth: dt.date | None,
-    female: bool | None,
-    upgraded: str | None = None,
-    expected_check: str | None = None,
-) -> IdResult:
-    region_known, province_known = regions.region_flags(number[:6])
-    return IdResult(number, code, birth, female, region_known, province_known, upgraded, expected_check)
 
 
 def _is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()  # isdigit alone accepts other scripts' digits
 
 
-def check_id(raw: str, start: dt.date) -> IdResult:
-    """Check an ID number (roster.md id-* codes) for enrollment with start S.
+def check_id(raw: str, start: dt.date | None = None) -> IdResult:
+    """Check an ID number (roster.md id-* codes); with `start` (S), a birth date after S is id-birth-date.
 
     Order: missing -> legacy (15 digits) -> format (17 digits + digit/X) -> birth date (a real date,
     not after S) -> checksum. The first failing check decides the code. A legacy number also gets its
-    birth date and gender (its last digit is the sequence) so that other columns can still be compared.
+    birth date and gender (its last digit is the sequence) so that other columns can still be compared;
+    its 18-digit form is offered only when that birth date is real.
     """
     number = compact(raw)
-    if len(number) == 18 and number.isascii() and number[:17].isdigit() and number[17] in "0123456789X":
-        # the common case first (a well-formed 18-character number); same order of checks as below
-        birth = _birth8(number[6:14])
-        female = number[16] in "02468"
-        if birth is None or birth > start:
-            return _result(number, "id-birth-date", birth, female)
-        expected = _CHECK_CHARS[2 * int(number[:17], 13) % 11]
-        if number[17] != expected:
-            return _result(number, "id-checksum", birth, female, expected_check=expected)
-        region_known, province_known = regions.region_flags(number[:6])
-        return IdResult(number, None, birth, female, region_known, province_known)
     if not number:
-        return IdResult(number, "id-missing", None, None, False, False)
+        return IdResult(number, "id-missing", None, None)
     if len(number) == 15 and _is_digits(number):
-        upgraded = upgrade_legacy(number)
-        birth = _birth(upgraded[6:10], upgraded[10:12], upgraded[12:14])
-        return _result(number, "id-legacy", birth, number[14] in "02468", upgraded=upgraded)
-    first17 = number[:17]
-    if len(number) != 18 or not _is_digits(first17) or number[17] not in "0123456789X":
-        return IdResult(number, "id-format", None, None, False, False)
-    birth = _birth(number[6:10], number[10:12], number[12:14])
+        birth = _birth8("19" + number[6:12])
+        upgraded = upgrade_legacy(number) if birth is not None else None
+        return IdResult(number, "id-legacy", birth, number[14] in "02468", upgraded)
+    if len(number) != 18 or not _is_digits(number[:17]) or number[17] not in "0123456789X":
+        return IdResult(number, "id-format", None, None)
+    birth = _birth8(number[6:14])
     female = number[16] in "02468"
-    if birth is None or birth > start:
-        return _result(number, "id-birth-date", birth, female)
-    expected = check_char(first17)
+    if birth is None or (start is not None and birth > start):
+        return IdResult(number, "id-birth-date", birth, female)
+    expected = check_char(number[:17])
     if number[17] != expected:
-        return _result(number, "id-checksum", birth, female, expected_check=expected)
-    return _result(number, None, birth, female)
-
-
-def valid_parts(raw: str, start: dt.date) -> tuple[dt.date, bool] | None:
-    """(birth, female) when `raw` is as check_id would keep it (18 ASCII characters, no space, an upper-case
-    X) and valid, of a known region: the common cell, on validate's hot path without an IdResult. None:
-    ask check_id."""
-    if len(raw) != 18 or not raw.isascii() or not raw[:17].isdigit() or raw[17] not in "0123456789X":
-        return None
-    birth = _birth8(raw[6:14])
-    if birth is None or birth > start or raw[17] != _CHECK_CHARS[2 * int(raw[:17], 13) % 11]:
-        return None
-    if regions.region_flags(raw[:6]) != (True, True):
-        return None
-    return birth, raw[16] in "02468"
+        return IdResult(number, "id-checksum", birth, female, expected_check=expected)
+    return IdResult(number, None, birth, female)
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -166,20 +113,3 @@ def age_on(birth: dt.date, day: dt.date) -> int:
         birthday = (3, 1)
     years = day.year - birth.year
     return years - 1 if (day.month, day.day) < birthday else years
-
-
-def mask_id(number: str) -> str:
-    """First 6 + ******** + last 4, for terminal output (the birth date is hidden); short input -> ****."""
-    if len(number) < 11:
-        return "****"
-    return number[:6] + "********" + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678 for an 11-digit mobile number; otherwise only the last 4 characters are shown."""
-    text = "".join(unicodedata.normalize("NFKC", phone).split())
-    if len(text) == 11 and _is_digits(text) and text.startswith("1"):
-        return text[:3] + "****" + text[-4:]
-    if not text:
-        return ""
-    return "****" + text[-4:] if len(text) > 4 else "****"

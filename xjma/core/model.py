@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -74,14 +72,6 @@ def observation_end(start: dt.date, observation_days: int) -> dt.date | None:
     return start + dt.timedelta(days=observation_days) if observation_days else None
 
 
-class LedgerView(Protocol):
-    """What checks and claims need from the ledger (implemented in xjma/io/ledger)."""
-
-    def enrollments_for(self, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
-        """Every recorded enrollment of these members, all plans, oldest first."""
-        ...
-
-
 @dataclass(slots=True)
 class RosterRow:
     """One roster data row after normalisation (roster.md). Values are None/'' when blank."""
@@ -111,3 +101,6 @@ class RosterRow:
     # derived from a valid ID number (None when the ID is invalid)
     birth: dt.date | None = None
     female: bool | None = None
+    # fields whose cell held a value that could not be read: the format problem is reported by
+    # xjma/core/rowbuild.py, and the checks leave these fields alone (each problem decided once)
+    unreadable: frozenset[str] = frozenset()

@@ -9,6 +9,10 @@ import datetime as dt
 import re
 import unicodedata
 
+from xjma.core.text import clean_text, compact
+
+__all__ = ["clean_text"]  # re-exported: xjma/core/text.py holds it
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -19,9 +23,6 @@ _DATE_PATTERNS = (
 # A time of day after the date ("2026-01-01 00:00:00", "2026-01-01T08:30"): ignored, the day counts.
 _TIME_SUFFIX = re.compile(r"[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-# XML 1.0 forbids these control characters (a workbook holding one will not open); the zero-width
-# characters are invisible in Excel but break matching of IDs and names pasted from web pages.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u200b-\u200d\u2060\ufeff]")
 _NAME_DOTS = str.maketrans({"•": "·", ".": "·", "・": "·"})  # "．" is "." after NFKC
 _PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
 _WHOLE = re.compile(r"\+?([0-9]+)(?:\.0*)?")
@@ -52,37 +53,6 @@ _GENDER = {
     "f": "女",
     "female": "女",
 }
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def _as_text(value: object) -> str:
-    """The text a person sees in the cell: 12.0 is "12", a midnight datetime is its date."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def clean_text(value: object) -> str:
-    """None -> ""; numbers as shown (12.0 -> "12"); NFKC; trimmed; XML-illegal and zero-width chars removed."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else _as_text(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    if not text.isprintable():
-        text = _ILLEGAL.sub("", text)
-    return text.strip()
 
 
 def normalize_name(value: object) -> str:
@@ -179,7 +149,7 @@ def parse_date(value: object) -> dt.date | None:
         return None
     if isinstance(value, (int, float)):
         return _from_number(value)
-    text = "".join(_TIME_SUFFIX.sub("", nfkc(str(value))).split())
+    text = compact(_TIME_SUFFIX.sub("", unicodedata.normalize("NFKC", str(value)).strip()))
     if text.endswith("00:00:00"):
         text = text[: -len("00:00:00")]
     return _from_text(text)

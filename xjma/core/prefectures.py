@@ -8,10 +8,10 @@ office for 区直 and for a roster without 地州市.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from xjma.core.ruleparse import Reader
+from xjma.core.schema_reader import KeyPathReader
+from xjma.core.text import compact
 from xjma.errors import RulesError
 
 _MOBILE_OR_LANDLINE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -80,12 +80,12 @@ class Prefectures:
 
 
 def _key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return compact(text)
 
 
 def parse_prefectures(data: object, source: str = "") -> Prefectures:
     """Validate parsed prefectures.yaml; every problem names its key path (like plans.yaml)."""
-    r = Reader()
+    r = KeyPathReader()
     top = r.mapping(data, "", required=("schema", "office", "prefectures"))
     office = _office(r, top.get("office") if top else None)
     items: list[Prefecture] = []
@@ -105,7 +105,7 @@ def parse_prefectures(data: object, source: str = "") -> Prefectures:
     return Prefectures(items=tuple(items), office=office)
 
 
-def _office(r: Reader, raw: object) -> Office:
+def _office(r: KeyPathReader, raw: object) -> Office:
     m = r.mapping(raw, "office", required=("name", "address", "postcode", "phones", "email")) or {}
     phones = r.strings(m.get("phones"), "office.phones") if m else []
     return Office(
@@ -117,7 +117,7 @@ def _office(r: Reader, raw: object) -> Office:
     )
 
 
-def _prefecture(r: Reader, raw: object, path: str) -> Prefecture | None:
+def _prefecture(r: KeyPathReader, raw: object, path: str) -> Prefecture | None:
     m = r.mapping(raw, path, required=("short", "name", "aliases", "union", "contact", "phone"))
     if m is None:
         return None

@@ -24,8 +24,7 @@ from operator import itemgetter
 from typing import Any
 
 from xjma.core.checks import severity_of, shares_field
-from xjma.core.findings import Problem
-from xjma.core.idnumber import age_on, check_id, upgrade_legacy, valid_parts
+from xjma.core.idnumber import age_on, check_id
 from xjma.core.messages import message
 from xjma.core.model import RosterRow
 from xjma.core.normalize import (
@@ -39,10 +38,11 @@ from xjma.core.normalize import (
     phone_valid,
 )
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import Problem
+from xjma.core.regions import Regions
 from xjma.core.rules import PLAN_CODES, Rules
-from xjma.core.vocab import PLAN_SHORT, parse_yes_no
+from xjma.core.vocab import parse_yes_no
 
-SHORT_TERM = "short-accident"
 _SHARE_FIELDS = tuple((code, shares_field(code)) for code in PLAN_CODES)
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _INVALID = object()  # a cell that is there but cannot be read
@@ -53,7 +53,9 @@ Identity = tuple[str, dt.date | None, bool | None, tuple[Spec, ...]]  # number, 
 _BLOCK = 8192  # rows per block: memory stays flat and a progress bar still moves
 _NO_PROBLEMS: tuple[Spec, ...] = ()
 TEMP = "临时职工"
-_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(RosterRow) if f.init)
+# format problems that leave a field unread (RosterRow.unreadable)
+_UNREADABLE = {"term_months": ("temp-term-short",), "short_end": ("end-date-invalid",)}
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(RosterRow) if f.init and f.name != "unreadable")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class RowContext:
     columns: Mapping[str, int]  # field -> column index in the raw rows
     headers: Mapping[str, str]  # field -> the header as written in the file
     fallback: Mapping[str, object]  # field -> file-level value, else the option's value
+    regions: Regions  # the region table (xjma/io/regions.py), for the id-region-unknown warning
 
 
 def build_rows(
@@ -77,11 +80,6 @@ def build_rows(
     while block := list(islice(source, _BLOCK)):
         builder.build(block, rows, problems)
     return rows, problems
-
-
-def build_row(number: int, cells: Sequence[object], ctx: RowContext) -> tuple[RosterRow, list[Problem]]:
-    rows, problems = build_rows([(number, cells)], ctx)
-    return rows[0], problems
 
 
 def _blank(value: object) -> bool:
@@ -208,7 +206,7 @@ class _Builder:
         def field(fld: str, parse: Callable[[object], object], memo: bool = True) -> _Field:
             return _Field(ctx, fld, parse, memo)
 
-        identity = partial(_identity, start=start)
+        identity = partial(_identity, start=start, regions=ctx.regions)
         self.id = _Field(ctx, "id_number", _plain(identity), False, identity)
         self.gender = field("gender", _plain(_gender))
         self.age = field("age", _plain(_optional(_whole_or_none)))
@@ -232,6 +230,10 @@ class _Builder:
         self.short_tier = field("short_tier", _plain(_optional(_tier)))
         self.short_end = field("short_end", _plain(_optional(parse_date)))
         self.share_sets = _Memo(_share_set)  # parsed counts of the five plans -> the row's shares
+        # plans with an end date per enrollment (plans.yaml `short_term`), in any version
+        self.short_term = frozenset(
+            code for version in ctx.rules.versions for code, plan in version.plans.items() if plan.short_term
+        )
 
     def build(
         self, block: list[tuple[int, Sequence[object]]], rows: list[RosterRow], problems: list[Problem]
@@ -338,38 +340,45 @@ class _Builder:
         for i, (code, fld) in enumerate(_SHARE_FIELDS):
             if got[f"shares{i}"] is _INVALID:
                 text = clean_text(value[f"shares{i}"])
-                specs.append((fld, "shares-invalid", None, {"plan": PLAN_SHORT[code], "value": text}))
+                specs.append(
+                    (
+                        fld,
+                        "shares-invalid",
+                        None,
+                        {"plan": self.ctx.rules.plan_label(code, self.ctx.start), "value": text},
+                    )
+                )
         end = value["short_end"]
-        if end not in (None, _MISSING) and row.short_end is None and SHORT_TERM in row.shares:
+        if (
+            end not in (None, _MISSING)
+            and row.short_end is None
+            and not self.short_term.isdisjoint(row.shares)
+        ):
             specs.append(("short_end", "end-date-invalid", "unparseable", {"value": clean_text(end)}))
         headers = self.ctx.headers
+        unreadable = {fld for fld, code, variant, _ in specs if code in _UNREADABLE.get(fld, ())}
+        unreadable.update(fld for fld, code, _, _ in specs if code == "shares-invalid")
+        if unreadable:
+            row.unreadable = frozenset(unreadable)
         return [
             Problem(row.row, headers.get(fld, ""), code, severity_of(code), message(code, variant, **values))
             for fld, code, variant, values in specs
         ]
 
 
-def _identity(raw: object, start: dt.date) -> Identity:
+def _identity(raw: object, start: dt.date, regions: Regions) -> Identity:
     """ID number (a number cell is id-as-number) -> (number, birth, female, problems)."""
-    if raw.__class__ is str:
-        parts = valid_parts(raw, start)
-        if parts is not None:
-            return raw, parts[0], parts[1], _NO_PROBLEMS
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         digits = str(int(raw)) if raw == int(raw) else str(raw)
         shown = f"{raw:.14E}" if raw >= 1e15 else digits
-        if len(digits) == 15:
-            return (
-                digits,
-                None,
-                None,
-                _id_problem("id-as-number", "legacy", shown=shown, upgraded=upgrade_legacy(digits)),
-            )
+        upgraded = check_id(digits).upgraded if len(digits) == 15 else None
+        if upgraded is not None:
+            return digits, None, None, _id_problem("id-as-number", "legacy", shown=shown, upgraded=upgraded)
         return digits, None, None, _id_problem("id-as-number", shown=shown)
     result = check_id("" if raw is None else str(raw), start)
     number, code = result.number, result.code
     if code is None:
-        if result.province_known and result.region_known:
+        if regions.known(number):
             return number, result.birth, result.female, _NO_PROBLEMS
         return number, result.birth, result.female, _id_problem("id-region-unknown", code=number[:6])
     if code == "id-format" and _SCIENTIFIC.match(number):
@@ -379,6 +388,13 @@ def _identity(raw: object, start: dt.date) -> Identity:
         variant = "after-start" if result.birth is not None else None
         birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
         return number, None, None, _id_problem(code, variant, birth=birth, start=start.isoformat())
+    if code == "id-legacy" and result.upgraded is None:
+        return (
+            number,
+            None,
+            None,
+            _id_problem(code, "birth-date", birth=f"19{number[6:8]}-{number[8:10]}-{number[10:12]}"),
+        )
     problem = _id_problem(code, value=number, upgraded=result.upgraded, expected=result.expected_check)
     return number, None, None, problem
 

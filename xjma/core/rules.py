@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from xjma.core.ruleparse import Reader
+from xjma.core.normalize import EMPLOYMENT_KINDS
+from xjma.core.schema_reader import KeyPathReader
 from xjma.errors import RulesError
 
 PLAN_CODES = ("inpatient-accident", "critical-illness", "gig-accident", "female-illness", "short-accident")
@@ -79,6 +80,9 @@ class DisabilityTerms:
     cap: Decimal
     accident_death_covered: bool
     type: str = "disability"
+    # What reaching the cap ends (rules.md §9): the disability cover of the share (benefit), every cover
+    # of the plan (plan), or nothing, further claims being capped (none, plan 5).
+    cap_ends: str = "benefit"
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,17 @@ class Rules:
             return None
         return version, version.plans[code]
 
+    def plan_label(self, code: str, on: dt.date | None = None, *, short: bool = True) -> str:
+        """A plan's name from plans.yaml (`short_name`, or `name` with short=False): the version in force
+        on `on` when it holds the plan, else the newest version that does; the code when none does."""
+        found = self.plan_on(code, on) if on is not None else None
+        plan = found[1] if found else None
+        if plan is None:
+            plan = next((v.plans[code] for v in reversed(self.versions) if code in v.plans), None)
+        if plan is None:
+            return code
+        return plan.short_name if short else plan.name
+
     def exclusions_for(self, plan: str, benefit: str) -> tuple[Exclusion, ...]:
         """List 一 for the plan 1 inpatient benefit, list 二 (filtered by plan) for every other."""
         if plan == "inpatient-accident" and benefit == "inpatient":
@@ -202,7 +217,7 @@ class Rules:
 
 def parse_rules(data: object, source: str = "") -> Rules:
     """Validate parsed plans.yaml data and build the model; every problem names its key path."""
-    r = Reader()
+    r = KeyPathReader()
     top = r.mapping(data, "", required=("schema", "common", "versions"), optional=())
     common = _common(r, top.get("common"), "common") if top else None
     versions: list[Version] = []
@@ -221,7 +236,7 @@ def parse_rules(data: object, source: str = "") -> Rules:
     return Rules(common=common, versions=tuple(versions), source=source)
 
 
-def _common(r: Reader, raw: object, path: str) -> Common | None:
+def _common(r: KeyPathReader, raw: object, path: str) -> Common | None:
     keys = (
         "renewal_grace_days",
         "observation_for_accidents",
@@ -265,6 +280,9 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
             ret.get("max_delay_months") if ret else None, f"{path}.retirement.max_delay_months"
         ),
     )
+    employee_types = tuple(r.strings(m.get("employee_types"), f"{path}.employee_types"))
+    gig_type = r.text(m.get("gig_type"), f"{path}.gig_type")
+    _check_employment(r, employee_types, gig_type, path)
     return Common(
         renewal_grace_days=r.count(m.get("renewal_grace_days"), f"{path}.renewal_grace_days"),
         observation_for_accidents=r.flag(
@@ -272,8 +290,8 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
         ),
         age_min=r.count(m.get("age_min"), f"{path}.age_min"),
         age_max=r.count(m.get("age_max"), f"{path}.age_max"),
-        employee_types=tuple(r.strings(m.get("employee_types"), f"{path}.employee_types")),
-        gig_type=r.text(m.get("gig_type"), f"{path}.gig_type"),
+        employee_types=employee_types,
+        gig_type=gig_type,
         temp_min_term_months=r.count(m.get("temp_min_term_months"), f"{path}.temp_min_term_months"),
         suicide_window_years=r.count(m.get("suicide_window_years"), f"{path}.suicide_window_years"),
         retirement=retirement,
@@ -282,7 +300,17 @@ def _common(r: Reader, raw: object, path: str) -> Common | None:
     )
 
 
-def _exclusions(r: Reader, raw: object, path: str) -> tuple[Exclusion, ...]:
+def _check_employment(r: KeyPathReader, employee_types: tuple[str, ...], gig_type: str, path: str) -> None:
+    """The 用工形式 a roster may hold are the roster format's (roster.md, xjma/core/normalize.py, with the
+    spellings clerks type): the rules name which of them are employees and which is the gig worker, and
+    must name each of them exactly once."""
+    named = [*employee_types, gig_type]
+    if sorted(named) != sorted(EMPLOYMENT_KINDS):
+        kinds = "、".join(EMPLOYMENT_KINDS)
+        r.error(f"{path}.employee_types", f"employee_types 与 gig_type 合起来须恰好是名册的用工形式：{kinds}")
+
+
+def _exclusions(r: KeyPathReader, raw: object, path: str) -> tuple[Exclusion, ...]:
     out: list[Exclusion] = []
     seen: set[str] = set()
     for i, item in enumerate(r.list_of(raw, path)):
@@ -310,7 +338,7 @@ def _exclusions(r: Reader, raw: object, path: str) -> tuple[Exclusion, ...]:
     return tuple(out)
 
 
-def _version(r: Reader, raw: object, path: str) -> Version | None:
+def _version(r: KeyPathReader, raw: object, path: str) -> Version | None:
     m = r.mapping(raw, path, required=("name", "effective", "plans"), optional=("reference",))
     if m is None:
         return None
@@ -330,7 +358,7 @@ def _version(r: Reader, raw: object, path: str) -> Version | None:
     )
 
 
-def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
+def _plan(r: KeyPathReader, code: str, raw: object, path: str) -> Plan | None:
     required: tuple[str, ...] = (
         "name",
         "short_name",
@@ -346,8 +374,10 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
         required += ("phases", "share_total_cap")
     if code == "female-illness":
         required += ("in_situ_ends_cover",)
-    if code == "short-accident":
-        required += ("tiers", "short_term")
+    # A short-term plan (E given per enrollment, charged by tier) says so with `short_term: true`.
+    short_term = isinstance(raw, dict) and raw.get("short_term") is True
+    required += ("tiers", "short_term") if short_term else ()
+    optional += () if short_term else ("short_term",)
     m = r.mapping(raw, path, required=required, optional=optional)
     if m is None:
         return None
@@ -369,7 +399,7 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
         ),
     )
     phases = tuple(_phases(r, m.get("phases"), f"{path}.phases")) if illness else ()
-    tiers = tuple(_tiers(r, m.get("tiers"), f"{path}.tiers")) if code == "short-accident" else ()
+    tiers = tuple(_tiers(r, m.get("tiers"), f"{path}.tiers")) if short_term else ()
     in_situ_ends = (
         r.flag(m.get("in_situ_ends_cover"), f"{path}.in_situ_ends_cover")
         if code == "female-illness"
@@ -378,24 +408,38 @@ def _plan(r: Reader, code: str, raw: object, path: str) -> Plan | None:
     benefits = _benefits(r, code, m.get("benefits"), f"{path}.benefits", len(phases), in_situ_ends)
     fee = None if m.get("fee") is None and tiers else r.money(m.get("fee"), f"{path}.fee")
     cap = m.get("share_total_cap")
+    observation_days = r.count(m.get("observation_days"), f"{path}.observation_days")
+    _check_observation(r, observation_days, phases, path)
     return Plan(
         code=code,
         name=r.text(m.get("name"), f"{path}.name"),
         short_name=r.text(m.get("short_name"), f"{path}.short_name"),
         fee=fee,
         max_shares=r.count(m.get("max_shares"), f"{path}.max_shares", minimum=1),
-        observation_days=r.count(m.get("observation_days"), f"{path}.observation_days"),
+        observation_days=observation_days,
         eligibility=eligibility,
         benefits=benefits,
         phases=phases,
         share_total_cap=r.money(cap, f"{path}.share_total_cap") if cap is not None else None,
         in_situ_ends_cover=in_situ_ends,
-        short_term=r.flag(m.get("short_term"), f"{path}.short_term") if code == "short-accident" else False,
+        short_term=r.flag(m.get("short_term", False), f"{path}.short_term"),
         tiers=tiers,
     )
 
 
-def _phases(r: Reader, raw: object, path: str) -> list[Phase]:
+def _check_observation(r: KeyPathReader, days: int, phases: tuple[Phase, ...], path: str) -> None:
+    """With phases, the observation period (observation_end = S + observation_days, shown on the workbook
+    and by member show) must end where the last phase with an until_day ends (what the payout follows)."""
+    bounded = [(i, p.until_day) for i, p in enumerate(phases) if p.until_day is not None]
+    if bounded and days != bounded[-1][1]:
+        i, until = bounded[-1]
+        r.error(
+            f"{path}.observation_days",
+            f"应与 phases[{i}].until_day 一致（{until}），现为 {days}：观察期止日与给付阶段不一致",
+        )
+
+
+def _phases(r: KeyPathReader, raw: object, path: str) -> list[Phase]:
     out: list[Phase] = []
     items = r.list_of(raw, path)
     for i, item in enumerate(items):
@@ -422,7 +466,7 @@ def _phases(r: Reader, raw: object, path: str) -> list[Phase]:
     return out
 
 
-def _tiers(r: Reader, raw: object, path: str) -> list[Tier]:
+def _tiers(r: KeyPathReader, raw: object, path: str) -> list[Tier]:
     out: list[Tier] = []
     for i, item in enumerate(r.list_of(raw, path)):
         p = f"{path}[{i}]"
@@ -447,7 +491,7 @@ def _tiers(r: Reader, raw: object, path: str) -> list[Tier]:
 
 
 def _benefits(
-    r: Reader, plan: str, raw: object, path: str, n_phases: int, in_situ_ends: bool
+    r: KeyPathReader, plan: str, raw: object, path: str, n_phases: int, in_situ_ends: bool
 ) -> dict[str, Benefit]:
     expected = PLAN_BENEFITS[plan]
     m = r.mapping(raw, path, required=tuple(expected))
@@ -460,12 +504,18 @@ def _benefits(
         if b.get("type") != kind:
             r.error(f"{p}.type", f"应为 {kind}")
             continue
-        r.mapping(b, p, required=("type", *_BENEFIT_KEYS[kind]))
+        r.mapping(
+            b, p, required=("type", *_BENEFIT_KEYS[kind]), optional=_OPTIONAL_BENEFIT_KEYS.get(kind, ())
+        )
         parsed = _benefit(r, kind, b, p, n_phases)
         if parsed is not None:
             if plan == "female-illness" and name == "in-situ" and isinstance(parsed, IllnessTerms):
-                ends = parsed.ends[:-1] + ("all" if in_situ_ends else "self",)
-                parsed = IllnessTerms(category=parsed.category, amounts=parsed.amounts, ends=ends)
+                wanted = "all" if in_situ_ends else "self"
+                if parsed.ends and parsed.ends[-1] != wanted:
+                    r.error(
+                        f"{p}.ends[{len(parsed.ends) - 1}]",
+                        f"应为 {wanted}，与 in_situ_ends_cover: {str(in_situ_ends).lower()} 一致",
+                    )
             out[name] = parsed
     return out
 
@@ -486,9 +536,11 @@ _BENEFIT_KEYS: dict[str, tuple[str, ...]] = {
     "medical": ("deductible", "rate", "cap"),
     "sudden-death": ("amount",),
 }
+_OPTIONAL_BENEFIT_KEYS: dict[str, tuple[str, ...]] = {"disability": ("disability_cap_ends",)}
+DISABILITY_CAP_ENDS = ("benefit", "plan", "none")
 
 
-def _benefit(r: Reader, kind: str, b: dict[object, object], p: str, n_phases: int) -> Benefit | None:
+def _benefit(r: KeyPathReader, kind: str, b: dict[object, object], p: str, n_phases: int) -> Benefit | None:
     if kind == "inpatient":
         return InpatientTerms(
             basic_rate=r.ratio(b.get("basic_rate"), f"{p}.basic_rate"),
@@ -527,6 +579,9 @@ def _benefit(r: Reader, kind: str, b: dict[object, object], p: str, n_phases: in
             amount=r.money(b.get("amount"), f"{p}.amount"),
             cap=r.money(b.get("cap"), f"{p}.cap"),
             accident_death_covered=r.flag(b.get("accident_death_covered"), f"{p}.accident_death_covered"),
+            cap_ends=r.choice(
+                b.get("disability_cap_ends", "benefit"), f"{p}.disability_cap_ends", DISABILITY_CAP_ENDS
+            ),
         )
     if kind == "medical":
         return MedicalTerms(

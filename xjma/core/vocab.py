@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
+__all__ = ["squash"]  # re-exported: xjma/core/text.py holds it
 
 from xjma.core.rules import PLAN_CODES, Rules
+from xjma.core.text import squash
 
 # Short names of the roster headers (roster.md) — also in plans.yaml as `short_name`.
 PLAN_SHORT = {
@@ -48,17 +49,10 @@ ACCIDENT_KIND = {
     "工作": "work",
     "工作意外": "work",
 }
-CARE_LABEL = {"outpatient": "门诊", "inpatient": "住院"}
-CAUSE_LABEL = {"illness": "疾病", "accident": "意外"}
 KIND_LABEL = {"life": "生活意外", "work": "工作意外"}
 
 YES = {"是", "y", "yes", "1", "true", "√", "对"}
 NO = {"否", "n", "no", "0", "false", "", "×"}
-
-
-def squash(text: str) -> str:
-    """NFKC, no whitespace, lower case: the form aliases are compared in."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 def plan_aliases(rules: Rules | None = None) -> dict[str, str]:

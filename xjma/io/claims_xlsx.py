@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
-from xjma.core.fields import CLAIMS_FIELDS
+from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS, ClaimError, ClaimResult
+from xjma.core.columns import CLAIMS_FIELDS
 from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 from xjma.errors import XjmaError
 
@@ -36,7 +36,9 @@ def clean(value: object) -> str:
     return cell_text(value)
 
 
-def write_settlement(path: Path, doc: dict[str, Any], names: dict[int | None, str]) -> None:
+def write_settlement(
+    path: Path, results: Sequence[ClaimResult], errors: Sequence[ClaimError], names: dict[int | None, str]
+) -> None:
     """理赔结果 (one line per claim with its steps), 会员汇总 (per member totals), 无法计算 (errors)."""
     import xlsxwriter
 
@@ -50,9 +52,9 @@ def write_settlement(path: Path, doc: dict[str, Any], names: dict[int | None, st
             "total": book.add_format({"num_format": "0.00", "bold": True, "border": 1}),
             "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         }
-        _claims_sheet(book, fmt, doc["claims"], names)
-        _members_sheet(book, fmt, doc["claims"], names)
-        _errors_sheet(book, fmt, doc["errors"])
+        _claims_sheet(book, fmt, results, names)
+        _members_sheet(book, fmt, results, names)
+        _errors_sheet(book, fmt, errors)
         book.close()
 
 
@@ -75,30 +77,31 @@ _HEADERS = (
 
 
 def _claims_sheet(
-    book: Any, fmt: dict[str, Any], claims: Sequence[dict[str, Any]], names: dict[int | None, str]
+    book: Any, fmt: dict[str, Any], results: Sequence[ClaimResult], names: dict[int | None, str]
 ) -> None:
     sheet = book.add_worksheet("理赔结果")
     sheet.write_row(0, 0, _HEADERS, fmt["head"])
-    for i, c in enumerate(claims, start=1):
-        if c["row"] is not None:
-            sheet.write_number(i, 0, c["row"])
+    for i, r in enumerate(results, start=1):
+        c = r.claim
+        if c.row is not None:
+            sheet.write_number(i, 0, c.row)
         texts = [
-            c["id_number"] or "",
-            names.get(c["row"], ""),
-            PLAN_SHORT.get(c["plan"], c["plan"]),
-            BENEFIT_NAMES.get(c["benefit"], c["benefit"]),
-            c["event_date"],
+            c.id_number or "",
+            names.get(c.row, ""),
+            PLAN_SHORT.get(c.plan, c.plan),
+            BENEFIT_NAMES.get(c.benefit, c.benefit),
+            c.event_date.isoformat(),
         ]
         for col, value in enumerate(texts, start=1):
             sheet.write_string(i, col, clean(value))
-        sheet.write_number(i, 6, c["day_index"])
-        sheet.write_number(i, 7, Decimal(c["payout"]), fmt["money"])
-        sheet.write_string(i, 8, "、".join(REASON_LABELS.get(r, r) for r in c["reasons"]))
-        sheet.write_string(i, 9, clean(c["exclusion"] or ""))
-        sheet.write_string(i, 10, "是" if c["cover_ended"] else "否")
-        sheet.write_string(i, 11, c["rules_version"])
-        sheet.write_string(i, 12, clean("\n".join(c["steps"])), fmt["wrap"])
-        sheet.write_string(i, 13, "、".join(WARNING_LABELS.get(w, w) for w in c["warnings"]))
+        sheet.write_number(i, 6, r.day_index)
+        sheet.write_number(i, 7, r.payout, fmt["money"])
+        sheet.write_string(i, 8, "、".join(REASON_LABELS.get(x, x) for x in r.reasons))
+        sheet.write_string(i, 9, clean(r.exclusion or ""))
+        sheet.write_string(i, 10, "是" if r.cover_ended else "否")
+        sheet.write_string(i, 11, r.rules_version)
+        sheet.write_string(i, 12, clean("\n".join(r.steps)), fmt["wrap"])
+        sheet.write_string(i, 13, "、".join(WARNING_LABELS.get(w, w) for w in r.warnings))
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 20)
     sheet.set_column(2, 11, 11)
@@ -107,15 +110,15 @@ def _claims_sheet(
 
 
 def _members_sheet(
-    book: Any, fmt: dict[str, Any], claims: Sequence[dict[str, Any]], names: dict[int | None, str]
+    book: Any, fmt: dict[str, Any], results: Sequence[ClaimResult], names: dict[int | None, str]
 ) -> None:
     sheet = book.add_worksheet("会员汇总")
     sheet.write_row(0, 0, ("身份证号码", "姓名", "理赔笔数", "给付合计（元）"), fmt["head"])
     totals: dict[str, tuple[str, int, Decimal]] = {}
-    for c in claims:
-        key = c["id_number"] or ""
-        name, count, amount = totals.get(key, (names.get(c["row"], ""), 0, Decimal(0)))
-        totals[key] = (name, count + 1, amount + Decimal(c["payout"]))
+    for r in results:
+        key = r.claim.id_number or ""
+        name, count, amount = totals.get(key, (names.get(r.claim.row, ""), 0, Decimal(0)))
+        totals[key] = (name, count + 1, amount + r.payout)
     for i, (number, (name, count, amount)) in enumerate(totals.items(), start=1):
         sheet.write_string(i, 0, clean(number))
         sheet.write_string(i, 1, clean(name))
@@ -129,10 +132,10 @@ def _members_sheet(
     sheet.set_column(1, 3, 14)
 
 
-def _errors_sheet(book: Any, fmt: dict[str, Any], errors: Sequence[dict[str, Any]]) -> None:
+def _errors_sheet(book: Any, fmt: dict[str, Any], errors: Sequence[ClaimError]) -> None:
     sheet = book.add_worksheet("无法计算")
     sheet.write_row(0, 0, ("行号", "原因"), fmt["head"])
     for i, e in enumerate(errors, start=1):
-        sheet.write_string(i, 0, str(e["row"] or ""))
-        sheet.write_string(i, 1, clean(e["message"]))
+        sheet.write_string(i, 0, str(e.row or ""))
+        sheet.write_string(i, 1, clean(e.message))
     sheet.set_column(1, 1, 90)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from xjma.core.diseases import Diseases, parse_diseases
-from xjma.io.rules_file import RULES_DIR, read_yaml
+from xjma.io.rules_file import RULES_DIR, load_yaml
 
 
 def default_diseases_path() -> Path:
@@ -15,10 +14,4 @@ def default_diseases_path() -> Path:
 
 def load_diseases(path: Path | str | None = None) -> Diseases:
     """The disease lists (default: the packaged rules/diseases.yaml)."""
-    target = Path(path) if path else default_diseases_path()
-    return _load_cached(str(target.resolve()))
-
-
-@lru_cache(maxsize=4)
-def _load_cached(path: str) -> Diseases:
-    return parse_diseases(read_yaml(Path(path)), source=f" {path} ")
+    return load_yaml(path or default_diseases_path(), parse_diseases)

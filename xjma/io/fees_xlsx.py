@@ -1,5 +1,5 @@
 """The fees summary workbook (xlsxwriter): summary, by 地州市 with a native column chart, by unit, by plan,
-by month (with a chart for a year). Built from the `fees summary` JSON document.
+by month (with a chart for a year). Written from the typed figures (io/ledger/fees.FeeFigures).
 
 xlsxwriter rather than openpyxl: a year over the region has ~19,000 units, and openpyxl's save of that
 sheet took longer than all the SQL (benchmarks/README.md).
@@ -9,62 +9,56 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xjma.core.vocab import PLAN_SHORT
 from xjma.io.xlsx_util import atomic_target, write_text
 
+if TYPE_CHECKING:
+    from xjma.io.ledger.fees import FeeFigures
+
 _MONEY = "0.00"
 
 
-def write_fees_workbook(path: Path, doc: dict[str, Any], yearly: bool) -> None:
-    """Write the workbook atomically (xlsx_util.atomic_target)."""
+def write_fees_workbook(path: Path, period: str, f: FeeFigures, yearly: bool) -> None:
+    """Write the workbook atomically (xlsx_util.atomic_target) from the figures, in their order."""
     import xlsxwriter
 
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         styles = {"head": book.add_format({"bold": True}), "money": book.add_format({"num_format": _MONEY})}
-        _sheet(book, styles, "汇总", ["期间", "会费合计（元）", "人数"],
-               [[doc["period"], Decimal(doc["total"]), doc["members"]]])  # fmt: skip
+        _sheet(book, styles, "汇总", ["期间", "会费合计（元）", "人数"], [[period, f.total, f.members]])
         pref = _sheet(
             book,
             styles,
             "按地州市",
             ["所属地州市", "人数", "份数", "会费（元）"],
-            [[p["prefecture"], p["members"], p["shares"], Decimal(p["fee"])] for p in doc["by_prefecture"]],
+            [[p.prefecture, p.members, p.shares, p.fee] for p in f.by_prefecture],
         )
-        _column_chart(
-            book, pref, f"{doc['period']} 会费（按地州市）", "所属地州市", 3, len(doc["by_prefecture"])
-        )
+        _column_chart(book, pref, f"{period} 会费（按地州市）", "所属地州市", 3, len(f.by_prefecture))
         _sheet(
             book,
             styles,
             "按单位",
             ["工作单位", "所属地州市", "人数", "份数", "会费（元）"],
-            [
-                [u["unit"], u["prefecture"], u["members"], u["shares"], Decimal(u["fee"])]
-                for u in doc["by_unit"]
-            ],
+            [[u.unit, u.prefecture, u.members, u.shares, u.fee] for u in f.by_unit],
         )
         _sheet(
             book,
             styles,
             "按险种",
             ["险种", "人数", "份数", "会费（元）"],
-            [
-                [PLAN_SHORT.get(p["plan"], p["plan"]), p["members"], p["shares"], Decimal(p["fee"])]
-                for p in doc["by_plan"]
-            ],
+            [[PLAN_SHORT.get(p.plan, p.plan), p.members, p.shares, p.fee] for p in f.by_plan],
         )
         month = _sheet(
             book,
             styles,
             "按月",
             ["月份", "人数", "会费（元）"],
-            [[m["month"], m["members"], Decimal(m["fee"])] for m in doc["by_month"]],
+            [[m.month, m.members, m.fee] for m in f.by_month],
         )
         if yearly:
-            _column_chart(book, month, f"{doc['period']} 年逐月会费", "月份", 2, len(doc["by_month"]))
+            _column_chart(book, month, f"{period} 年逐月会费", "月份", 2, len(f.by_month))
         book.close()
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from xjma.core.prefectures import Prefectures, parse_prefectures
-from xjma.io.rules_file import RULES_DIR, read_yaml
+from xjma.io.rules_file import RULES_DIR, load_yaml
 
 
 def default_prefectures_path() -> Path:
@@ -15,10 +14,4 @@ def default_prefectures_path() -> Path:
 
 def load_prefectures(path: Path | str | None = None) -> Prefectures:
     """Load and validate prefectures.yaml (default: the packaged one); errors name the key path."""
-    target = Path(path) if path else default_prefectures_path()
-    return _load_cached(str(target.resolve()))
-
-
-@lru_cache(maxsize=4)
-def _load_cached(path: str) -> Prefectures:
-    return parse_prefectures(read_yaml(Path(path)), source=f" {path} ")
+    return load_yaml(path or default_prefectures_path(), parse_prefectures)

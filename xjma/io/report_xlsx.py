@@ -10,8 +10,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.findings import ERROR, Problem
 from xjma.core.messages import TITLES
+from xjma.core.problems import ERROR, Problem
 from xjma.io.xlsx_util import atomic_target, write_text
 
 if TYPE_CHECKING:

@@ -1,18 +1,24 @@
-"""Read rules/plans.yaml (and the other rules files) with a YAML loader that rejects duplicate keys."""
+"""Read the rules files (plans.yaml, prefectures.yaml, diseases.yaml) with one YAML loader that rejects
+duplicate keys: `load_yaml(path, parse)`.
+
+The shipped files are package data in xjma/rules/ (the top-level rules/ folder is kept identical to them
+by tests/test_rules.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from xjma.core.rules import Rules, parse_rules
 from xjma.errors import RulesError, XjmaError
 
-# xjma/rules is a link to the top-level rules/ folder, so the packaged rules are the edited ones.
-RULES_DIR = Path(__file__).parent.parent / "rules"
+RULES_DIR = Path(__file__).parent.parent / "rules"  # the packaged rules files
+T = TypeVar("T")
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -59,12 +65,23 @@ def default_rules_path() -> Path:
     return RULES_DIR / "plans.yaml"
 
 
+def load_yaml(path: Path | str, parse: Callable[[object, str], T]) -> T:
+    """`parse(data, source)` of a YAML file. Kept per (file, modification time, size): a caller in one
+    process (tests, a long-running program) sees an edited file at once, and the same file is parsed once."""
+    target = Path(path).resolve()
+    try:
+        stat = target.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (0, 0)  # read_yaml says what is wrong with it
+    return _parsed(str(target), stamp, parse)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: str, stamp: tuple[int, int], parse: Callable[[object, str], Any]) -> Any:
+    return parse(read_yaml(Path(path)), f" {path} ")
+
+
 def load_rules(path: Path | str | None = None) -> Rules:
     """Load and validate plans.yaml (default: the packaged one)."""
-    target = Path(path) if path else default_rules_path()
-    return _load_cached(str(target.resolve()))
-
-
-@lru_cache(maxsize=8)
-def _load_cached(path: str) -> Rules:
-    return parse_rules(read_yaml(Path(path)), source=f" {path} ")
+    return load_yaml(path or default_rules_path(), parse_rules)

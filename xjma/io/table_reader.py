@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.fields import FILE_LEVEL_KEYS, FieldDef, header_index, header_key, match_headers
+from xjma.core.columns import FILE_LEVEL_KEYS, FieldDef, header_index, header_key, match_headers
 from xjma.core.normalize import clean_text
 from xjma.core.vocab import squash
 from xjma.errors import XjmaError

@@ -7,33 +7,21 @@ sheet and a sheet of the plans and fees in force.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from xjma.core.fields import CLAIMS_FIELDS, ROSTER_FIELDS, FieldDef
+from xjma.core.columns import CLAIMS_FIELDS, ROSTER_FIELDS, FieldDef
 from xjma.core.normalize import EMPLOYMENT_KINDS
 from xjma.core.prefectures import Prefectures
-from xjma.core.rules import Rules, Version
-from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
+from xjma.core.rules import Plan, Rules, Version
+from xjma.core.vocab import BENEFIT_NAMES
 from xjma.io.xlsx_util import atomic_target, write_text
 
 DATA_ROWS = 2000  # rows that carry the drop-down lists and formats
 YES_NO = ("是", "否")
 TEXT_FIELDS = ("id_number", "phone", "short_tier", "seq")
 DATE_FIELDS = ("prev_end", "short_end", "retire_date", "event_date", "accident_date", "start", "end")
-ROSTER_NOTES = (
-    "1. 本表由基层工会统一填写，互助保障只接受单位工会统一组织参加，不接受个人参加。",
-    "2. 第2、3行填写单位名称和所属地州市，对全表各行有效；某一行的“工作单位”“所属地州市”另有填写时以该行为准。",
-    "3. 身份证号码请填写18位号码，列已设为“文本”格式，请勿改为数字格式（数字格式会损坏号码的后几位）。",
-    "4. 性别、年龄须与身份证号码一致；年龄按保障起始日计算周岁，须在16至60周岁之间（短期意外按国家政策延迟退休的，以实际退休年龄为准）。",
-    "5. 用工形式填写：正式职工、合同制职工、临时职工（聘用期限须超过12个月）或新就业形态劳动者（须为工会会员）。",
-    "6. 各险种填写参加份数，不参加的留空或填0；最多份数见“险种及会费”工作表。",
-    "7. 参加重大疾病的，须同时参加住院+意外；女职工特殊疾病只限女职工；新就业形态劳动者只能参加新就业形态意外。",
-    "8. 参加短期意外的，须填写档次（5、10、15元/份）和保障止期；15元档经审批最多可参加4份，须在“加购审批”列填“是”。",
-    "9. 续保的，请在“是否续保”列填“是”，并填写上期保障止期；续保无观察期。",
-    "10. 填好后可先用 xjma validate 检查，按检查结果修改后再提交。",
-)
 CLAIMS_NOTES = (
     "1. 每行一项给付申请；身份证号码列为“文本”格式，请填写18位号码。",
     "2. 险种可填代码或中文名称（住院+意外、重大疾病、新就业形态意外、女职工特殊疾病、短期意外）。",
@@ -42,6 +30,53 @@ CLAIMS_NOTES = (
     "5. 台账中没有该会员参保记录时，须填写保障起始日、份数（短期意外还须填写保障止期）。",
     "6. 除外原因：不属于除外责任的留空；属于的，从下拉列表中选择。",
 )
+
+
+def roster_notes(rules: Rules, version: Version) -> tuple[str, ...]:
+    """The 填表说明 of the roster template, with every number and plan name taken from the rules."""
+    c, plans = rules.common, version.plans
+
+    def names(pick: Callable[[Plan], bool]) -> str:
+        return "、".join(p.short_name for p in plans.values() if pick(p))
+
+    delayed = names(lambda p: p.eligibility.delayed_retirement)
+    age = f"须在{c.age_min}至{c.age_max}周岁之间" + (
+        f"（{delayed}按国家政策延迟退休的，以实际退休年龄为准）" if delayed else ""
+    )
+    kinds = "、".join(
+        f"{k}（聘用期限须超过{c.temp_min_term_months}个月）" if k == "临时职工" else k
+        for k in c.employee_types
+    )
+    rules_of_plans = [
+        f"参加{p.short_name}的，须同时参加{rules.plan_label(p.eligibility.requires, version.effective)}"
+        for p in plans.values()
+        if p.eligibility.requires
+    ]
+    rules_of_plans += [f"{p.short_name}只限女职工" for p in plans.values() if p.eligibility.female_only]
+    gig_plans = names(lambda p: p.eligibility.who == "gig-union-member")
+    if gig_plans:
+        rules_of_plans.append(f"{c.gig_type}只能参加{gig_plans}")
+    notes = [
+        "本表由基层工会统一填写，互助保障只接受单位工会统一组织参加，不接受个人参加。",
+        "第2、3行填写单位名称和所属地州市，对全表各行有效；某一行的“工作单位”“所属地州市”另有填写时以该行为准。",
+        "身份证号码请填写18位号码，列已设为“文本”格式，请勿改为数字格式（数字格式会损坏号码的后几位）。",
+        f"性别、年龄须与身份证号码一致；年龄按保障起始日计算周岁，{age}。",
+        f"用工形式填写：{kinds}或{c.gig_type}（须为工会会员）。",
+        "各险种填写参加份数，不参加的留空或填0；最多份数见“险种及会费”工作表。",
+    ]
+    if rules_of_plans:
+        notes.append("；".join(rules_of_plans) + "。")
+    for p in plans.values():
+        if p.tiers:
+            tiers = "、".join(t.tier for t in p.tiers)
+            text = f"参加{p.short_name}的，须填写档次（{tiers}元/份）和保障止期"
+            for t in p.tiers:
+                if t.max_shares_with_approval:
+                    text += f"；{t.tier}元档经审批最多可参加{t.max_shares_with_approval}份，须在“加购审批”列填“是”"
+            notes.append(text + "。")
+    notes.append("续保的，请在“是否续保”列填“是”，并填写上期保障止期；续保无观察期。")
+    notes.append("填好后可先用 xjma validate 检查，按检查结果修改后再提交。")
+    return tuple(f"{n}. {text}" for n, text in enumerate(notes, 1))
 
 
 def write_roster_template(
@@ -54,7 +89,7 @@ def write_roster_template(
         "参保人员名册",
         ROSTER_FIELDS,
         lists,
-        ROSTER_NOTES,
+        roster_notes(rules, version),
         plans_doc,
         title="职工互助保障活动参保人员名册",
         preamble=("单位名称：", "所属地州市："),
@@ -66,7 +101,7 @@ def write_claims_template(target: Path, rules: Rules, plans_doc: dict[str, Any])
     for group in rules.common.exclusions.values():
         labels += [e.label for e in group if e.label not in labels]
     lists = {
-        "plan": list(PLAN_SHORT.values()),
+        "plan": list(dict.fromkeys(p.short_name for v in reversed(rules.versions) for p in v.plans.values())),
         "benefit": list(BENEFIT_NAMES.values()),
         "renewal": list(YES_NO),
         "death": list(YES_NO),

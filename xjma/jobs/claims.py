@@ -1,5 +1,9 @@
 """`xjma claim calc`: read the claims (file or options), find each enrollment (ledger first), compute in
-event-date order with the recorded claims, optionally record, and write the settlement workbook."""
+event-date order with the recorded claims, optionally record, and write the settlement workbook.
+
+With --record, reading the members' history, computing and recording are one transaction holding a
+per-member lock (io/ledger/claims.lock_members): two runs for one member take turns, so two claims can
+never both take the same room under a cap, nor one death be paid twice."""
 
 from __future__ import annotations
 
@@ -7,115 +11,153 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from xjma.core.claims.engine import Pending, compute_batch, period_key
 from xjma.core.claims.explain import Invalid
-from xjma.core.claims.model import (
-    Claim,
-    ClaimError,
-    ClaimResult,
-    Entry,
-    claim_from_inputs,
-    claim_key,
-    result_document,
-    result_from_document,
-)
+from xjma.core.claims.model import Claim, ClaimError, ClaimResult, Entry, claim_key, entry_from_record
 from xjma.core.claims.parse import EnrollmentHint, enrollment_from_hint, parse_claim, text
+from xjma.core.diseases import Diseases
 from xjma.core.model import Enrollment
-from xjma.core.money import fmt_money, to_money
 from xjma.core.rules import Rules
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 Row = tuple[int | None, dict[str, object]]
+Parsed = dict[int, tuple[Claim, EnrollmentHint]]
+Errors = list[tuple[int, ClaimError]]
+NO_ID_TO_RECORD = "没有身份证号码的理赔不能记入台账（请用 --id 给出身份证号码）"
+
+
+@dataclass(frozen=True)
+class ClaimsRun:
+    """What `claim calc` computed: results and errors in file order, with what the command prints."""
+
+    results: tuple[ClaimResult, ...]
+    errors: tuple[ClaimError, ...]
+    names: dict[int | None, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    report: Path | None = None
+    recorded: int | None = None  # claims newly recorded (--record)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.payout for r in self.results), Decimal("0.00"))
 
 
 @dataclass
-class CalcRun:
-    """What the command renders: the JSON document, and what goes to stderr or the table."""
-
-    doc: dict[str, Any]
-    results: list[ClaimResult] = field(default_factory=list)
-    names: dict[int | None, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    report: Path | None = None
-    recorded: int | None = None
+class _Computed:
+    results: list[ClaimResult]
+    errors: Errors
+    notes: list[str]
 
 
 def calc_claims(
     rows: Sequence[Row], rules: Rules, db: str | None, record: bool = False, output: Path | None = None
-) -> CalcRun:
+) -> ClaimsRun:
     from xjma.io.diseases import load_diseases
-    from xjma.io.ledger import open_ledger
 
-    parsed, errors = _parse(rows, rules)
-    ledger = open_ledger(db, create=False)
-    try:
-        # A voided enrollment is there, covering nothing: a claim against it is outside-period.
-        ids = {c.id_number for c, _ in parsed.values() if c.id_number}
-        enrolled = ledger.enrollments_for(ids, voided_as_empty=True)
-        pending, notes = _pending(parsed, enrolled, rules, errors)
-        notes += _duplicates(pending)
-        recorded = _recorded(ledger, pending)
-    finally:
-        ledger.close()
-    results, failed = compute_batch(rules, pending, recorded, load_diseases())
-    errors.extend(failed)
-    errors.sort(key=lambda item: item[0])
-    run = CalcRun(
-        doc=_document(results, [e for _, e in errors]),
-        results=results,
-        notes=notes,
-        names={row: text(values.get("name")) for row, values in rows},
-    )
+    parsed, errors = _parse(rows, rules, record)
     if record:
-        run.recorded = _record(db, results)
-        if any(not r.claim.id_number for r in results):
-            run.notes.append("没有身份证号码的理赔不能记入台账（请用 --id 给出身份证号码）。")
+        computed, recorded = _compute_and_record(db, parsed, rules, load_diseases(), errors)
+    else:
+        computed, recorded = _compute_only(db, parsed, rules, load_diseases(), errors), None
+    computed.errors.sort(key=lambda item: item[0])
+    run = ClaimsRun(
+        results=tuple(computed.results),
+        errors=tuple(e for _, e in computed.errors),
+        names={row: text(values.get("name")) for row, values in rows},
+        notes=tuple(computed.notes),
+        report=output,
+        recorded=recorded,
+    )
     if output is not None:
         from xjma.io.claims_xlsx import write_settlement
 
-        write_settlement(output, run.doc, run.names)
-        run.report = output
+        write_settlement(output, run.results, run.errors, run.names)
     return run
 
 
-def _parse(
-    rows: Sequence[Row], rules: Rules
-) -> tuple[dict[int, tuple[Claim, EnrollmentHint]], list[tuple[int, ClaimError]]]:
-    parsed: dict[int, tuple[Claim, EnrollmentHint]] = {}
-    errors: list[tuple[int, ClaimError]] = []
+def _compute_only(
+    db: str | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors
+) -> _Computed:
+    """Read-only: the ledger is read (a missing one reads as empty), never written."""
+    from xjma.io.ledger import open_ledger
+
+    with open_ledger(db, create=False) as ledger:
+        if not ledger.exists:
+            return _compute(None, parsed, rules, diseases, errors)
+        with ledger.connect() as conn:
+            return _compute(conn, parsed, rules, diseases, errors)
+
+
+def _compute_and_record(
+    db: str | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors
+) -> tuple[_Computed, int]:
+    """One transaction: lock the members, read their history, compute, record."""
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.claims import lock_members, record_claims
+
+    with open_ledger(db, create=True) as ledger, ledger.begin() as conn:
+        lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
+        computed = _compute(conn, parsed, rules, diseases, errors)
+        return computed, record_claims(conn, computed.results)
+
+
+def _compute(
+    conn: Connection | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors
+) -> _Computed:
+    from xjma.io.ledger.history import read_enrollments_for
+
+    numbers = {c.id_number for c, _ in parsed.values() if c.id_number}
+    # A voided enrollment is there, covering nothing: a claim against it is outside-period (office.md §3).
+    enrolled = (
+        read_enrollments_for(conn, numbers, voided_as_empty=True) if conn is not None and numbers else {}
+    )
+    pending, notes = _pending(parsed, enrolled, rules, errors)
+    notes += _duplicates(pending)
+    recorded = _recorded(conn, pending) if conn is not None else {}
+    results, failed = compute_batch(rules, pending, recorded, diseases)
+    return _Computed(results, [*errors, *failed], notes)
+
+
+def _parse(rows: Sequence[Row], rules: Rules, record: bool) -> tuple[Parsed, Errors]:
+    """Each row read; a claims-file row, or any claim to record, must carry an ID number."""
+    parsed: Parsed = {}
+    errors: Errors = []
     for order, (row, values) in enumerate(rows):
         try:
-            parsed[order] = parse_claim(values, row, rules)
-            if row is not None and not parsed[order][0].id_number:
-                del parsed[order]
-                raise Invalid("缺少身份证号码")
+            claim, hint = parse_claim(values, row, rules)
+            if not claim.id_number and row is not None:
+                raise Invalid("没有填写身份证号码，请按身份证原件填写18位号码")
+            if not claim.id_number and record:
+                raise Invalid(NO_ID_TO_RECORD)
+            parsed[order] = (claim, hint)
         except Invalid as exc:
             errors.append((order, ClaimError(row, exc.message)))
     return parsed, errors
 
 
 def _pending(
-    parsed: dict[int, tuple[Claim, EnrollmentHint]],
-    enrolled: dict[str, list[Enrollment]],
-    rules: Rules,
-    errors: list[tuple[int, ClaimError]],
+    parsed: Parsed, enrolled: dict[str, list[Enrollment]], rules: Rules, errors: Errors
 ) -> tuple[list[Pending], list[str]]:
     pending: list[Pending] = []
     ignored: list[Claim] = []
     for order, (claim, hint) in parsed.items():
         recorded = [e for e in enrolled.get(claim.id_number or "", []) if e.plan == claim.plan]
+        warnings: tuple[str, ...] = ()
         try:
             if recorded:
                 enrollment = pick_enrollment(recorded, claim)
                 if hint.start or hint.end or hint.shares or hint.renewal or hint.renewed_shares:
                     ignored.append(claim)
             else:
-                enrollment = enrollment_from_hint(claim, hint, rules)
+                enrollment, warnings = enrollment_from_hint(claim, hint, rules)
         except Invalid as exc:
             errors.append((order, ClaimError(claim.row, exc.message)))
             continue
-        pending.append(Pending(order, claim, enrollment))
+        pending.append(Pending(order, claim, enrollment, warnings))
     return pending, [_ignored_note(ignored)] if ignored else []
 
 
@@ -155,7 +197,7 @@ def pick_enrollment(recorded: list[Enrollment], claim: Claim) -> Enrollment:
     return before[-1] if before else recorded[0]
 
 
-def _recorded(ledger: Any, pending: list[Pending]) -> dict[tuple[str, str, str], list[Entry]]:
+def _recorded(conn: Connection, pending: list[Pending]) -> dict[tuple[str, str, str], list[Entry]]:
     """Recorded claims of each member, plan and period of the batch, minus the batch's own claims (so
     that computing a file again after --record gives the same results)."""
     from xjma.io.ledger.claims import read_claims
@@ -163,35 +205,12 @@ def _recorded(ledger: Any, pending: list[Pending]) -> dict[tuple[str, str, str],
     own = {claim_key(p.claim) for p in pending}
     wanted = {period_key(p.enrollment) for p in pending if p.claim.id_number}
     out: dict[tuple[str, str, str], list[Entry]] = {}
-    for id_number, plan in {(k[0], k[1]) for k in wanted}:
-        for item in read_claims(ledger, id_number, plan):
+    for id_number, plan in sorted({(k[0], k[1]) for k in wanted}):
+        for item in read_claims(conn, id_number, plan):
             key = (id_number, plan, item["period_start"].isoformat())
-            if key not in wanted or item["claim_key"] in own or not item["inputs"]:
+            if key not in wanted or item["claim_key"] in own:
                 continue
-            claim = claim_from_inputs(item["inputs"])
-            result = result_from_document(claim, {**item["result"], "payout": str(item["payout"])})
-            out.setdefault(key, []).append((claim, result))
+            entry = entry_from_record(item["inputs"], item["result"], item["payout"])
+            if entry is not None:
+                out.setdefault(key, []).append(entry)
     return out
-
-
-def _record(db: str | None, results: list[ClaimResult]) -> int:
-    from xjma.io.ledger import open_ledger
-    from xjma.io.ledger.claims import record_claims
-
-    with open_ledger(db, create=True) as ledger:
-        return record_claims(ledger, [r for r in results if r.claim.id_number])
-
-
-def _document(results: list[ClaimResult], errors: list[ClaimError]) -> dict[str, Any]:
-    claims = []
-    for result in results:
-        doc = result_document(result)
-        doc.pop("effects")
-        doc.pop("period_start")
-        claims.append(doc)
-    total = sum((to_money(c["payout"]) for c in claims), Decimal(0))
-    return {
-        "claims": claims,
-        "total": fmt_money(total),
-        "errors": [{"row": e.row, "message": e.message} for e in errors],
-    }

@@ -10,15 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.money import fmt_money, from_fen
 from xjma.errors import XjmaError
+from xjma.jobs.db_results import (
+    CheckResult,
+    CopyResult,
+    InitResult,
+    LedgerFigures,
+    MigrateResult,
+    TableComparison,
+    TableFigures,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
-    from sqlalchemy.engine import URL, Connection, Engine
+    from sqlalchemy.engine import URL, Connection
+
+    from xjma.io.ledger.db import Ledger
 
 # Totals compared by `copy` and shown by `check`, per table: key in the report -> column (fen or count).
 SUMS: dict[str, dict[str, str]] = {
@@ -29,7 +41,6 @@ MONEY_KEYS = {"fee", "payout"}
 TABLE_NAMES = {"members": "人员", "batches": "登记批次", "enrollments": "参保记录", "claims": "理赔记录"}
 SUM_NAMES = {"shares": "份数合计", "fee": "会费合计（元）", "payout": "给付合计（元）"}
 COPY_CHUNK = 5000
-CONNECT_TIMEOUT_S = 10
 
 
 def ledger_tables() -> list[Table]:
@@ -41,52 +52,22 @@ def ledger_tables() -> list[Table]:
     return [*LEDGER_TABLES, *extra]
 
 
-def ledger_figures(conn: Connection) -> dict[str, dict[str, Any]]:
-    """Rows and totals per table: {"enrollments": {"rows": 3, "shares": 4, "fee": "300.00"}, ...}."""
+def ledger_figures(conn: Connection) -> LedgerFigures:
+    """Rows and totals per table."""
     from sqlalchemy import func, select
 
-    figures: dict[str, dict[str, Any]] = {}
+    figures: LedgerFigures = {}
     for table in ledger_tables():
         sums = {k: c for k, c in SUMS.get(table.name, {}).items() if c in table.c}
         cols = [func.count().label("n")] + [
             func.coalesce(func.sum(table.c[c]), 0).label(k) for k, c in sums.items()
         ]
         found = conn.execute(select(*cols).select_from(table)).one()._mapping
-        figures[table.name] = {"rows": int(found["n"])}
-        for key in sums:
-            value = int(found[key])
-            figures[table.name][key] = fmt_money(from_fen(value)) if key in MONEY_KEYS else value
+        figures[table.name] = TableFigures(
+            int(found["n"]),
+            {k: from_fen(int(found[k])) if k in MONEY_KEYS else int(found[k]) for k in sums},
+        )
     return figures
-
-
-def _backend(url: URL) -> str:
-    return "postgresql" if url.drivername.startswith("postgresql") else "sqlite"
-
-
-def _plain_engine(url: URL) -> Engine:
-    """An engine that neither creates nor migrates anything (for looking before touching)."""
-    from sqlalchemy import create_engine
-
-    args = {"connect_timeout": CONNECT_TIMEOUT_S} if _backend(url) == "postgresql" else {}
-    try:
-        return create_engine(url, connect_args=args)
-    except ImportError:
-        raise XjmaError("连接 PostgreSQL 需要 psycopg 3：请安装 xjma[pg]") from None
-
-
-def _missing_sqlite(url: URL) -> bool:
-    return _backend(url) == "sqlite" and not Path(str(url.database)).is_file()
-
-
-def _found_version(conn: Connection) -> int:
-    """The schema version recorded in the ledger, 0 when it has none (read only: creates nothing)."""
-    from sqlalchemy import inspect, select
-
-    from xjma.io.ledger.schema import schema_version
-
-    if not inspect(conn).has_table("schema_version"):
-        return 0
-    return int(conn.execute(select(schema_version.c.version)).scalar() or 0)
 
 
 def _server(conn: Connection) -> str:
@@ -95,70 +76,64 @@ def _server(conn: Connection) -> str:
     return f"{name} {'.'.join(str(p) for p in info)}".strip()
 
 
-def _look(target: str | None) -> tuple[URL, int | None, str]:
-    """(address, schema version or None when the SQLite file does not exist, server) without writing."""
-    from xjma.io.ledger.db import Ledger, resolve_url
-
-    url = resolve_url(target)
-    if _missing_sqlite(url):
-        return url, None, ""
-    with Ledger(_plain_engine(url), url) as ledger, ledger.connect() as conn:
-        return url, _found_version(conn), _server(conn)
+def _missing_sqlite(url: URL) -> bool:
+    return url.drivername == "sqlite" and not Path(str(url.database)).is_file()
 
 
-def _refuse_newer(url: URL, version: int) -> None:
-    from xjma.io.ledger.db import shown_url
+def _look(target: str | None) -> tuple[URL, int | None]:
+    """(address, schema version or None when the SQLite file does not exist), read only."""
+    from xjma.io.ledger import open_ledger
+
+    with open_ledger(target, mode="read", any_version=True) as ledger:
+        return ledger.url, ledger.version
+
+
+def _refuse_newer(ledger_shown: str, version: int) -> None:
     from xjma.io.ledger.schema import SCHEMA_VERSION
 
     if version > SCHEMA_VERSION:
         raise XjmaError(
-            f"台账 {shown_url(url)} 由更新版本的 xjma 创建（结构版本 {version}），请升级 xjma 后再使用"
+            f"台账 {ledger_shown} 由更新版本的 xjma 创建（结构版本 {version}），请升级 xjma 后再使用"
         )
 
 
-def init_ledger(target: str | None) -> dict[str, Any]:
-    """Create the ledger (SQLite file or the tables in a PostgreSQL database) and bring it up to date."""
+def _no_file(url: URL) -> XjmaError:
+    return XjmaError(f"台账文件 {url.database} 不存在；新建台账请运行 xjma db init")
+
+
+def init_ledger(target: str | None) -> InitResult:
+    """Create the ledger (SQLite file or the tables in a PostgreSQL database); an existing one is only
+    checked (an older one is refused: `db migrate` changes the schema of an existing ledger)."""
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.address import shown_url
+    from xjma.io.ledger.schema import SCHEMA_VERSION
+
+    url, before = _look(target)
+    _refuse_newer(shown_url(url), before or 0)
+    with open_ledger(target, mode="write") as ledger, ledger.connect() as conn:
+        return InitResult(ledger.display, ledger.backend, not before, SCHEMA_VERSION, ledger_figures(conn))
+
+
+def check_ledger(target: str | None) -> CheckResult:
+    """Reachable, which schema version, rows and totals; changes nothing (read mode)."""
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.schema import SCHEMA_VERSION
 
-    url, before, _ = _look(target)
-    _refuse_newer(url, before or 0)
-    with open_ledger(target, create=True) as ledger, ledger.connect() as conn:
-        figures = ledger_figures(conn)
-        return {
-            "db": ledger.display,
-            "backend": _backend(url),
-            "created": not before,
-            "schema_version": SCHEMA_VERSION,
-            "tables": figures,
-        }
-
-
-def check_ledger(target: str | None) -> tuple[dict[str, Any], int]:
-    """Reachable, which schema version, rows and totals; changes nothing. Exit 1 when a migration is due."""
-    from xjma.io.ledger.db import shown_url
-    from xjma.io.ledger.schema import SCHEMA_VERSION
-
-    url, version, server = _look(target)
-    if version is None:
-        raise XjmaError(f"台账文件 {url.database} 不存在；新建台账请运行 xjma db init")
-    _refuse_newer(url, version)
-    doc: dict[str, Any] = {
-        "db": shown_url(url),
-        "backend": _backend(url),
-        "server": server,
-        "schema_version": version,
-        "expected_version": SCHEMA_VERSION,
-        "up_to_date": version == SCHEMA_VERSION,
-        "tables": {},
-    }
-    if doc["up_to_date"]:
-        from xjma.io.ledger.db import Ledger
-
-        with Ledger(_plain_engine(url), url) as ledger, ledger.connect() as conn:
-            doc["tables"] = ledger_figures(conn)
-            doc["overlap_guard"] = _overlap_guard(conn)
-    return doc, 0 if doc["up_to_date"] else 1
+    with open_ledger(target, mode="read", any_version=True) as ledger:
+        if ledger.version is None:
+            raise _no_file(ledger.url)
+        _refuse_newer(ledger.display, ledger.version)
+        with ledger.connect() as conn:
+            current = ledger.version == SCHEMA_VERSION
+            return CheckResult(
+                ledger.display,
+                ledger.backend,
+                _server(conn),
+                ledger.version,
+                SCHEMA_VERSION,
+                ledger_figures(conn) if current else {},
+                _overlap_guard(conn) if current else None,
+            )
 
 
 def _overlap_guard(conn: Any) -> str:
@@ -167,69 +142,81 @@ def _overlap_guard(conn: Any) -> str:
     each batch is checked), "sqlite" (SQLite serialises writers; each batch is checked)."""
     if conn.dialect.name != "postgresql":
         return "sqlite"
-    from xjma.io.ledger.enrollments import has_overlap_constraint
+    from xjma.io.ledger.batches_postgres import has_overlap_constraint
 
     return "constraint" if has_overlap_constraint(conn) else "lock"
 
 
-def migrate_ledger(target: str | None) -> dict[str, Any]:
-    """Apply the migrations the ledger has not seen yet (open_ledger does it, in one transaction)."""
+def migrate_ledger(target: str | None, actor: Any = None) -> MigrateResult:
+    """Apply the migrations the ledger has not seen yet, in one locked transaction; a migration done is
+    logged (kind db-migrate) with its operator (`actor`, a core.actor.Actor) right after."""
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.schema import SCHEMA_VERSION
 
-    url, before, _ = _look(target)
+    url, before = _look(target)
     if before is None:
-        raise XjmaError(f"台账文件 {url.database} 不存在；新建台账请运行 xjma db init")
-    _refuse_newer(url, before)
-    with open_ledger(target, create=False) as ledger:
-        return {
-            "db": ledger.display,
-            "backend": _backend(url),
-            "from_version": before,
-            "schema_version": SCHEMA_VERSION,
-            "migrated": before != SCHEMA_VERSION,
-        }
+        raise _no_file(url)
+    with open_ledger(target, mode="migrate") as ledger:
+        result = MigrateResult(ledger.display, ledger.backend, ledger.version or 0, SCHEMA_VERSION)
+        if actor is not None and (ledger.version or 0) < SCHEMA_VERSION:
+            from xjma.io.ledger.log import LogEntry, write_log
+
+            with ledger.begin() as conn:
+                summary = f"台账结构由版本 {ledger.version or 0} 升级到 {SCHEMA_VERSION}"
+                refs = {"from_version": ledger.version or 0, "to_version": SCHEMA_VERSION}
+                write_log(conn, actor, LogEntry("db-migrate", summary, refs=refs))
+        return result
 
 
 # ---------------------------------------------------------------- copy
 
 
-def copy_ledger(source: str, target: str) -> dict[str, Any]:
+def copy_ledger(source: str, target: str, actor: Any = None) -> CopyResult:
     """Copy every ledger table from `source` into the empty ledger `target` in one transaction, then
     compare rows and totals per table; any difference rolls the copy back (nothing is left half-done)."""
     from xjma.io.ledger import open_ledger, resolve_url
-    from xjma.io.ledger.db import shown_url
+    from xjma.io.ledger.fee_totals import refresh_fee_totals
 
     src_url, dst_url = resolve_url(source), resolve_url(target)
     if src_url.render_as_string(hide_password=False) == dst_url.render_as_string(hide_password=False):
         raise XjmaError("源台账和目标台账是同一个，无需复制")
     if _missing_sqlite(src_url):
         raise XjmaError(f"源台账文件 {src_url.database} 不存在")
-    _, dst_version, _ = _look(target)
-    _refuse_newer(dst_url, dst_version or 0)
     with (
-        open_ledger(source, create=False) as src,
-        open_ledger(target, create=True) as dst,
+        open_ledger(source, mode="read") as src,
+        open_ledger(target, mode="write") as dst,
         src.connect() as rconn,
         _snapshot(rconn),
         dst.begin() as wconn,
     ):
-        already = {name: f["rows"] for name, f in ledger_figures(wconn).items() if f["rows"]}
-        if already:
-            listed = "、".join(f"{TABLE_NAMES.get(name, name)} {n} 行" for name, n in already.items())
-            raise XjmaError(f"目标台账 {dst.display} 已有数据（{listed}）；为避免重复，只能复制到空台账")
+        _require_empty(dst, wconn)
         before = ledger_figures(rconn)
         for table in ledger_tables():
             _copy_table(rconn, wconn, table)
         _reset_sequences(wconn)
-        after = ledger_figures(wconn)
-        doc = _comparison(shown_url(src_url), dst.display, before, after)
-        if not doc["match"]:
+        refresh_fee_totals(wconn)  # a SQLite target counts its fee totals in the same transaction
+        result = _comparison(src.display, dst.display, before, ledger_figures(wconn))
+        if not result.match:
             raise XjmaError(
                 "复制后核对不一致（行数或金额合计不同），已撤销，目标台账未写入任何数据："
-                + _mismatch_text(doc)
+                + _mismatch_text(result)
             )
-    return doc
+        if actor is not None:  # the copy's own entry in the target's log, after the comparison
+            from xjma.io.ledger.log import LogEntry, write_log
+
+            write_log(
+                wconn,
+                actor,
+                LogEntry("db-copy", f"从 {src.display} 复制整个台账", refs={"from": src.display}),
+            )
+    return result
+
+
+def _require_empty(dst: Ledger, wconn: Connection) -> None:
+    already = {name: f.rows for name, f in ledger_figures(wconn).items() if f.rows}
+    if already:
+        listed = "、".join(f"{TABLE_NAMES.get(name, name)} {n} 行" for name, n in already.items())
+        raise XjmaError(f"目标台账 {dst.display} 已有数据（{listed}）；为避免重复，只能复制到空台账")
 
 
 @contextmanager
@@ -287,25 +274,28 @@ def _reset_sequences(wconn: Connection) -> None:
             )
 
 
-def _comparison(source: str, target: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    tables = []
-    for name, figures in before.items():
-        found = after.get(name, {})
-        tables.append({"table": name, "source": figures, "target": found, "match": figures == found})
-    return {"from": source, "to": target, "tables": tables, "match": all(t["match"] for t in tables)}
+def _comparison(source: str, target: str, before: LedgerFigures, after: LedgerFigures) -> CopyResult:
+    return CopyResult(
+        source, target, [TableComparison(name, f, after.get(name)) for name, f in before.items()]
+    )
 
 
-def describe_figures(figures: dict[str, Any]) -> str:
+def describe_figures(figures: TableFigures | None) -> str:
     """ "3 行，份数合计 3，会费合计（元） 260.00" """
-    parts = [f"{figures.get('rows', 0)} 行"]
-    parts += [f"{SUM_NAMES.get(k, k)} {v}" for k, v in figures.items() if k != "rows"]
+    if figures is None:
+        return "0 行"
+    parts = [f"{figures.rows} 行"]
+    parts += [
+        f"{SUM_NAMES.get(k, k)} {fmt_money(v) if isinstance(v, Decimal) else v}"
+        for k, v in figures.sums.items()
+    ]
     return "，".join(parts)
 
 
-def _mismatch_text(doc: dict[str, Any]) -> str:
+def _mismatch_text(result: CopyResult) -> str:
     return "；".join(
-        f"{TABLE_NAMES.get(t['table'], t['table'])}：源 {describe_figures(t['source'])}，"
-        f"目标 {describe_figures(t['target'])}"
-        for t in doc["tables"]
-        if not t["match"]
+        f"{TABLE_NAMES.get(t.table, t.table)}：源 {describe_figures(t.source)}，"
+        f"目标 {describe_figures(t.target)}"
+        for t in result.tables
+        if not t.match
     )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xjma.core.enrollment import NewEnrollment, Planner, summarise_fees
+from xjma.core.enrollment import NewEnrollment, Planner, member_gender, summarise_fees
 from xjma.core.model import RosterRow
 from xjma.core.money import fmt_money
 from xjma.core.rules import PLAN_CODES, Rules
@@ -88,7 +88,7 @@ def _enroll_once(
     rules = load_rules(rules_path)
     # Read through a view that never creates the ledger: a refused batch or a dry run leaves no file.
     with open_ledger(db, create=False) as view:
-        check = validate_file(
+        outcome = validate_file(
             path,
             start=start,
             unit=unit,
@@ -97,11 +97,12 @@ def _enroll_once(
             sheet=sheet,
             rules=rules,
             ledger=view,
-        ).check
+        )
+        check = outcome.check
         refused = sorted(check.error_rows)
         valid = [r for r in check.rows if r.row not in check.error_rows]
         # The check looked up every row with a valid ID (a row without errors has one): not again.
-        history = check.history
+        history = outcome.history
         if history is None or not all(r.birth for r in valid):
             history = view.enrollments_for(r.id_number for r in valid)
         shown = view.display
@@ -176,7 +177,7 @@ def _plan_rows(
     end: dt.date | None,
 ) -> _Plan:
     plan = _Plan()
-    planner = Planner(start, rules, end)
+    planner = Planner(start, rules, end, history)
     items_of, none = planner.row, frozenset[str]()
     add_items, add_pair = plan.items.extend, plan.by_row.append
     for row in valid:
@@ -186,7 +187,7 @@ def _plan_rows(
         if skip and set(row.shares) <= skip:
             plan.already_recorded += 1
             continue
-        items = items_of(row, history.get(row.id_number, []), skip)
+        items = items_of(row, skip)
         add_items(items)
         add_pair((row, items))
     return plan
@@ -221,7 +222,7 @@ def _record(
         created_at=now,
         rows=len(rows),
     )
-    people = [MemberInfo(r.id_number, r.name, _gender(r), r.birth) for r in rows]
+    people = [MemberInfo(r.id_number, r.name, member_gender(r), r.birth) for r in rows]
     try:
         batch_id = record_batch(conn, batch, people, plan.items)
         _record_history(conn, actor, batch_id, batch, rows, plan, doc)
@@ -284,12 +285,6 @@ def _unique_violation(exc: Exception) -> bool:
     constraint on overlapping periods), not another integrity error."""
     orig = getattr(exc, "orig", None)
     return getattr(orig, "sqlstate", None) in ("23505", "23P01") or "UNIQUE constraint failed" in str(orig)
-
-
-def _gender(row: RosterRow) -> str | None:
-    if row.female is not None:
-        return "女" if row.female else "男"
-    return row.gender
 
 
 def _sha256(path: Path) -> str:

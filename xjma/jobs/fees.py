@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from xjma.core.money import fmt_money
 from xjma.core.rules import PLAN_CODES
 from xjma.errors import XjmaError
+
+if TYPE_CHECKING:
+    from xjma.io.ledger.fees import FeeFigures
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -48,78 +50,44 @@ def parse_period(month: str | None, year: str | None) -> Period:
 
 
 def default_report_path(period: Period) -> Path:
+    """缴费汇总_<period>.xlsx in the current folder (today's behaviour; cli.md names no other place and the
+    summary has no input file to sit beside: review F4 noted, left as it is)."""
     return Path.cwd() / f"缴费汇总_{period.label}.xlsx"
 
 
-def fees_summary(period: Period, db: str | None, output: Path | None) -> tuple[dict[str, Any], Path]:
-    """The JSON document of cli.md and the workbook written; a ledger that does not exist reads as empty."""
+@dataclass(frozen=True)
+class FeeSummary:
+    """What `fees summary` found: the figures ordered as shown (largest fees first, plans in their fixed
+    order) and the workbook written."""
+
+    period: Period
+    figures: FeeFigures
+    report: Path
+
+    @property
+    def yearly(self) -> bool:
+        return len(self.period.months) > 1
+
+
+def fees_summary(period: Period, db: str | None, output: Path | None) -> FeeSummary:
+    """Read the fees of the period (a pure read: a ledger that does not exist reads as zeros, an older
+    one is refused) and write the workbook."""
     from xjma.io.fees_xlsx import write_fees_workbook
     from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.fees import fee_figures
 
-    with open_ledger(db, create=False) as ledger:
-        figures = _read(ledger, period)
-    doc = _document(period, figures)
-    report = output or default_report_path(period)
-    write_fees_workbook(report, doc, yearly=len(period.months) > 1)
-    return doc, report
-
-
-def _read(ledger: Any, period: Period) -> dict[str, Any]:
-    from xjma.io.ledger.enrollments import read_fees
-
-    if not ledger.exists:
-        from decimal import Decimal
-
-        zero = Decimal("0.00")
-        return {
-            "total": zero,
-            "members": 0,
-            "by_prefecture": [],
-            "by_unit": [],
-            "by_plan": [],
-            "by_month": [(label, 0, zero) for label, _, _ in period.months],
-        }
-    _refresh_totals(ledger)
-    from xjma.io.ledger.changes import net_of_refunds
-
-    with ledger.connect() as conn:
-        figures = read_fees(conn, period.lo, period.hi, period.months)
-        return net_of_refunds(conn, figures, period.lo, period.hi, period.months)
+    with open_ledger(db, mode="read") as ledger:
+        figures = fee_figures(ledger, period.lo, period.hi, period.months)
+    result = FeeSummary(period, _ordered(figures), output or default_report_path(period))
+    write_fees_workbook(result.report, period.label, result.figures, yearly=result.yearly)
+    return result
 
 
-def _refresh_totals(ledger: Any) -> None:
-    """On SQLite, add the enrollments recorded since the last run to the ledger's fee totals (schema v2),
-    so a year over 1.7M members reads a few hundred rows. A ledger that cannot be written (read-only
-    file, locked too long) keeps its old totals, and read_fees then counts the slow, exact way."""
-    from xjma.io.ledger.enrollments import refresh_fee_totals
-
-    try:
-        with ledger.begin() as conn:
-            refresh_fee_totals(conn)
-    except XjmaError:
-        pass
-
-
-def _document(period: Period, f: dict[str, Any]) -> dict[str, Any]:
-    """Keys exactly as cli.md; largest fees first, plans in their fixed order."""
+def _ordered(f: FeeFigures) -> FeeFigures:
     plan_order = {code: i for i, code in enumerate(PLAN_CODES)}
-    return {
-        "period": period.label,
-        "total": fmt_money(f["total"]),
-        "members": f["members"],
-        "by_prefecture": [
-            {"prefecture": p, "members": m, "shares": s, "fee": fmt_money(fee)}
-            for p, m, s, fee in sorted(f["by_prefecture"], key=lambda t: (-t[3], t[0]))
-        ],
-        "by_unit": [
-            {"unit": u, "prefecture": p, "members": m, "shares": s, "fee": fmt_money(fee)}
-            for u, p, m, s, fee in sorted(f["by_unit"], key=lambda t: (-t[4], t[0], t[1]))
-        ],
-        "by_plan": [
-            {"plan": p, "members": m, "shares": s, "fee": fmt_money(fee)}
-            for p, m, s, fee in sorted(f["by_plan"], key=lambda t: plan_order.get(t[0], 99))
-        ],
-        "by_month": [
-            {"month": label, "members": m, "fee": fmt_money(fee)} for label, m, fee in f["by_month"]
-        ],
-    }
+    return replace(
+        f,
+        by_prefecture=sorted(f.by_prefecture, key=lambda p: (-p.fee, p.prefecture)),
+        by_unit=sorted(f.by_unit, key=lambda u: (-u.fee, u.unit, u.prefecture)),
+        by_plan=sorted(f.by_plan, key=lambda p: plan_order.get(p.plan, 99)),
+    )

@@ -9,19 +9,49 @@ from pathlib import Path
 from typing import Any
 
 from xjma.core.model import Enrollment
-from xjma.core.money import fmt_money
 from xjma.core.rules import PLAN_CODES, Rules
 from xjma.errors import XjmaError
 
 _PLAN_ORDER = {code: i for i, code in enumerate(PLAN_CODES)}
 
 
+@dataclass(frozen=True)
+class VoidInfo:
+    """When, by whom and why an enrollment was voided (office.md §3)."""
+
+    at: dt.datetime
+    operator: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MemberEnrollment:
+    enrollment: Enrollment  # its unit as corrected (a unit correction moves the current enrollments)
+    observation_end: dt.date | None
+    voided: VoidInfo | None = None
+
+
+@dataclass(frozen=True)
+class PaidClaim:
+    plan: str
+    benefit: str
+    event_date: dt.date
+    payout: Decimal
+
+
 @dataclass
-class MemberOutcome:
-    doc: dict[str, Any]
-    found: bool
+class MemberReport:
+    """What the ledger knows of one member: enrollments (by start, then plan order), recorded claims, and
+    per plan of the current period what each benefit can still pay. `found` False: nothing recorded."""
+
+    id_number: str
+    name: str = ""
+    enrollments: list[MemberEnrollment] = field(default_factory=list)
+    claims: list[PaidClaim] = field(default_factory=list)
+    remaining: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    history: list[Any] = field(default_factory=list)  # io.ledger.changes.FieldChange, oldest first
+    found: bool = False
     notes: list[str] = field(default_factory=list)
-    void_operators: list[str | None] = field(default_factory=list)  # per enrollment of doc, for the terminal
 
 
 def normalise_id(raw: str) -> str:
@@ -39,62 +69,32 @@ def normalise_id(raw: str) -> str:
     return number
 
 
-def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: dt.date) -> MemberOutcome:
+def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: dt.date) -> MemberReport:
     from xjma.io.ledger import open_ledger
-    from xjma.io.ledger.enrollments import read_claims_paid, read_member, read_member_enrollments
+    from xjma.io.ledger.members import read_claims_paid, read_member, read_member_enrollments
     from xjma.io.rules_file import load_rules
     from xjma.jobs.member_history import member_changes_of
 
     number = normalise_id(raw_id)
-    doc: dict[str, Any] = {
-        "id_number": number,
-        "name": "",
-        "enrollments": [],
-        "claims": [],
-        "remaining": {},
-        "history": [],
-    }
-    with open_ledger(db, create=False) as ledger:
+    with open_ledger(db, mode="read") as ledger:
         if not ledger.exists:
-            return MemberOutcome(doc, False)
+            return MemberReport(number)
         with ledger.connect() as conn:
             person = read_member(conn, number)
-            found = read_member_enrollments(conn, number)
+            rows = read_member_enrollments(conn, number)
             paid = read_claims_paid(conn, number)
             changed = member_changes_of(conn, number)
-    if not found and not paid:
-        return MemberOutcome(doc, False)
+    if not rows and not paid:
+        return MemberReport(number)
     # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.
-    doc["name"] = person.name if person and person.name else (found[-1][0].name if found else "")
-    found.sort(key=lambda t: (t[0].start, _PLAN_ORDER.get(t[0].plan, 99)))
-    doc["enrollments"] = [changed.enrollment_doc(_enrollment_doc(e, obs), e, by) for e, obs, by in found]
-    doc["history"] = changed.history_doc()
-    operators = [changed.void_operator(by) for _, _, by in found]
-    rows = [(e, obs) for e, obs, by in found if by is None]  # what remains counts only live enrollments
-    doc["claims"] = [
-        {
-            "plan": c["plan"],
-            "benefit": c["benefit"],
-            "event_date": c["event_date"].isoformat(),
-            "payout": fmt_money(c["payout"]),
-        }
-        for c in paid
-    ]
-    notes: list[str] = []
-    doc["remaining"] = _remaining([e for e, _ in rows], paid, load_rules(rules_path), today, notes)
-    return MemberOutcome(doc, True, notes, operators)
-
-
-def _enrollment_doc(e: Enrollment, observation_end: dt.date | None) -> dict[str, Any]:
-    return {
-        "plan": e.plan,
-        "start": e.start.isoformat(),
-        "end": e.end.isoformat(),
-        "shares": e.shares,
-        "renewed_shares": e.renewed_shares,
-        "observation_end": observation_end.isoformat() if observation_end else None,
-        "unit": e.unit,
-    }
+    name = person.name if person and person.name else (rows[-1][0].name if rows else "")
+    rows.sort(key=lambda t: (t[0].start, _PLAN_ORDER.get(t[0].plan, 99)))
+    shown = [MemberEnrollment(changed.as_corrected(e), obs, changed.void_of(by)) for e, obs, by in rows]
+    report = MemberReport(number, name, shown, found=True, history=changed.history)
+    report.claims = [PaidClaim(c["plan"], c["benefit"], c["event_date"], c["payout"]) for c in paid]
+    live = [e for e, _, by in rows if by is None]  # what remains counts only enrollments not voided
+    report.remaining = _remaining(live, paid, load_rules(rules_path), today, report.notes)
+    return report
 
 
 def current_period(enrollments: list[Enrollment], plan: str, today: dt.date) -> Enrollment | None:
@@ -110,8 +110,8 @@ def current_period(enrollments: list[Enrollment], plan: str, today: dt.date) -> 
 
 def _remaining(
     enrollments: list[Enrollment], paid: list[dict[str, Any]], rules: Rules, today: dt.date, notes: list[str]
-) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
+) -> dict[str, dict[str, Decimal]]:
+    out: dict[str, dict[str, Decimal]] = {}
     for plan_code in dict.fromkeys(e.plan for e in enrollments):
         period = current_period(enrollments, plan_code, today)
         found = rules.plan_on(plan_code, period.start) if period else None
@@ -119,7 +119,7 @@ def _remaining(
             continue
         claims = [c for c in paid if c["plan"] == plan_code and c["period_start"] == period.start]
         left = _compute(period, found[1], rules, claims, notes)
-        out[plan_code] = {benefit: fmt_money(amount) for benefit, amount in left.items()}
+        out[plan_code] = left
     return out
 
 

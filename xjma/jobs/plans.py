@@ -8,15 +8,9 @@ from typing import Any
 
 from xjma.core.money import fmt_money
 from xjma.core.rules import (
-    AccidentTerms,
     Benefit,
-    DisabilityTerms,
-    IllnessTerms,
-    InpatientTerms,
-    MedicalTerms,
     Plan,
     Rules,
-    SuddenDeathTerms,
 )
 from xjma.core.vocab import BENEFIT_NAMES
 from xjma.errors import XjmaError
@@ -37,30 +31,16 @@ def describe_eligibility(plan: Plan, rules: Rules) -> list[str]:
     if plan.eligibility.female_only:
         out.append("限女职工")
     if plan.eligibility.requires:
-        out.append(f"须同时参加{_short(rules, plan.eligibility.requires)}")
+        out.append(f"须同时参加{rules.plan_label(plan.eligibility.requires)}")
     out.append("只接受基层工会统一组织参加，不接受个人参加")
     return out
 
 
-def _short(rules: Rules, code: str) -> str:
-    for version in reversed(rules.versions):
-        if code in version.plans:
-            return version.plans[code].short_name
-    return code
-
-
 def benefit_maximum(benefit: Benefit) -> Decimal:
     """The most one share of a benefit can pay for one event (the figure shown in `plans`)."""
-    if isinstance(benefit, InpatientTerms):
-        return benefit.major_cap
-    if isinstance(benefit, AccidentTerms):
-        return benefit.total_cap if not benefit.accident_caps_stack else benefit.total_cap + benefit.life_cap
-    if isinstance(benefit, IllnessTerms):
-        return max(benefit.amounts)
-    if isinstance(benefit, (DisabilityTerms, MedicalTerms)):
-        return benefit.cap
-    assert isinstance(benefit, SuddenDeathTerms)
-    return benefit.amount
+    from xjma.core.claims.benefits import benefit_maximum as maximum
+
+    return maximum(benefit)
 
 
 def plans_document(rules: Rules, on: dt.date) -> dict[str, Any]:

@@ -12,17 +12,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xjma.core.checks import RosterCheck, check_roster
-from xjma.core.fields import ROSTER_FIELDS
-from xjma.core.findings import ERROR, WARNING
-from xjma.core.model import LedgerView
+from xjma.core.columns import ROSTER_FIELDS
+from xjma.core.model import Enrollment
 from xjma.core.prefectures import Prefectures
+from xjma.core.problems import ERROR, WARNING
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
 from xjma.errors import XjmaError
+from xjma.io.regions import load_regions
 from xjma.io.table_reader import Table, read_table
+
+if TYPE_CHECKING:
+    from xjma.io.ledger import Ledger
 
 # Columns without which no row could pass: one sentence and exit 2 instead of one error per row.
 _REQUIRED = ("phone", "employment")
@@ -36,6 +40,8 @@ class ValidationOutcome:
     rules: Rules
     prefectures: Prefectures
     ledger_used: bool
+    # ID number -> recorded enrollments of every row with a valid ID; None when checked without a ledger
+    history: dict[str, list[Enrollment]] | None = None
 
     @property
     def errors(self) -> int:
@@ -70,7 +76,7 @@ def validate_file(
     end: dt.date | None = None,
     sheet: str | None = None,
     rules: Rules | Path | str | None = None,
-    ledger: LedgerView | None = None,
+    ledger: Ledger | None = None,
     prefectures: Prefectures | None = None,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
 ) -> ValidationOutcome:
@@ -94,7 +100,7 @@ def _validate(
     end: dt.date | None,
     sheet: str | None,
     loaded: Rules,
-    ledger: LedgerView | None,
+    ledger: Ledger | None,
     prefs: Prefectures,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
 ) -> ValidationOutcome:
@@ -116,6 +122,7 @@ def _validate(
         columns=table.columns,
         headers=headers,
         fallback=fallback,
+        regions=load_regions(),
     )
     raw_rows: Iterable[Any] = ((raw.row, raw.cells) for raw in table.rows)
     big = len(table.rows) > PROGRESS_ROWS
@@ -125,10 +132,11 @@ def _validate(
         raw_rows = progress(raw_rows, len(table.rows))
     rows, prior = build_rows(raw_rows, ctx)
     with stage("核对中…", big):
+        history = None if ledger is None else ledger.enrollments_for({r.id_number for r in rows if r.birth})
         check = check_roster(
-            rows, loaded, start, end=end, ledger=ledger, prefectures=prefs, headers=headers, prior=prior
+            rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
         )
-    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None)
+    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, history)
 
 
 @contextlib.contextmanager
@@ -224,7 +232,7 @@ def validation_document(outcome: ValidationOutcome, report: Path | None) -> dict
     }
 
 
-def open_ledger_view(db: str | None) -> tuple[LedgerView | None, str]:
+def open_ledger_view(db: str | None) -> tuple[Ledger | None, str]:
     """The ledger for the already-enrolled / renewal checks, when --db or $XJMA_DB names one that exists.
 
     Returns (view or None, a note for stderr). Never creates a ledger.

@@ -50,8 +50,8 @@ def compute(ctx: Context, earlier: Sequence[Entry], claim: Claim, draft: Draft) 
     if pay < amount:
         draft.reason("capped")
     if claim.death and pay > 0:
-        draft.effects.update(death=True, ends_all=True)
-    return draft.finish(claim, pay, cover_ended=bool(draft.effects.get("ends_all")))
+        draft.effect(death=True)
+    return draft.finish(claim, pay)
 
 
 def _difference(earlier: Sequence[Entry], claim: Claim, amount: Decimal, draft: Draft) -> Decimal:

@@ -1,7 +1,8 @@
 """Plans 3 and 5 (rules.md §5, §7): disability, accident medical and sudden death, per share.
 
 - disability: grade ratio × amount per share, cumulative <= cap per share, one accident by difference;
-  cover ends when the cap is reached; accidental death as grade 1 when configured.
+  reaching the cap ends what `cap_ends` says (rules.md §9: plan 3 the disability cover, plan 5 nothing);
+  accidental death as grade 1 when configured.
 - medical: max(0, expense − deductible left for this accident) × rate, cumulative <= cap × shares; the
   deductible once per accident, outpatient costs of one accident summed, inpatient the first stay only.
 - sudden death: amount per share. One death pays once.
@@ -14,9 +15,9 @@ from collections.abc import Sequence
 from xjma.core.claims.accident import check_grade, grade_ratio
 from xjma.core.claims.explain import ZERO, Context, Draft, Invalid, pct, yuan
 from xjma.core.claims.model import Claim, ClaimResult, Entry
-from xjma.core.claims.state import money_effect, same_accident, total
-from xjma.core.money import fmt_money
-from xjma.core.rules import DisabilityTerms, MedicalTerms, SuddenDeathTerms
+from xjma.core.claims.state import per_share_total, same_accident, total
+from xjma.core.money import round_fen
+from xjma.core.rules import DisabilityTerms, MedicalTerms, Plan, SuddenDeathTerms
 
 
 def check_inputs(claim: Claim) -> None:
@@ -41,8 +42,25 @@ def compute(ctx: Context, earlier: Sequence[Entry], claim: Claim, draft: Draft) 
     shares = ctx.enrollment.shares
     payout = terms.amount * shares
     draft.step(f"急性疾病猝死身故互助金 {yuan(terms.amount)}/份 × {shares}份 = {yuan(payout)}")
-    draft.effects.update(death=True, ends_all=True)
-    return draft.finish(claim, payout, cover_ended=True)
+    draft.effect(death=True)
+    return draft.finish(claim, payout)
+
+
+def disability_cap_reached(plan: Plan, earlier: Sequence[Entry]) -> DisabilityTerms | None:
+    """The disability terms when the earlier claims reached the per-share cap, else None."""
+    terms = next((t for t in plan.benefits.values() if isinstance(t, DisabilityTerms)), None)
+    if terms is None or per_share_total(earlier, "disability") < terms.cap:
+        return None
+    return terms
+
+
+def cap_ended(plan: Plan, earlier: Sequence[Entry], benefit: str) -> bool:
+    """Whether the disability cap ended the cover of `benefit` (rules.md §9; cap_ends: benefit | plan |
+    none): plan 3 ends its disability / accidental-death cover, plan 5 nothing (capped instead)."""
+    terms = disability_cap_reached(plan, earlier)
+    if terms is None:
+        return False
+    return terms.cap_ends == "plan" or (terms.cap_ends == "benefit" and benefit == "disability")
 
 
 def _disability(
@@ -56,14 +74,11 @@ def _disability(
     ratio = grade_ratio(ctx, claim, draft)
     entitled = ratio * terms.amount
     draft.step(f"伤残互助金 {yuan(terms.amount)}/份 × {pct(ratio)} = {yuan(entitled)}/份")
-    same = sum(
-        (money_effect(r.effects, "per_share") for _, r in same_accident(earlier, claim.ref, "disability")),
-        ZERO,
-    )
+    same = sum((r.effects.per_share for _, r in same_accident(earlier, claim.ref, "disability")), ZERO)
     per_share = max(ZERO, entitled - same)
     if same > 0:
         draft.step(f"同一事故（事故编号 {claim.ref}）已给付 {yuan(same)}/份，只补差额 {yuan(per_share)}/份")
-    cumulative = total(earlier, "disability", "per_share")
+    cumulative = per_share_total(earlier, "disability")
     room = max(ZERO, terms.cap - cumulative)
     if room < per_share:
         draft.step(f"每份累计最高 {yuan(terms.cap)}，已付 {yuan(cumulative)}/份，尚余 {yuan(room)}/份")
@@ -72,14 +87,11 @@ def _disability(
         draft.reason("capped")
     payout = per_share * shares
     draft.step(f"{yuan(per_share)}/份 × {shares}份 = {yuan(payout)}")
-    draft.effects["per_share"] = fmt_money(per_share)
-    ended = cumulative + per_share >= terms.cap or (claim.death and per_share > 0)
-    if claim.death and per_share > 0:
-        draft.effects["death"] = True
-    if ended:
-        draft.effects["ends_all"] = True
-        draft.step(f"此后本保障期内{ctx.plan.short_name}保障终止")
-    return draft.finish(claim, payout, cover_ended=ended)
+    draft.effect(per_share=round_fen(per_share), death=bool(claim.death and per_share > 0))
+    if cumulative < terms.cap <= cumulative + per_share and terms.cap_ends != "none":
+        what = "全部保障" if terms.cap_ends == "plan" else "该份伤残和意外身故保障"
+        draft.step(f"每份累计已达 {yuan(terms.cap)}，此后本保障期内{ctx.plan.short_name}{what}终止")
+    return draft.finish(claim, payout)
 
 
 def _medical(
@@ -88,15 +100,13 @@ def _medical(
     assert claim.expense is not None
     same = same_accident(earlier, claim.ref, "medical")
     care = "住院" if claim.care == "inpatient" else "门诊"
-    if claim.care == "inpatient" and any(r.effects.get("stay") for _, r in same):
+    if claim.care == "inpatient" and any(r.effects.stay for _, r in same):
         draft.step(f"同一事故（事故编号 {claim.ref}）的住院费用只计首次住院，本次住院不予给付")
         draft.reason("first-stay-only")
         return draft.finish(claim, ZERO)
-    if claim.care == "inpatient":
-        draft.effects["stay"] = True
-    used = sum((money_effect(r.effects, "deductible_used") for _, r in same), ZERO)
+    used = sum((r.effects.deductible_used for _, r in same), ZERO)
     left = max(ZERO, terms.deductible - used)
-    draft.effects["deductible_used"] = fmt_money(min(claim.expense, left))
+    draft.effect(stay=claim.care == "inpatient", deductible_used=min(claim.expense, left))
     step = f"{care}医疗费用（合规自付）{yuan(claim.expense)}，本次事故免赔额 {yuan(terms.deductible)}"
     if used > 0:
         step += f"，已扣 {yuan(used)}，尚余 {yuan(left)}"

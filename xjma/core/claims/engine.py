@@ -7,28 +7,20 @@ already paid or cover already ended, the exclusion, and the plan's own rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from xjma.core.claims import accident, accident_share, illness, inpatient
+from xjma.core.claims import illness
+from xjma.core.claims.accident_share import cap_ended
+from xjma.core.claims.benefits import benefit_rules
 from xjma.core.claims.exclusions import exclusion_applies, resolve_exclusion
 from xjma.core.claims.explain import ZERO, Context, Draft, Invalid, benefit_name
-from xjma.core.claims.model import Claim, ClaimError, ClaimResult, Entry
-from xjma.core.claims.state import all_ended, death_paid
+from xjma.core.claims.model import AFTER_DEATH, Claim, ClaimError, ClaimResult, Entry
+from xjma.core.claims.state import death_date
 from xjma.core.diseases import Diseases
 from xjma.core.model import Enrollment
 from xjma.core.rules import Rules
 
-Compute = Callable[[Context, Sequence[Entry], Claim, Draft], ClaimResult]
-
-_MODULES: dict[str, tuple[Callable[[Claim], None], Compute]] = {
-    "inpatient": (inpatient.check_inputs, inpatient.compute),
-    "accident": (accident.check_inputs, accident.compute),
-    "illness": (lambda claim: None, illness.compute),
-    "disability": (accident_share.check_inputs, accident_share.compute),
-    "medical": (accident_share.check_inputs, accident_share.compute),
-    "sudden-death": (accident_share.check_inputs, accident_share.compute),
-}
 # Benefits whose cover is decided by the accident date (rules.md §3).
 ACCIDENT_TYPES = ("accident", "disability", "medical")
 
@@ -47,14 +39,15 @@ def is_death(claim: Claim) -> bool:
 
 
 def compute_claim(ctx: Context, earlier: Sequence[Entry], claim: Claim) -> ClaimResult:
-    """One claim, given the earlier claims of this member, plan and period in event-date order.
+    """One claim, given the earlier claims of this member, plan and period (recorded ones whatever their
+    date, then the run's in event-date order). Raises Invalid when the claim cannot be computed.
 
-    Raises Invalid when the claim cannot be computed."""
+    Which reason wins (rules.md §9): outside-period, a valid exclusion, death-paid, cover-ended, then the
+    plan's phase and cap reasons."""
     terms = ctx.plan.benefits.get(claim.benefit)
     if terms is None:
         raise Invalid(f"{ctx.plan.short_name}没有“{benefit_name(claim.benefit)}”给付项目")
-    check, compute = _MODULES[terms.type]
-    check(claim)
+    benefit_rules(terms).check(claim)
     exclusion = resolve_exclusion(ctx, claim)
     e = ctx.enrollment
     draft = Draft(ctx, e.day_index(claim.event_date))
@@ -68,29 +61,55 @@ def compute_claim(ctx: Context, earlier: Sequence[Entry], claim: Claim) -> Claim
         draft.step(f"{what} {cover_date.isoformat()} 不在保障期内，不予给付")
         draft.reason("outside-period")
         return draft.finish(claim, ZERO)
-    if is_death(claim) and death_paid(earlier):
-        draft.step("本保障期内已给付过身故互助金，身故只给付一次")
-        draft.reason("death-paid")
-        return draft.finish(claim, ZERO, cover_ended=True)
-    if all_ended(earlier):
-        draft.step(f"本保障期内{ctx.plan.short_name}保障已终止，不予给付")
-        draft.reason("cover-ended")
-        return draft.finish(claim, ZERO, cover_ended=True)
     if exclusion is not None:
         applies, sentence = exclusion_applies(ctx, claim, exclusion)
         draft.step(sentence)
         if applies:
             draft.exclusion = exclusion.code
             draft.reason("excluded")
-            return draft.finish(claim, ZERO, cover_ended=_still_ended(ctx, earlier))
-    return compute(ctx, earlier, claim, draft)
+            return _closed(ctx, earlier, draft.finish(claim, ZERO))
+    stopped = _after_death(ctx, earlier, claim, draft) or _cover_ended(ctx, earlier, claim, draft)
+    result = stopped or benefit_rules(terms).compute(ctx, earlier, claim, draft)
+    return _closed(ctx, [*earlier, (claim, result)], result)
 
 
-def _still_ended(ctx: Context, earlier: Sequence[Entry]) -> bool:
-    """Whether the cover had already ended before this claim (an excluded claim changes nothing)."""
+def _after_death(ctx: Context, earlier: Sequence[Entry], claim: Claim, draft: Draft) -> ClaimResult | None:
+    """A second death, or a claim dated after a paid death (plans 1, 3, 5), pays 0 (rules.md §9)."""
+    died = death_date(earlier)
+    if died is None:
+        return None
+    later = claim.event_date > died
+    if is_death(claim):
+        draft.step(f"本保障期内已给付过身故互助金（{died.isoformat()}），身故只给付一次")
+    elif later and not ctx.plan.phases:
+        draft.step(f"出险日期晚于已给付的身故日期 {died.isoformat()}，不予给付")
+    else:
+        return None
+    if later:
+        draft.warnings.append(AFTER_DEATH)
+    draft.reason("death-paid")
+    return draft.finish(claim, ZERO)
+
+
+def _cover_ended(ctx: Context, earlier: Sequence[Entry], claim: Claim, draft: Draft) -> ClaimResult | None:
+    """The disability cap ended this cover (plans 3, 5 by `cap_ends`); plans 2, 4 decide per lot."""
+    if not cap_ended(ctx.plan, earlier, claim.benefit):
+        return None
+    draft.step(f"本保障期内{ctx.plan.short_name}{benefit_name(claim.benefit)}保障已终止，不予给付")
+    draft.reason("cover-ended")
+    return draft.finish(claim, ZERO)
+
+
+def _closed(ctx: Context, entries: Sequence[Entry], result: ClaimResult) -> ClaimResult:
+    return replace(result, cover_ended=cover_ended(ctx, entries))
+
+
+def cover_ended(ctx: Context, entries: Sequence[Entry]) -> bool:
+    """Whether the plan can pay this member nothing more in the period after these claims (cli.md
+    `cover_ended`): every lot exhausted (plans 2, 4), else a death paid or the cap ending the plan."""
     if ctx.plan.phases:
-        return all(illness.lot_exhausted(ctx.plan, lot) for lot in illness.fold(ctx, earlier))
-    return all_ended(earlier)
+        return all(illness.lot_exhausted(ctx.plan, lot) for lot in illness.fold(ctx, entries))
+    return death_date(entries) is not None or cap_ended(ctx.plan, entries, "")
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,7 @@ class Pending:
     order: int
     claim: Claim
     enrollment: Enrollment
+    warnings: tuple[str, ...] = ()  # found while the enrollment was worked out (保障止期 ignored)
 
 
 def compute_batch(
@@ -109,7 +129,8 @@ def compute_batch(
     diseases: Diseases | None = None,
 ) -> tuple[list[ClaimResult], list[tuple[int, ClaimError]]]:
     """Every claim of a batch: per member, plan and period in event-date order (ties: file order), each
-    seeing the earlier ones, recorded claims merged by event date (recorded first on the same day).
+    seeing every recorded claim of the period (whatever its date, rules.md §9) and the run's claims
+    before it.
 
     Returns results and errors, each with the pending claim's order, sorted by that order."""
     groups: dict[tuple[str, str, str], list[Pending]] = {}
@@ -120,15 +141,15 @@ def compute_batch(
     for key, items in groups.items():
         history = list(recorded.get(key, []))
         for p in sorted(items, key=lambda p: (p.claim.event_date, p.order)):
-            earlier = [entry for entry in history if entry[0].event_date <= p.claim.event_date]
             try:
-                result = compute_claim(context_for(rules, p.enrollment, diseases), earlier, p.claim)
+                result = compute_claim(context_for(rules, p.enrollment, diseases), history, p.claim)
             except Invalid as exc:
                 errors.append((p.order, ClaimError(p.claim.row, exc.message)))
                 continue
+            if p.warnings:
+                result = replace(result, warnings=(*p.warnings, *result.warnings))
             results.append((p.order, result))
             history.append((p.claim, result))
-            history.sort(key=lambda entry: entry[0].event_date)
     results.sort(key=lambda item: item[0])
     errors.sort(key=lambda item: item[0])
     return [r for _, r in results], errors

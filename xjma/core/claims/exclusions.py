@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from xjma.core.claims.dates import years_after
 from xjma.core.claims.explain import Context, Invalid, benefit_name
 from xjma.core.claims.model import Claim
-from xjma.core.model import add_years
 from xjma.core.rules import Exclusion
 from xjma.core.vocab import squash
 
@@ -45,7 +45,7 @@ def exclusion_applies(ctx: Context, claim: Claim, exclusion: Exclusion) -> tuple
         return True, f"属于除外责任“{exclusion.label}”（{exclusion.code}），不予给付"
     years = ctx.rules.common.suicide_window_years
     first = ctx.enrollment.first_start or ctx.enrollment.start
-    limit = add_years(first, years)
+    limit = years_after(first, years)
     if claim.event_date < limit:
         return True, (
             f"自首次连续参加之日 {first.isoformat()} 起{years}年内自杀（{limit.isoformat()} 前），"

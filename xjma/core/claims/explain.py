@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from xjma.core.claims.model import Claim, ClaimResult
+from xjma.core.claims.model import Claim, ClaimResult, Effects
 from xjma.core.diseases import Diseases
 from xjma.core.model import Enrollment
 from xjma.core.money import round_fen
@@ -63,7 +63,7 @@ class Draft:
         self.steps: list[str] = []
         self.reasons: list[str] = []
         self.warnings: list[str] = []
-        self.effects: dict[str, object] = {}
+        self.effects = Effects()
         self.exclusion: str | None = None
 
     def step(self, text: str) -> None:
@@ -72,7 +72,11 @@ class Draft:
     def reason(self, code: str) -> None:
         add_reason(self.reasons, code)
 
-    def finish(self, claim: Claim, payout: Decimal, cover_ended: bool = False) -> ClaimResult:
+    def effect(self, **changes: object) -> None:
+        self.effects = replace(self.effects, **changes)  # type: ignore[arg-type]
+
+    def finish(self, claim: Claim, payout: Decimal) -> ClaimResult:
+        """The result; `cover_ended` is decided by the engine for every claim (engine.cover_ended)."""
         amount = round_fen(payout)
         self.step(f"本次给付 {yuan(amount)}")
         return ClaimResult(
@@ -82,9 +86,9 @@ class Draft:
             day_index=self.day_index,
             reasons=tuple(self.reasons),
             exclusion=self.exclusion,
-            cover_ended=cover_ended,
+            cover_ended=False,
             steps=tuple(self.steps),
             warnings=tuple(self.warnings),
-            effects=dict(self.effects),
+            effects=self.effects,
             period_start=self.ctx.enrollment.start,
         )

@@ -6,13 +6,13 @@ all); the plan's share_total_cap limits what one share receives in the period.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xjma.core.claims.explain import ZERO, Context, Draft, benefit_name, yuan
-from xjma.core.claims.model import Claim, ClaimResult, Entry
-from xjma.core.money import fmt_money, to_money
+from xjma.core.claims.model import Claim, ClaimResult, Entry, LotEffect
 from xjma.core.rules import IllnessTerms, Plan
 
 LONG_NAMES = {
@@ -40,17 +40,19 @@ class LotState:
         return "renewed" if self.renewed else "new"
 
 
-def fold(ctx: Context, earlier: Sequence[Entry]) -> list[LotState]:
-    """The lots of the enrollment after the earlier claims of this period."""
+def fold(ctx: Context, earlier: Sequence[Entry], day: dt.date | None = None) -> list[LotState]:
+    """The lots of the enrollment after the earlier claims of this period: every amount paid counts;
+    a cover ends for claims dated on or after the claim that ended it (all of them when `day` is None)."""
     lots = [LotState(lot.shares, lot.renewed) for lot in ctx.enrollment.lots]
     for claim, result in earlier:
-        for effect in result.effects.get("lots", []):
+        ends_now = day is None or claim.event_date <= day
+        for effect in result.effects.lots:
             for lot in lots:
-                if lot.key() == effect["lot"]:
-                    lot.paid_per_share += to_money(effect["per_share"])
-                    if effect["ends"] == "all":
+                if lot.key() == effect.lot:
+                    lot.paid_per_share += effect.per_share
+                    if ends_now and effect.ends == "all":
                         lot.ended_all = True
-                    elif effect["ends"] == "self":
+                    elif ends_now and effect.ends == "self":
                         lot.ended.add(claim.benefit)
     return lots
 
@@ -77,25 +79,22 @@ def compute(ctx: Context, earlier: Sequence[Entry], claim: Claim, draft: Draft) 
     terms = ctx.plan.benefits[claim.benefit]
     assert isinstance(terms, IllnessTerms)
     check_disease(ctx, claim, terms, draft)
-    lots = fold(ctx, earlier)
-    effects: list[dict[str, str]] = []
+    lots = fold(ctx, earlier, claim.event_date)
+    effects: list[LotEffect] = []
     payout = ZERO
     for lot in lots:
         pay, ends = _lot(ctx, terms, claim, lot, draft, len(lots) > 1)
         payout += pay * lot.shares
         if pay > 0 or ends != "none":
-            effects.append({"lot": lot.key(), "per_share": fmt_money(pay), "ends": ends})
+            effects.append(LotEffect(lot.key(), pay, ends))
             lot.paid_per_share += pay
             lot.ended_all = lot.ended_all or ends == "all"
             if ends == "self":
                 lot.ended.add(claim.benefit)
-    draft.effects["lots"] = effects
-    if claim.benefit == "sudden-death" and payout > 0:
-        draft.effects["death"] = True
-    ended = all(lot_exhausted(ctx.plan, lot) for lot in lots)
-    if ended:
+    draft.effect(lots=tuple(effects), death=claim.benefit == "sudden-death" and payout > 0)
+    if all(lot_exhausted(ctx.plan, lot) for lot in lots):
         draft.step(f"此后本保障期内{ctx.plan.short_name}保障终止")
-    return draft.finish(claim, payout, cover_ended=ended)
+    return draft.finish(claim, payout)
 
 
 def _lot(

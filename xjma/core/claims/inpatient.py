@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from xjma.core.claims.explain import ZERO, Context, Draft, Invalid, pct, yuan
 from xjma.core.claims.model import Claim, ClaimResult, Entry
-from xjma.core.claims.state import total
-from xjma.core.money import fmt_money
+from xjma.core.money import round_fen
 from xjma.core.rules import InpatientTerms
 
 
@@ -25,6 +24,11 @@ def check_inputs(claim: Claim) -> None:
     ]
     if missing:
         raise Invalid(f"住院给付缺少：{'、'.join(missing)}")
+
+
+def major_paid(earlier: Sequence[Entry]) -> Decimal:
+    """The 大额 segment already paid in the period: the rounded amounts (rules.md §9)."""
+    return sum((r.effects.major for c, r in earlier if c.benefit == "inpatient"), ZERO)
 
 
 def in_observation(ctx: Context, claim: Claim, day: int) -> bool:
@@ -46,8 +50,8 @@ def compute(ctx: Context, earlier: Sequence[Entry], claim: Claim, draft: Draft) 
         draft.reason("observation")
         return draft.finish(claim, ZERO)
     basic = _basic(terms, claim, draft)
-    major = _major(terms, claim, draft, total(earlier, "inpatient", "major"))
-    draft.effects["major"] = fmt_money(major)
+    major = _major(terms, claim, draft, major_paid(earlier))
+    draft.effect(major=round_fen(major))
     draft.step(f"基本统筹段 {yuan(basic)} + 大额段 {yuan(major)} = {yuan(basic + major)}")
     return draft.finish(claim, basic + major)
 

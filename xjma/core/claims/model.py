@@ -1,8 +1,9 @@
-"""Claim inputs, results and their JSON forms (cli.md `claim calc`; rules.md §2–§8).
+"""Claim inputs, results and their ledger JSON forms (rules.md §2–§9).
 
-A result carries `effects`: what this claim changed in the member's period (major paid, per-lot amounts
-and ends, deductible used, a stay counted, a death paid). Later claims fold the effects of earlier ones,
-so a claim stored in the ledger (inputs + result JSON) plays the same part as an earlier row of a file.
+A result carries `effects`: what this claim changed in the member's period (major paid, per-share
+disability amount, per-lot amounts and ends, deductible used, a stay counted, a death paid). Later claims
+fold the effects of earlier ones, so a claim stored in the ledger (inputs + result JSON + payout column)
+plays the same part as an earlier row of a file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from xjma.core.money import fmt_money, to_money
 
+ZERO = Decimal("0.00")
 MONEY_INPUTS = ("expense", "pooled_self_pay", "pooled_fund_paid", "major_self_pay")
 
 
@@ -55,6 +57,64 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class LotEffect:
+    """What a plan 2 / plan 4 claim did to one share lot: paid per share, and the cover it ended."""
+
+    lot: str  # renewed | new
+    per_share: Decimal
+    ends: str  # none | self | all
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What one claim changed in the member's period, read by the claims after it."""
+
+    major: Decimal = ZERO  # plan 1: 大额 segment paid
+    per_share: Decimal = ZERO  # plans 3, 5: disability paid per share
+    deductible_used: Decimal = ZERO  # plans 3, 5 medical: deductible this claim used up
+    stay: bool = False  # plans 3, 5 medical: an inpatient stay counted
+    death: bool = False  # a death was paid
+    lots: tuple[LotEffect, ...] = ()  # plans 2, 4
+
+
+def effects_json(effects: Effects) -> dict[str, Any]:
+    """The effects as JSON (money as strings), only what is set."""
+    out: dict[str, Any] = {}
+    for name in ("major", "per_share", "deductible_used"):
+        if getattr(effects, name) != 0:
+            out[name] = fmt_money(getattr(effects, name))
+    for name in ("stay", "death"):
+        if getattr(effects, name):
+            out[name] = True
+    if effects.lots:
+        out["lots"] = [
+            {"lot": e.lot, "per_share": fmt_money(e.per_share), "ends": e.ends} for e in effects.lots
+        ]
+    return out
+
+
+def effects_from_json(data: dict[str, Any] | None) -> Effects:
+    """Effects from their JSON (also rows recorded before typed effects; `ends_all` is no longer read:
+    what ends cover is decided from the amounts and the rules, rules.md §9)."""
+    data = data or {}
+
+    def money(key: str) -> Decimal:
+        return to_money(data[key]) if data.get(key) is not None else ZERO
+
+    lots = tuple(
+        LotEffect(str(e["lot"]), to_money(e["per_share"]), str(e["ends"])) for e in data.get("lots") or ()
+    )
+    return Effects(
+        major=money("major"),
+        per_share=money("per_share"),
+        deductible_used=money("deductible_used"),
+        stay=bool(data.get("stay")),
+        death=bool(data.get("death")),
+        lots=lots,
+    )
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     claim: Claim
     payout: Decimal
@@ -65,7 +125,7 @@ class ClaimResult:
     cover_ended: bool = False
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    effects: dict[str, Any] = field(default_factory=dict)
+    effects: Effects = field(default_factory=Effects)
     period_start: dt.date | None = None  # S of the enrollment the claim is paid from
 
 
@@ -105,32 +165,26 @@ def claim_from_inputs(data: dict[str, Any]) -> Claim:
     return Claim(**kwargs)
 
 
-def result_document(result: ClaimResult) -> dict[str, Any]:
-    """The JSON claim object of cli.md (plus `effects`, kept for the ledger, stripped by the job)."""
-    c = result.claim
+def result_record(result: ClaimResult) -> dict[str, Any]:
+    """The ledger's `result` JSON: everything but the payout, which is stored once (payout_fen)."""
     return {
-        "row": c.row,
-        "id_number": c.id_number,
-        "plan": c.plan,
-        "benefit": c.benefit,
-        "event_date": c.event_date.isoformat(),
         "day_index": result.day_index,
-        "payout": fmt_money(result.payout),
         "reasons": list(result.reasons),
         "exclusion": result.exclusion,
         "cover_ended": result.cover_ended,
         "rules_version": result.rules_version,
         "steps": list(result.steps),
         "warnings": list(result.warnings),
-        "effects": result.effects,
+        "effects": effects_json(result.effects),
         "period_start": result.period_start.isoformat() if result.period_start else None,
     }
 
 
-def result_from_document(claim: Claim, data: dict[str, Any]) -> ClaimResult:
+def result_from_record(claim: Claim, data: dict[str, Any], payout: Decimal) -> ClaimResult:
+    """A recorded result: `payout` from the payout column (older rows also hold one in the JSON: ignored)."""
     return ClaimResult(
         claim=claim,
-        payout=to_money(data.get("payout", "0")),
+        payout=payout,
         rules_version=str(data.get("rules_version", "")),
         day_index=int(data.get("day_index", 0)),
         reasons=tuple(data.get("reasons", ())),
@@ -138,9 +192,31 @@ def result_from_document(claim: Claim, data: dict[str, Any]) -> ClaimResult:
         cover_ended=bool(data.get("cover_ended", False)),
         steps=tuple(data.get("steps", ())),
         warnings=tuple(data.get("warnings", ())),
-        effects=dict(data.get("effects") or {}),
+        effects=effects_from_json(data.get("effects")),
         period_start=dt.date.fromisoformat(data["period_start"]) if data.get("period_start") else None,
     )
+
+
+def entry_from_record(inputs: object, result: object, payout: object) -> Entry | None:
+    """A recorded claim (the claims table's inputs and result, JSON text or dicts, and the payout column)
+    as an Entry; None when it holds no inputs."""
+    data = _json(inputs)
+    if not data:
+        return None
+    claim = claim_from_inputs(data)
+    document = _json(result)
+    amount = to_money(payout) if payout is not None else to_money(document.get("payout", "0"))
+    return claim, result_from_record(claim, document, amount)
+
+
+def _json(value: object) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            loaded = json.loads(value) if value else {}
+        except ValueError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def claim_key(claim: Claim) -> str:
@@ -174,3 +250,4 @@ REASON_LABELS = {
     "below-deductible": "未超过免赔额",
 }
 WARNING_LABELS = {"disease-unknown": "疾病名称不在目录中，请核对"}
+AFTER_DEATH = "出险日期晚于已给付的身故日期，请核对"

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from xjma.core.claims.explain import Invalid
 from xjma.core.claims.model import MONEY_INPUTS, Claim
+from xjma.core.idnumber import check_id
+from xjma.core.messages import message
 from xjma.core.model import Enrollment, default_end
 from xjma.core.money import round_fen
 from xjma.core.normalize import parse_date
@@ -80,11 +82,14 @@ def parse_claim(values: Mapping[str, object], row: int | None, rules: Rules) -> 
     event_date = _date(values, "event_date")
     if event_date is None:
         raise Invalid("缺少出险日期")
+    id_number = claim_id(values.get("id_number"), event_date)
+    if plan == "female-illness" and id_number is not None and not _female(id_number):
+        raise Invalid("女职工特殊疾病限女职工")
     claim = Claim(
         plan=plan,
         benefit=benefit,
         event_date=event_date,
-        id_number=_id(values.get("id_number")),
+        id_number=id_number,
         row=row,
         accident_date=_date(values, "accident_date"),
         accident_ref=text(values.get("accident_ref")) or None,
@@ -108,16 +113,19 @@ def parse_claim(values: Mapping[str, object], row: int | None, rules: Rules) -> 
     return claim, hint
 
 
-def enrollment_from_hint(claim: Claim, hint: EnrollmentHint, rules: Rules) -> Enrollment:
-    """The enrollment the row or options describe (--start required; --end for plan 5; shares default 1
-    for plan 1; renewed shares default all with 续保 = 是, else 0)."""
+def enrollment_from_hint(
+    claim: Claim, hint: EnrollmentHint, rules: Rules
+) -> tuple[Enrollment, tuple[str, ...]]:
+    """The enrollment the row or options describe (--start required; --end for plan 5, ignored for the
+    one-year plans with a warning when it differs, rules.md §9; shares default 1 for plan 1; renewed
+    shares default all with 续保 = 是, else 0), and the warnings for the claim."""
     if hint.start is None:
         raise Invalid("台账中没有该会员的这一险种参保记录，请填写保障起始日（--start）")
     found = rules.plan_on(claim.plan, hint.start)
     short_term = found is not None and found[1].short_term
     if short_term and hint.end is None:
         raise Invalid("短期意外须填写保障止期（--end）")
-    end = hint.end or default_end(hint.start)
+    end, warnings = _end(hint, short_term)
     if end < hint.start:
         raise Invalid("保障止期早于保障起始日")
     shares = hint.shares if hint.shares is not None else (1 if claim.plan == "inpatient-accident" else None)
@@ -131,7 +139,7 @@ def enrollment_from_hint(claim: Claim, hint: EnrollmentHint, rules: Rules) -> En
     renewed = hint.renewed_shares if hint.renewed_shares is not None else (shares if hint.renewal else 0)
     if not 0 <= renewed <= shares:
         raise Invalid(f"续保份数应在 0 到 {shares} 之间")
-    return Enrollment(
+    enrollment = Enrollment(
         id_number=claim.id_number or "",
         plan=claim.plan,
         start=hint.start,
@@ -140,6 +148,19 @@ def enrollment_from_hint(claim: Claim, hint: EnrollmentHint, rules: Rules) -> En
         renewed_shares=renewed,
         first_start=hint.start,
     )
+    return enrollment, warnings
+
+
+def _end(hint: EnrollmentHint, short_term: bool) -> tuple[dt.date, tuple[str, ...]]:
+    """E: the given 保障止期 for plan 5; for the one-year plans the day before S's anniversary."""
+    assert hint.start is not None
+    if short_term:
+        assert hint.end is not None
+        return hint.end, ()
+    end = default_end(hint.start)
+    if hint.end is None or hint.end == end:
+        return end, ()
+    return end, (f"保障止期只用于短期意外，已按保障起始日推算为 {end.isoformat()}",)
 
 
 def _most_shares(plan: Plan) -> int:
@@ -148,11 +169,36 @@ def _most_shares(plan: Plan) -> int:
     return max([plan.max_shares, *tiers])
 
 
-def _id(value: object) -> str | None:
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+
+
+def claim_id(value: object, on: dt.date) -> str | None:
+    """The ID number checked as on a roster (roster.md id-* codes): a missing one is None (a claims file
+    row without it is refused by the job); any fault is Invalid with the roster's message."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise Invalid("身份证号码是数字格式，已被 Excel 损坏，请把该列设为文本后重新填写")
-    number = "".join(text(value).split()).upper()
-    return number or None
+        shown = f"{value:.14E}" if value >= 1e15 else str(int(value)) if value == int(value) else str(value)
+        raise Invalid(message("id-as-number", shown=shown))
+    raw = text(value)
+    if not raw:
+        return None
+    result = check_id(raw, on)
+    number, code = result.number, result.code
+    if code is None:
+        return number
+    if code == "id-missing":
+        return None
+    if code == "id-format" and _SCIENTIFIC.match(number):
+        raise Invalid(message("id-as-number", shown=number))
+    if code == "id-birth-date":
+        birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+        if result.birth is not None:
+            raise Invalid(message(code, "after-start", birth=birth, start=on.isoformat()))
+        raise Invalid(message(code, birth=birth))
+    raise Invalid(message(code, value=number, upgraded=result.upgraded, expected=result.expected_check))
+
+
+def _female(number: str) -> bool:
+    return number[16] in "02468"
 
 
 def _date(values: Mapping[str, object], name: str) -> dt.date | None:

@@ -1,38 +1,32 @@
-"""What earlier claims of the same member, plan and period left behind, folded from their effects."""
+"""What earlier claims of the same member, plan and period left behind, folded from their effects.
+
+`earlier` holds every recorded claim of the period (whatever its date: money already recorded counts in
+full, rules.md §9) and the claims of the run computed before this one (event-date order). Money counts
+whatever the dates; states that depend on when something happened (a death) compare dates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from xjma.core.claims.model import Entry
-from xjma.core.money import to_money
-
-ZERO = Decimal("0.00")
+from xjma.core.claims.model import ZERO, Entry
 
 
-def money_effect(result_effects: dict[str, object], key: str) -> Decimal:
-    value = result_effects.get(key)
-    return to_money(value) if value is not None else ZERO
+def death_date(earlier: Sequence[Entry]) -> dt.date | None:
+    """The date of the earliest death paid among the earlier claims (rules.md §3, §9), else None."""
+    dates = [c.event_date for c, r in earlier if r.effects.death]
+    return min(dates) if dates else None
 
 
-def death_paid(earlier: Sequence[Entry]) -> bool:
-    """One death pays once (rules.md §3, §5, §7)."""
-    return any(r.effects.get("death") for _, r in earlier)
+def total(earlier: Sequence[Entry], benefit: str) -> Decimal:
+    """What earlier claims of one benefit paid (the rounded amounts, rules.md §9)."""
+    return sum((r.payout for c, r in earlier if c.benefit == benefit), ZERO)
 
 
-def all_ended(earlier: Sequence[Entry]) -> bool:
-    """A death, or a disability cap reached, ends every cover of the plan in this period."""
-    return any(r.effects.get("ends_all") for _, r in earlier)
-
-
-def total(earlier: Sequence[Entry], benefit: str, key: str | None = None) -> Decimal:
-    """Sum over earlier claims of one benefit: the payout, or one money effect."""
-    out = ZERO
-    for claim, result in earlier:
-        if claim.benefit == benefit:
-            out += result.payout if key is None else money_effect(result.effects, key)
-    return out
+def per_share_total(earlier: Sequence[Entry], benefit: str) -> Decimal:
+    """Disability paid per share by earlier claims of one benefit (plans 3, 5)."""
+    return sum((r.effects.per_share for c, r in earlier if c.benefit == benefit), ZERO)
 
 
 def same_accident(earlier: Sequence[Entry], ref: str | None, benefit: str | None = None) -> list[Entry]:

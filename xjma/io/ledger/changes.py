@@ -258,38 +258,37 @@ def refunds(conn: Connection, lo: dt.date, hi: dt.date, *group: str) -> list[tup
     return [tuple(r) for r in conn.execute(text(sql), bounds)]
 
 
-def net_of_refunds(
-    conn: Connection,
-    figures: dict[str, Any],
-    lo: dt.date,
-    hi: dt.date,
-    months: Sequence[tuple[str, dt.date, dt.date]],
-) -> dict[str, Any]:
-    """The fees figures of [lo, hi) (read_fees' shape) less the refunds of voids dated in it: each voided
-    fee is a negative amount in the month of its refund, in the groups of the enrollment (office.md §3).
-    Members and shares stay as paid. Exact on every backend and whatever the fee totals cache holds."""
+def net_of_refunds(conn: Connection, figures: Any, lo: dt.date, hi: dt.date, months: Sequence[Any]) -> Any:
+    """The fee figures of [lo, hi) (io.ledger.fees.FeeFigures) less the refunds of voids dated in it: each
+    voided fee is a negative amount in the month of its refund, in the groups of the enrollment (office.md
+    §3). Members and shares stay as paid. Exact on every backend, whatever the fee totals cache holds."""
+    from dataclasses import replace
+
+    from xjma.io.ledger.fees import PlanFees, PrefectureFees, UnitFees
+
     total = refunds(conn, lo, hi)
     if not total or not total[0][-1]:
         return figures
-    out = dict(figures)
-    out["total"] = figures["total"] - from_fen(int(total[0][-1]))
-    out["by_prefecture"] = _less(figures["by_prefecture"], refunds(conn, lo, hi, "prefecture"), 1)
-    out["by_unit"] = _less(figures["by_unit"], refunds(conn, lo, hi, "unit", "prefecture"), 2)
-    out["by_plan"] = _less(figures["by_plan"], refunds(conn, lo, hi, "plan"), 1)
-    monthly = {label: refunds(conn, a, b) for label, a, b in months}
-    out["by_month"] = [
-        (label, members, fee - from_fen(int(monthly[label][0][-1])) if label in monthly else fee)
-        for label, members, fee in figures["by_month"]
-    ]
-    return out
+    by_pref = _fen_by(refunds(conn, lo, hi, "prefecture"), 1)
+    by_unit = _fen_by(refunds(conn, lo, hi, "unit", "prefecture"), 2)
+    by_plan = _fen_by(refunds(conn, lo, hi, "plan"), 1)
+    monthly = {m: int(refunds(conn, a, b)[0][-1]) for m, a, b in months}
+
+    def less(rows: list[Any], fen: dict[tuple[Any, ...], int], key: Any, make: Any) -> list[Any]:
+        out = [replace(r, fee=r.fee - from_fen(fen.pop(key(r), 0))) for r in rows]
+        return out + [make(k, -from_fen(f)) for k, f in fen.items()]
+
+    return replace(
+        figures,
+        total=figures.total - from_fen(int(total[0][-1])),
+        by_prefecture=less(figures.by_prefecture, by_pref, lambda r: (r.prefecture,),
+                           lambda k, fee: PrefectureFees(k[0], 0, 0, fee)),
+        by_unit=less(figures.by_unit, by_unit, lambda r: (r.unit, r.prefecture),
+                     lambda k, fee: UnitFees(k[0], k[1], 0, 0, fee)),
+        by_plan=less(figures.by_plan, by_plan, lambda r: (r.plan,), lambda k, fee: PlanFees(k[0], 0, 0, fee)),
+        by_month=[replace(m, fee=m.fee - from_fen(monthly.get(m.month, 0))) for m in figures.by_month],
+    )  # fmt: skip
 
 
-def _less(
-    rows: Sequence[tuple[Any, ...]], refunded: Sequence[tuple[Any, ...]], width: int
-) -> list[tuple[Any, ...]]:
-    """Rows (keys…, members, shares, fee) with each group's refund taken off its fee; a group with only a
-    refund gets a row of its own (0 members, 0 shares)."""
-    fen = {tuple(r[:width]): int(r[width]) for r in refunded}
-    out = [(*r[:-1], r[-1] - from_fen(fen.pop(tuple(r[:width]), 0))) for r in rows]
-    out += [(*keys, 0, 0, -from_fen(f)) for keys, f in fen.items()]
-    return out
+def _fen_by(rows: Sequence[tuple[Any, ...]], width: int) -> dict[tuple[Any, ...], int]:
+    return {tuple(r[:width]): int(r[width]) for r in rows}

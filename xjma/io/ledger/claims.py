@@ -7,34 +7,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.claims.model import ClaimResult, claim_inputs, claim_key, result_document
+from xjma.core.claims.model import ClaimResult, claim_inputs, claim_key, result_record
 from xjma.core.money import from_fen, to_fen
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from xjma.io.ledger.db import Ledger
+
+def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
+    """Hold the members for the rest of the transaction (claim calc --record reads, computes and
+    records under it): on PostgreSQL one advisory transaction lock per ID, taken in sorted order so
+    that two runs never wait on each other in a circle; on SQLite the write lock (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        for number in sorted(set(id_numbers)):
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(id)s))", {"id": number})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def read_claims(ledger: Ledger, id_number: str, plan: str) -> list[dict[str, Any]]:
+def read_claims(conn: Connection, id_number: str, plan: str) -> list[dict[str, Any]]:
     """Recorded claims of one member and plan, in event-date order (then recording order); payout
-    Decimal, inputs/result parsed. An empty list when the ledger does not exist yet."""
+    Decimal, inputs/result parsed."""
     from sqlalchemy import select
 
     from xjma.io.ledger.schema import claims
 
-    if not ledger.exists:
-        return []
     query = (
         select(claims)
         .where(claims.c.id_number == id_number, claims.c.plan == plan)
         .order_by(claims.c.event_date, claims.c.id)
     )
-    with ledger.connect() as conn:
-        return [claim_row(r) for r in conn.execute(query)]
+    return [claim_row(r) for r in conn.execute(query)]
 
 
 def claim_row(r: Any) -> dict[str, Any]:
@@ -63,15 +69,14 @@ def _json(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def record_claims(ledger: Ledger, results: Sequence[ClaimResult], now: dt.datetime | None = None) -> int:
-    """Record computed claims (payout may be 0) in one transaction; returns how many were new."""
+def record_claims(conn: Connection, results: Sequence[ClaimResult], now: dt.datetime | None = None) -> int:
+    """Record computed claims (payout may be 0) in the caller's transaction; returns how many were new."""
     stamp = now or dt.datetime.now()
     added = 0
-    with ledger.begin() as conn:
-        insert = _insert_ignoring_duplicates(conn)
-        for result in results:
-            # RETURNING counts what was really inserted: PostgreSQL's rowcount is -1 here.
-            added += len(conn.execute(insert, _values(result, stamp)).fetchall())
+    insert = _insert_ignoring_duplicates(conn)
+    for result in results:
+        # RETURNING counts what was really inserted: PostgreSQL's rowcount is -1 here.
+        added += len(conn.execute(insert, _values(result, stamp)).fetchall())
     return added
 
 
@@ -88,7 +93,7 @@ def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
         "period_start": result.period_start or claim.event_date,
         "payout_fen": to_fen(result.payout),
         "inputs": json.dumps(claim_inputs(claim), ensure_ascii=False),
-        "result": json.dumps(result_document(result), ensure_ascii=False),
+        "result": json.dumps(result_record(result), ensure_ascii=False),
         "rules_version": result.rules_version,
         "recorded_at": stamp,
     }

@@ -1,89 +1,66 @@
-"""Opening the ledger: where it lives, the SQLite settings, migrations, and the read-only empty view.
+"""Opening the ledger: the one door, in read or write mode, and the connection holder `Ledger`.
 
-Target (`--db`): a SQLite file path, `sqlite:///path`, or `postgresql://…` (psycopg 3); default `$XJMA_DB`,
-else `xjma.db` in the user data folder. Messages never show a password.
+- mode="read" never creates, never migrates, never writes: a SQLite file is opened read-only (`mode=ro`),
+  a PostgreSQL session is read-only; a SQLite file that does not exist (or a database without the
+  ledger's tables) reads as empty (`Ledger.exists` is False); an older schema is refused (OUTDATED).
+- mode="write" creates a new ledger (safe when several writers create it at once: the schema is made
+  inside one locked transaction) and refuses an older one too: office.md §0, `db migrate` is the only
+  command that changes the schema of an existing ledger.
+- mode="migrate" (`db migrate`) brings an existing ledger up to date in one locked transaction.
+
+The tables and migrations are in `schema`; addresses and passwords in `address`.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from xjma.errors import XjmaError
+from xjma.io.ledger.address import (
+    _blank,  # noqa: F401  (tests import it from here)
+    blank_password,
+    default_target,
+    is_default_target,
+    missing_sqlite_file,
+    resolve_url,
+    shown_url,
+)
+from xjma.io.ledger.engines import engine_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
 
     from xjma.core.model import Enrollment
 
-BUSY_TIMEOUT_MS = 30000
+__all__ = [
+    "OUTDATED",
+    "Ledger",
+    "Mode",
+    "default_target",
+    "missing_sqlite_file",
+    "open_ledger",
+    "resolve_url",
+    "shown_url",
+]
 
-
-def default_target() -> str:
-    """$XJMA_DB, else xjma.db in the user data folder (created when needed)."""
-    env = os.environ.get("XJMA_DB", "").strip()
-    if env:
-        return env
-    from platformdirs import user_data_dir
-
-    return str(Path(user_data_dir("xjma", appauthor=False)) / "xjma.db")
-
-
-def resolve_url(target: str | None) -> URL:
-    """The SQLAlchemy URL for a --db target; a bad or unsupported address is an XjmaError."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    path = _file_path(target)
-    if path is not None:
-        return make_url("sqlite://").set(database=str(path))
-    text = (target or "").strip() or default_target()
-    try:
-        url = make_url(text)
-    except ArgumentError:
-        raise XjmaError(
-            "--db 不是有效的数据库地址，请写 SQLite 文件路径、sqlite:///路径 或 postgresql://…"
-        ) from None
-    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
-        return url.set(drivername="postgresql+psycopg")
-    if url.drivername == "sqlite" and url.database:
-        return url
-    shown = url.render_as_string(hide_password=True)
-    raise XjmaError(f"不支持的数据库地址 {shown}：只支持 SQLite 文件路径、sqlite:///路径 或 postgresql://…")
-
-
-def _file_path(target: str | None) -> Path | None:
-    """A --db target (default: default_target()) that is a file path, not an address; else None."""
-    text = (target or "").strip() or default_target()
-    return None if "://" in text else Path(text).expanduser()
-
-
-def missing_sqlite_file(target: str | None) -> str | None:
-    """For a SQLite file path (not an address) that does not exist: the ledger as `display` shows it;
-    else None. Decided without importing SQLAlchemy (~0.1 s of a validate run without a ledger)."""
-    path = _file_path(target)
-    if path is None or path.exists():
-        return None
-    from urllib.parse import quote
-
-    return "sqlite:///" + quote(str(path), safe=" +/")  # as SQLAlchemy's URL.render_as_string writes it
-
-
-def shown_url(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+Mode = Literal["read", "write", "migrate"]
+OUTDATED = "台账结构版本较旧，请先备份，再运行 xjma db migrate"
+SCHEMA_LOCK = 0x786A6D61  # PostgreSQL advisory lock key ("xjma") held while the schema is made or migrated
 
 
 class Ledger:
-    """The enrollment and claims ledger. `engine` is None for the empty read-only view of a SQLite
-    ledger that does not exist yet (claim calc and validate read it without creating the file)."""
+    """A connection holder: the engine and the address. `engine` is None for the empty view of a ledger
+    that does not exist yet (read mode). `version` is the schema version found when it was opened."""
 
-    def __init__(self, engine: Engine | None, url: URL) -> None:
+    def __init__(self, engine: Engine | None, url: URL, version: int | None = None) -> None:
         self.engine = engine
         self.url = url
+        self.version = version
 
     @property
     def exists(self) -> bool:
@@ -93,24 +70,24 @@ class Ledger:
     def display(self) -> str:
         return shown_url(self.url)
 
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.url.drivername.startswith("postgresql") else "sqlite"
+
     def enrollments_for(
         self, id_numbers: Iterable[str], voided_as_empty: bool = False
     ) -> dict[str, list[Enrollment]]:
-        """LedgerView: every recorded enrollment of these members, all plans, oldest first; voided ones
-        left out, or (voided_as_empty, for claims) kept with an empty period."""
-        from xjma.io.ledger.enrollments import read_enrollments_for
+        """Deprecated (this session only): call xjma.io.ledger.history.history_for(ledger, ids)."""
+        from xjma.io.ledger.history import history_for
 
-        if self.engine is None:
-            return {}
-        with self.connect() as conn:
-            return read_enrollments_for(conn, id_numbers, voided_as_empty)
+        return history_for(self, id_numbers, voided_as_empty)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A connection for reading (nothing is committed)."""
         if self.engine is None:
             raise XjmaError(f"台账 {self.display} 还不存在")
-        with _translated(self.url), self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
@@ -118,7 +95,7 @@ class Ledger:
         """One transaction: committed when the block ends, rolled back entirely on any exception."""
         if self.engine is None:
             raise XjmaError(f"台账 {self.display} 是只读的空视图，不能写入")
-        with _translated(self.url), self.engine.begin() as conn:
+        with translated(self.url), self.engine.begin() as conn:
             yield conn
 
     def close(self) -> None:
@@ -132,21 +109,108 @@ class Ledger:
         self.close()
 
 
-def open_ledger(target: str | None, create: bool = True) -> Ledger:
-    """Open (and migrate) the ledger at `target`; create=False never creates a missing SQLite file."""
+def open_ledger(
+    target: str | None, create: bool | None = None, *, mode: Mode | None = None, any_version: bool = False
+) -> Ledger:
+    """Open the ledger at `target` (see the module docstring for the modes). `any_version=True` (read
+    mode, `db check`) opens a ledger of any schema version and only reports it in `Ledger.version`.
+
+    `create` is DEPRECATED, kept for this session's callers: create=False is mode="read", create=True
+    (and the default) mode="write"."""
+    chosen: Mode = mode or ("read" if create is False else "write")
     url = resolve_url(target)
+    if chosen == "read":
+        return _open_for_reading(url, any_version)
+    return _open_for_writing(url, is_default_target(target), migrating=chosen == "migrate")
+
+
+def _open_for_reading(url: URL, any_version: bool) -> Ledger:
+    from xjma.io.ledger.schema import found_version
+
     if url.drivername == "sqlite":
-        path = Path(str(url.database))
+        path = _sqlite_path(url)
         if not path.exists():
-            if not create:
-                return Ledger(None, url)
-            _create_sqlite_file(path, default=not (target or "").strip() and not os.environ.get("XJMA_DB"))
-        elif path.is_dir():
-            raise XjmaError(f"台账路径是一个文件夹，不是数据库文件：{path}")
-    engine = _engine(url)
-    ledger = Ledger(engine, url)
-    _migrate(ledger)
+            return Ledger(None, url)
+    ledger = Ledger(engine_for(url, read_only=True), url)
+    try:
+        with ledger.connect() as conn:
+            ledger.version = found_version(conn)
+        if not any_version:
+            _require_current(ledger)
+    except BaseException:
+        ledger.close()
+        raise
+    if ledger.version == 0 and not any_version:
+        ledger.close()  # no ledger tables yet: the empty view, as for a SQLite file not yet created
+        return Ledger(None, url, 0)
     return ledger
+
+
+def _open_for_writing(url: URL, default: bool, migrating: bool) -> Ledger:
+    if url.drivername == "sqlite":
+        path = _sqlite_path(url)
+        if not path.exists():
+            _create_sqlite_file(path, default)
+        _require_writable(url, path)
+    ledger = Ledger(engine_for(url, read_only=False), url)
+    try:
+        _bring_schema(ledger, migrating)
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
+
+
+def _bring_schema(ledger: Ledger, migrating: bool) -> None:
+    """Create the schema of a new ledger, or migrate (db migrate); refuse an older or newer one. The
+    version is first read without a lock (the usual case: up to date), then again under the lock."""
+    from xjma.io.ledger.schema import SCHEMA_VERSION, create_schema, found_version, migrate
+
+    with ledger.connect() as conn:
+        ledger.version = found_version(conn)
+    if ledger.version == SCHEMA_VERSION:
+        return
+    _require_current(ledger, outdated_ok=migrating or ledger.version == 0)
+    with schema_transaction(ledger) as conn:
+        now = found_version(conn)  # another writer may have created it while we waited for the lock
+        if migrating:
+            migrate(conn)
+        elif now == 0:
+            create_schema(conn)
+        elif now != SCHEMA_VERSION:
+            raise XjmaError(OUTDATED)
+
+
+def _require_current(ledger: Ledger, outdated_ok: bool = False) -> None:
+    from xjma.io.ledger.schema import SCHEMA_VERSION
+
+    version = ledger.version or 0
+    if version > SCHEMA_VERSION:
+        raise XjmaError(f"台账 {ledger.display} 由更新版本的 xjma 创建，请升级 xjma 后再使用")
+    if 0 < version < SCHEMA_VERSION and not outdated_ok:
+        raise XjmaError(OUTDATED)
+
+
+@contextmanager
+def schema_transaction(ledger: Ledger) -> Iterator[Connection]:
+    """One transaction that holds the ledger's write lock from its first statement: SQLite `BEGIN
+    IMMEDIATE` (the driver would otherwise run DDL outside any transaction), PostgreSQL an advisory
+    transaction lock. Two processes creating one new ledger take turns; the second finds it made."""
+    assert ledger.engine is not None
+    with translated(ledger.url), ledger.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        yield conn
+        conn.commit()
+
+
+def _sqlite_path(url: URL) -> Path:
+    path = Path(str(url.database))
+    if path.is_dir():
+        raise XjmaError(f"台账路径是一个文件夹，不是数据库文件：{path}")
+    return path
 
 
 def _create_sqlite_file(path: Path, default: bool) -> None:
@@ -158,43 +222,32 @@ def _create_sqlite_file(path: Path, default: bool) -> None:
     try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise XjmaError(read_only_sentence(shown_url_of_path(path))) from None
         raise XjmaError(f"无法创建台账文件 {path}：{exc.strerror or exc.__class__.__name__}") from None
     os.close(fd)
 
 
-def _engine(url: URL) -> Engine:
-    from sqlalchemy import create_engine, event
+def shown_url_of_path(path: Path) -> str:
+    from sqlalchemy.engine import make_url
 
-    if url.drivername != "sqlite":
-        try:
-            # A firewalled host would otherwise hang for minutes before the error message.
-            return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-        except ImportError:
-            raise XjmaError("连接 PostgreSQL 需要 psycopg 3：请安装 xjma[pg]") from None
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return engine
+    return shown_url(make_url("sqlite://").set(database=str(path)))
 
 
-def _migrate(ledger: Ledger) -> None:
-    from xjma.io.ledger.schema import SCHEMA_VERSION, current_version, migrate
+def read_only_sentence(shown: str) -> str:
+    return (
+        f"台账 {shown} 是只读的（文件或所在文件夹不能写入），不能写入；请检查权限，或把台账放在可写的文件夹"
+    )
 
-    with ledger.begin() as conn:
-        if current_version(conn) > SCHEMA_VERSION:
-            raise XjmaError(f"台账 {ledger.display} 由更新版本的 xjma 创建，请升级 xjma 后再使用")
-        migrate(conn)
+
+def _require_writable(url: URL, path: Path) -> None:
+    """SQLite writes the file and, in WAL mode, its -wal and -shm files beside it."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise XjmaError(read_only_sentence(shown_url(url)))
 
 
 @contextmanager
-def _translated(url: URL) -> Iterator[None]:
+def translated(url: URL) -> Iterator[None]:
     """Database failures become one Chinese sentence; the password is never shown."""
     from sqlalchemy.exc import DatabaseError, IntegrityError, InterfaceError, OperationalError
 
@@ -203,7 +256,10 @@ def _translated(url: URL) -> Iterator[None]:
     except IntegrityError:
         raise
     except (OperationalError, InterfaceError) as exc:
-        raise XjmaError(f"无法连接或读写台账 {shown_url(url)}：{_reason(exc, url)}") from None
+        reason = _reason(exc, url)
+        if "readonly" in reason or "read-only" in reason:
+            raise XjmaError(read_only_sentence(shown_url(url))) from None
+        raise XjmaError(f"无法连接或读写台账 {shown_url(url)}：{reason}") from None
     except DatabaseError as exc:
         raise XjmaError(
             f"台账 {shown_url(url)} 无法使用（不是有效的数据库文件？）：{_reason(exc, url)}"
@@ -214,15 +270,4 @@ def _reason(exc: Exception, url: URL) -> str:
     """The driver's first line, with the password blanked should a driver ever echo it."""
     orig = getattr(exc, "orig", None)
     text = (str(orig) if orig is not None else "").strip() or exc.__class__.__name__
-    first = text.splitlines()[0][:200]
-    if url.password:
-        first = _blank(first, str(url.password))
-    return first
-
-
-def _blank(text: str, password: str) -> str:
-    """Blank the password; a very short one only where it stands alone, so that blanking "p" does not
-    turn "port" into "***ort" (a short password inside a word tells nothing about it)."""
-    if len(password) >= 4:
-        return text.replace(password, "***")
-    return re.sub(rf"(?<![0-9A-Za-z]){re.escape(password)}(?![0-9A-Za-z])", "***", text)
+    return blank_password(text.splitlines()[0][:200], url)

@@ -131,9 +131,10 @@ def _v1_initial(conn: Connection) -> None:
 # ---------------------------------------------------------------- v2: fee totals (SQLite)
 # `fees summary` over 1.7M members needs five COUNT(DISTINCT id_number) over ~2.4M rows a year: 10-30 s
 # in SQLite whatever the index. So the totals per calendar month and year (overall, per 地州市, unit and
-# plan) are kept in fee_totals, brought up to date by `fees summary` itself from the enrollments added
-# since its last run (fee_totals_state.watermark = the highest enrollment id counted). Exact, because
-# enrollments are only ever inserted (xjma never changes one): see enrollments.refresh_fee_totals.
+# plan) are kept in fee_totals, brought up to date inside the transaction that records a batch (and by
+# `db copy`) from the enrollments added since (fee_totals_state.watermark = the highest enrollment id
+# counted); `fees summary` only reads them. Exact, because
+# enrollments are only ever inserted (xjma never changes one): see fee_totals.refresh_fee_totals.
 # Not in `metadata`, so a ledger copy does not copy them (the target counts its rows afresh).
 # PostgreSQL aggregates fast enough and keeps the GROUP BYs.
 FEE_TOTALS = "fee_totals"
@@ -161,7 +162,7 @@ def _v2_fee_totals(conn: Connection) -> None:
 # refuses a second enrollment of a member in a plan whose period shares a day with a recorded one
 # (SQLSTATE 23P01), whatever the starts. It needs btree_gist (`=` on text in a GiST index), a trusted
 # extension since PostgreSQL 13 that a database owner may create. When it cannot be added (no privilege,
-# extension not installed, or overlapping rows already recorded) the ledger works on: enrollments.
+# extension not installed, or overlapping rows already recorded) the ledger works on: batches.
 # record_batch then makes enrolling writers take turns (a table lock) and checks each batch, as in SQLite.
 # SQLite: writers take turns anyway; record_batch checks each batch with one query.
 NO_OVERLAP = "ex_enrollments_member_plan_period"
@@ -187,7 +188,7 @@ def _v3_no_overlapping_periods(conn: Connection) -> None:
                 f"ALTER TABLE enrollments ADD CONSTRAINT {NO_OVERLAP} EXCLUDE USING gist ({_NO_OVERLAP_KEY})"
             )
     except DBAPIError:
-        pass  # see above: enrollments.record_batch falls back to a lock and a check
+        pass  # see above: batches.record_batch falls back to a lock and a check
 
 
 def _v4_history(conn: Connection) -> None:
@@ -207,22 +208,39 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def found_version(conn: Connection) -> int:
+    """The version recorded in the ledger, 0 when it has none yet; reads only (creates nothing)."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table(schema_version.name):
+        return 0
+    return int(conn.execute(select(schema_version.c.version)).scalar() or 0)
+
+
 def current_version(conn: Connection) -> int:
-    """The version recorded in the ledger; 0 for a new one."""
+    """The version recorded in the ledger; 0 for a new one (the version table is made if missing)."""
     schema_version.create(conn, checkfirst=True)
     found = conn.execute(select(schema_version.c.version)).scalar()
     return int(found or 0)
 
 
-def migrate(conn: Connection) -> int:
-    """Apply the migrations the ledger has not seen yet, in order, inside the caller's transaction."""
+def migrate(conn: Connection, to: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations the ledger has not seen yet, in order, inside the caller's transaction (which
+    holds the ledger's write lock: db.schema_transaction). `to` < SCHEMA_VERSION only in tests (an older
+    ledger as a previous xjma made it)."""
     version = current_version(conn)
-    for step in MIGRATIONS[version:]:
+    for step in MIGRATIONS[version:to]:
         step(conn)
-    if version < SCHEMA_VERSION:
+    if version < to:
         conn.execute(schema_version.delete())
-        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
-    return SCHEMA_VERSION
+        conn.execute(schema_version.insert().values(version=to))
+    return max(version, to)
+
+
+def create_schema(conn: Connection) -> None:
+    """A new ledger's tables at the current version (every migration from 0), in the caller's locked
+    transaction: the tables are made only where missing and the version row written once."""
+    migrate(conn)
 
 
 # The history tables join `metadata` (db copy copies every table in it).

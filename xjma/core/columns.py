@@ -8,11 +8,11 @@ are the same column.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xjma.core.rules import PLAN_CODES
+from xjma.core.text import compact
 from xjma.core.vocab import PLAN_SHORT
 
 
@@ -107,7 +107,7 @@ def header_key(text: str) -> str:
     """The form headers are compared in: NFKC, no whitespace, without one trailing bracketed unit
     ("（份）", "(月)", "（元/份）"), lower case. A leading or trailing "*" (the required-column mark many
     templates use) is dropped too."""
-    key = "".join(unicodedata.normalize("NFKC", text).split()).strip("*")
+    key = compact(text).strip("*")
     return _TRAILING_UNIT.sub("", key, count=1).strip("*").lower()
 
 

@@ -11,7 +11,7 @@ from typing import Any
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class Reader:
+class KeyPathReader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from xjma.core.fields import (
+from xjma.core.columns import (
     CLAIMS_FIELDS,
     FILE_LEVEL_KEYS,
     PLAN_FULL_NAMES,
@@ -135,3 +135,16 @@ def test_claims_amount_headers_with_a_yuan_unit_still_match():
 def test_unit_and_prefecture_may_come_from_file_level_lines_but_personal_fields_may_not():
     assert {"unit", "prefecture", "short_end", "shares:short-accident"} <= set(FILE_LEVEL_KEYS)
     assert not {"name", "id_number", "phone", "gender", "seq"} & set(FILE_LEVEL_KEYS)
+
+
+def test_the_plan_names_headers_are_matched_by_are_those_of_plans_yaml():
+    """Headers are matched before any rules file is read, so fields.py keeps the names; plans.yaml is the
+    source they must agree with (rules.plan_label)."""
+    from xjma.core.columns import PLAN_FULL_NAMES as full
+    from xjma.core.vocab import PLAN_SHORT
+    from xjma.io.rules_file import load_rules
+
+    rules = load_rules()
+    for code in PLAN_CODES:
+        assert PLAN_SHORT[code] == rules.plan_label(code), code
+        assert full[code] == rules.plan_label(code, short=False), code
