@@ -19,16 +19,13 @@ from xjma.io.ledger.schema import claims, enrollments, members
 
 
 def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
-    """Writers of these members take turns from here to the commit. PostgreSQL: one transaction-level
-    advisory lock per member, in ID order (no deadlock between two writers). SQLite: the write lock is
-    taken now (BEGIN IMMEDIATE), before anything is read."""
-    if conn.dialect.name == "postgresql":
-        for number in sorted(set(id_numbers)):
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(id)s))", {"id": number})
+    """Writers of these members take turns from here to the commit (io.ledger.claims.lock_members: the
+    same per-member lock as claim calc --record). SQLite's write lock is taken once per transaction."""
+    from xjma.io.ledger.claims import lock_members as hold
+
+    if conn.dialect.name == "sqlite" and conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
         return
-    raw = conn.connection.driver_connection
-    if not getattr(raw, "in_transaction", True):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    hold(conn, id_numbers)
 
 
 def take_turns(conn: Connection, name: str) -> None:
