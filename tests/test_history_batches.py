@@ -187,3 +187,15 @@ def test_batch_show_and_void_mask_id_numbers_when_asked(ledger_target: str, tmp_
     assert A not in str(voided) and voided["enrollments"][0]["id_number"].startswith(A[:6] + "****")
     code, _, out = x("batch", "show", "1", "--db", ledger_target)
     assert code == 0 and A not in out  # the terminal never shows a full ID
+
+
+def test_claims_recorded_by_claim_calc_are_one_logged_write(ledger_target: str, tmp_path: Path) -> None:
+    enroll(ledger_target, school_roster(tmp_path))
+    claim = ["claim", "calc", "--plan", "inpatient-accident", "--benefit", "accident", "--accident-kind", "life",
+             "--grade", "10", "--event-date", "2027-02-01", "--id", A, "--db", ledger_target]  # fmt: skip
+    x(*claim, today="2027-03-01")  # computing only: no entry
+    assert x(*claim, "--record", "--operator", "理赔员", today="2027-03-01")[0] == 0
+    x(*claim, "--record", today="2027-03-01")  # the same claim again: nothing new, no entry
+    entries = x("log", "--kind", "claim-approve", "--db", ledger_target, "--json")[1]["entries"]
+    assert [(e["operator"], e["refs"]) for e in entries] == [("理赔员", {"recorded": 1})]
+    assert [e["id"] for e in x("log", "--member", A, "--db", ledger_target, "--json")[1]["entries"]] == [1, 2]

@@ -22,6 +22,7 @@ from xjma.commands.common import (
     masked,
     out,
 )
+from xjma.commands.operator import OperatorOpt
 from xjma.errors import XjmaError
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def calc(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
+    operator: str = OperatorOpt,
 ) -> None:
     single = SingleClaim(
         plan=plan,
@@ -106,7 +108,7 @@ def calc(
         return claims_document(ClaimsRun(results=(), errors=(ClaimError(None, error_text(exc)),)))
 
     with masked(mask), json_on_failure(as_json, failed):
-        code = _calc(file, single, db, rules, record, output, as_json)
+        code = _calc(file, single, db, rules, record, output, as_json, operator)
     raise typer.Exit(code)
 
 
@@ -155,13 +157,16 @@ def _calc(
     record: bool,
     output: Path | None,
     as_json: bool,
+    operator: str | None = None,
 ) -> int:
+    from xjma.commands.operator import actor
     from xjma.io.rules_file import load_rules
     from xjma.jobs.claims import calc_claims
 
     rules_data = load_rules(rules)
     rows, target = _claims_rows(file, single, output)
-    run = calc_claims(rows, rules_data, db, record=record, output=target)
+    who = actor(operator) if record else None
+    run = calc_claims(rows, rules_data, db, record=record, output=target, actor=who, source=file)
     _notes(run)
     if as_json:
         emit_json(claims_document(run))
