@@ -165,6 +165,7 @@ def _void_marker_sqlite(conn: Connection) -> None:
 
     columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(enrollments)")]
     if "voided_by" in columns:
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_enrollments_batch ON enrollments (batch_id)")
         return  # made by this version already
     for (name,) in conn.exec_driver_sql(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'enrollments' AND sql IS NOT NULL"
@@ -188,6 +189,7 @@ def _void_marker_postgres(conn: Connection) -> None:
         "CREATE UNIQUE INDEX IF NOT EXISTS uq_enrollments_member_plan_start "
         "ON enrollments (id_number, plan, start) WHERE voided_by IS NULL"
     )
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_enrollments_batch ON enrollments (batch_id)")
     found = conn.exec_driver_sql(
         "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %(n)s", {"n": NO_OVERLAP}
     ).scalar()
