@@ -66,7 +66,9 @@ def batch_report(
     start = detail.summary.start
     version = rules.version_on(start)
     names = {code: p.short_name for code, p in version.plans.items()} if version else {}
-    data = EnrollSheetData(start, detail.summary.paid_on, names, _sheet_rows(detail.members), reprint=printed_on)
+    data = EnrollSheetData(
+        start, detail.summary.paid_on, names, _sheet_rows(detail.members), reprint=printed_on
+    )
     path = Path(output) if output else default_report_path(detail.summary)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():

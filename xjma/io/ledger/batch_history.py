@@ -62,9 +62,7 @@ def batches_holding(conn: Connection, keys: Iterable[tuple[str, str, dt.date]]) 
         ids = sorted({k[0] for k in part})
         query = select(e.batch_id, e.id_number, e.plan, e.start).where(
             e.id_number.in_(ids),
-            ~select(voided_enrollments.c.enrollment_id)
-            .where(voided_enrollments.c.enrollment_id == e.id)
-            .exists(),
+            e.voided_by.is_(None),
         )
         keyset = set(part)
         found |= {int(r[0]) for r in conn.execute(query) if (r[1], r[2], r[3]) in keyset}

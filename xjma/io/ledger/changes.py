@@ -44,11 +44,7 @@ def _recorded(r: Any) -> RecordedEnrollment:
 
 
 def _not_voided() -> Any:
-    return (
-        ~select(voided_enrollments.c.enrollment_id)
-        .where(voided_enrollments.c.enrollment_id == enrollments.c.id)
-        .exists()
-    )
+    return enrollments.c.voided_by.is_(None)
 
 
 def batch_enrollments(conn: Connection, batch_id: int) -> list[RecordedEnrollment]:

@@ -193,7 +193,7 @@ def unit_batches(conn: Connection, unit_ids: Iterable[int]) -> list[tuple[int, s
 _CURRENT = (
     "SELECT {group}count(DISTINCT e.id_number) FROM batch_units bu JOIN enrollments e "
     "ON e.batch_id = bu.batch_id AND e.unit = bu.unit AND e.prefecture = bu.prefecture "
-    'WHERE e."end" >= :day AND NOT EXISTS (SELECT 1 FROM voided_enrollments v WHERE v.enrollment_id = e.id)'
+    'WHERE e."end" >= :day AND e.voided_by IS NULL'
     "{only}"
 )
 
