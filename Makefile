@@ -21,7 +21,7 @@ test: install
 lint: install
 	$(BIN)/ruff format --check xjma tests benchmarks
 	$(BIN)/ruff check xjma tests benchmarks
-	$(BIN)/mypy xjma/core
+	$(BIN)/mypy xjma
 
 demo: install
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)

@@ -253,3 +253,30 @@ def make_roster(path: Path, rows: int, seed: int = 20261201, mistake_rate: float
                 sheet.write_string(i + 2, col, str(value))
     book.close()
     return roster
+
+
+def make_heavy_roster(path: Path, rows: int, seed: int = 20261202) -> None:
+    """A unit's first attempt with a whole column wrong: every ID has a region code no table knows (a
+    warning on every row), and a tenth of the rows has one planted error too."""
+    import xlsxwriter
+
+    maker = _Maker(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("参保人员名册")
+    sheet.write_string(0, 0, "2027年度职工互助保障活动参保人员名册")
+    sheet.write_row(1, 0, HEADERS)
+    units = [(f"{p}{maker.rnd.choice(UNIT_KINDS)}{i}", p) for i, p in enumerate(PREFECTURES * 40)]
+    for i in range(rows):
+        unit, prefecture = units[(i // 250) % len(units)]
+        cells = maker.row(i + 1, unit, prefecture)
+        first17 = "659999" + str(cells[7])[6:17]
+        cells[7] = first17 + check_char(first17)
+        if i % 10 == 0:
+            maker.plant(cells, maker.rnd.randint(1, 4))
+        for col, value in enumerate(cells):
+            if isinstance(value, int):
+                sheet.write_number(i + 2, col, value)
+            elif value != "":
+                sheet.write_string(i + 2, col, str(value))
+    book.close()

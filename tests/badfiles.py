@@ -387,6 +387,34 @@ def _far_cell(folder: Path, ref: str) -> Path:
     return path
 
 
+def _far_raw(folder: Path, row_xml: bytes) -> Path:
+    """The roster with one crafted row element put at the end of its sheet data (issue 23)."""
+    source = roster_xlsx(folder / "whole.xlsx")
+    with zipfile.ZipFile(source) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</sheetData>", row_xml + b"</sheetData>")
+    path = with_part(source, folder / "名册.xlsx", "xl/worksheets/sheet1.xml", sheet)
+    source.unlink()
+    return path
+
+
+@case
+def a_far_cell_with_a_single_quoted_reference(folder: Path) -> Case:
+    return Case(_far_raw(folder, b"<row r='9'><c r='A50000000' t='inlineStr'><is><t>x</t></is></c></row>"), 2)
+
+
+@case
+def a_far_cell_with_a_lower_case_ten_digit_reference(folder: Path) -> Case:
+    return Case(
+        _far_raw(folder, b'<row r="9"><c r=" a0005000000000 " t="inlineStr"><is><t>x</t></is></c></row>'), 2
+    )
+
+
+@case
+def a_shared_string_index_that_is_not_a_number(folder: Path) -> Case:
+    return Case(_far_raw(folder, b'<row r="9"><c r="A9" t="s"><v>abc</v></c></row>'), 2)
+
+
 @case
 def more_rows_than_excel_allows(folder: Path) -> Case:
     return Case(_far_cell(folder, "A1048577"), 2)

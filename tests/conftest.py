@@ -19,6 +19,21 @@ from typing import Any
 import pytest
 
 PG_ENV = "XJMA_TEST_PG_URL"
+# The keys of the `enroll --json` document (cli.md), for every test that checks it.
+ENROLL_KEYS = {
+    "file",
+    "start",
+    "paid_on",
+    "dry_run",
+    "enrolled",
+    "already_recorded",
+    "refused",
+    "problems",
+    "fees",
+    "members",
+    "report",
+    "batch",  # office.md §2
+}
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 

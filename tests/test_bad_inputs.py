@@ -18,7 +18,7 @@ import badfiles
 import pytest
 
 from xjma.errors import XjmaError
-from xjma.io import limits
+from xjma.io import limits, sheet_scan
 
 XJMA = str(Path(sys.executable).parent / "xjma")
 COMMANDS = {"validate": ["validate"], "enroll": ["enroll"], "claim": ["claim", "calc"]}
@@ -143,7 +143,7 @@ def test_the_corpus_has_at_least_30_cases():
 
 def test_a_roster_at_the_row_limit_is_read_and_one_row_over_is_refused(tmp_path, monkeypatch):
     from xjma.core.columns import ROSTER_FIELDS
-    from xjma.io.table_reader import read_table
+    from xjma.io.sheets import read_table
 
     path = badfiles.roster_xlsx(tmp_path / "名册.xlsx")  # header + 4 rows: Excel rows 1-5
     monkeypatch.setenv("XJMA_MAX_ROWS", "5")
@@ -199,12 +199,12 @@ def test_a_limit_setting_that_is_not_a_positive_integer_is_a_clear_error(monkeyp
 
 
 def test_column_letters_are_numbered_like_excel():
-    assert [limits.column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
+    assert [sheet_scan.column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
 
 
 def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_path, capfd, monkeypatch):
     from xjma.core.columns import ROSTER_FIELDS
-    from xjma.io.table_reader import read_table
+    from xjma.io.sheets import read_table
 
     monkeypatch.delenv("XJMA_DEBUG", raising=False)
     case = badfiles.ole_with_a_broken_directory(tmp_path)
@@ -213,12 +213,16 @@ def test_a_parser_panic_is_a_damaged_file_and_its_rust_message_is_not_shown(tmp_
     assert "panicked" not in capfd.readouterr().err
 
 
-def test_with_debug_a_parser_panic_is_not_hidden(tmp_path, monkeypatch):
+def test_with_debug_a_parser_panic_is_not_hidden(tmp_path):
     from xjma.core.columns import ROSTER_FIELDS
-    from xjma.io.table_reader import read_table
+    from xjma.errors import DEBUG
+    from xjma.io.sheets import read_table
 
-    monkeypatch.setenv("XJMA_DEBUG", "1")
     case = badfiles.ole_with_a_broken_directory(tmp_path)
-    with pytest.raises(BaseException) as caught:
-        read_table(case.path, ROSTER_FIELDS)
+    token = DEBUG.set(True)
+    try:
+        with pytest.raises(BaseException) as caught:
+            read_table(case.path, ROSTER_FIELDS)
+    finally:
+        DEBUG.reset(token)
     assert type(caught.value).__name__ == "PanicException"

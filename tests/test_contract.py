@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_id, member, run_xjma, write_roster
+from conftest import ENROLL_KEYS, make_id, member, run_xjma, write_roster
 from typer.testing import CliRunner
 
 from xjma.cli import app
@@ -297,20 +297,6 @@ def test_plans_on_a_day_of_the_third_period_shows_only_inpatient_accident() -> N
 
 # ---------------------------------------------------------------- enroll
 
-ENROLL_KEYS = {
-    "file",
-    "start",
-    "paid_on",
-    "dry_run",
-    "enrolled",
-    "already_recorded",
-    "refused",
-    "problems",
-    "fees",
-    "members",
-    "report",
-    "batch",  # office.md §2
-}
 MEMBER_KEYS = {"row", "id_number", "name", "unit", "fee", "plans"}
 MEMBER_PLAN_KEYS = {"shares", "fee", "start", "end", "observation_end", "renewed_shares"}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import ENROLL_KEYS
 from typer.testing import CliRunner
 
 from xjma.cli import app
@@ -44,20 +45,6 @@ PLAN_COLUMNS = {
     "gig-accident": "新就业形态意外（份）",
     "female-illness": "女职工特殊疾病（份）",
     "short-accident": "短期意外（份）",
-}
-ENROLL_KEYS = {
-    "file",
-    "start",
-    "paid_on",
-    "dry_run",
-    "enrolled",
-    "already_recorded",
-    "refused",
-    "problems",
-    "fees",
-    "members",
-    "report",
-    "batch",  # office.md §2
 }
 
 
@@ -312,17 +299,7 @@ def test_an_enroll_interrupted_half_way_leaves_the_ledger_unchanged(tmp_path, mo
     assert counts(db) == before
 
 
-@pytest.fixture(params=["in-process", "second-process"])
-def workbook_process(request, monkeypatch):
-    """Big batches write the workbook in a forked second process (xjma/io/aside.py): both ways."""
-    import xjma.jobs.validate as validate
-
-    if request.param == "second-process":
-        monkeypatch.setattr(validate, "PROGRESS_ROWS", 0)
-    return request.param
-
-
-def test_a_workbook_that_cannot_be_written_rolls_the_batch_back(tmp_path, monkeypatch, workbook_process):
+def test_a_workbook_that_cannot_be_written_after_the_commit_is_said_and_leaves_no_file(tmp_path, monkeypatch):
     import xjma.io.enroll_xlsx as writer
 
     def fails(*_args):
@@ -332,32 +309,13 @@ def test_a_workbook_that_cannot_be_written_rolls_the_batch_back(tmp_path, monkey
     db = tmp_path / "l.db"
     code, _, output = enroll(mixed_roster(tmp_path), db)
     assert code == 2, output
-    if workbook_process == "second-process":  # the child's failure, reported by the parent
-        assert "写入 名册_参保结果.xlsx 失败" in output and "RuntimeError" in output
-    assert counts(db)["enrollments"] == 0 and counts(db)["batches"] == 0
+    assert "已登记到台账" in output and "参保结果工作簿未能写入" in output and "Traceback" not in output
+    assert counts(db)["batches"] == 1  # written after the commit: the batch is recorded
     assert not (tmp_path / "名册_参保结果.xlsx").exists()
     assert not list(tmp_path.glob(".*.tmp.xlsx")), "the temporary workbook is removed"
 
 
-def test_a_full_disk_while_writing_the_workbook_is_said_in_chinese_and_nothing_is_recorded(
-    tmp_path, monkeypatch, workbook_process
-):
-    import errno
-
-    import xjma.io.enroll_xlsx as writer
-
-    def disk_full(*_args):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(writer, "write_enroll_file", disk_full)
-    db = tmp_path / "l.db"
-    code, _, output = enroll(mixed_roster(tmp_path), db)
-    assert code == 2
-    assert "磁盘空间" in output and "Traceback" not in output
-    assert counts(db)["enrollments"] == 0
-
-
-def test_the_roster_sheet_lists_each_member_with_dates_fees_and_observation(tmp_path, workbook_process):
+def test_the_roster_sheet_lists_each_member_with_shares_fee_period_and_observation(tmp_path):
     _, doc, _ = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
     sheet = openpyxl.load_workbook(doc["report"])["参保名单"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -372,18 +330,22 @@ def test_the_roster_sheet_lists_each_member_with_dates_fees_and_observation(tmp_
             member["unit"],
         )
         assert f"{line['会费合计']:.2f}" == member["fee"]
-        assert line["起始日"].date().isoformat() == doc["start"]
+        assert line["保障期"].startswith(doc["start"] + " 至 ")
+        ends = {held["observation_end"] for held in member["plans"].values()} - {None}
+        observed = line["观察期止"]
+        if len(ends) == 1:
+            assert observed.date().isoformat() == ends.pop()
+        else:
+            assert observed is None if not ends else all(day in observed for day in ends)
+        renewed = any(held["renewed_shares"] for held in member["plans"].values())
+        assert bool(line["续保"]) == renewed
         for plan, held in member["plans"].items():
             name = {"inpatient-accident": "住院+意外", "critical-illness": "重大疾病"}.get(plan)
             if name is None:
                 continue
-            prefix = next(h[: -len("份数")] for h in head if h and h.endswith("份数") and name in h)
-            assert line[f"{prefix}份数"] == held["shares"]
-            assert f"{line[f'{prefix}会费']:.2f}" == held["fee"]
-            observed = line[f"{prefix}观察期止"]
-            assert (observed.date().isoformat() if observed else None) == held["observation_end"]
-            assert (line[f"{prefix}续保份数"] or 0) == held["renewed_shares"]
-            assert line["止期"].date().isoformat() == held["end"]
+            assert f"{name} {held['shares']}份" in line["险种及份数"]
+            assert held["end"] in line["保障期"]
+    assert len(head) <= 14
 
 
 def test_the_batch_and_members_are_recorded_with_the_fee_in_fen(tmp_path):
@@ -473,37 +435,3 @@ def test_roster_values_that_look_like_formulas_are_written_as_text(tmp_path):
     cell = book["参保名单"]["D2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
-
-
-def test_when_no_second_process_can_be_started_the_workbook_is_written_in_turn(tmp_path, monkeypatch):
-    import os
-
-    import xjma.jobs.validate as validate
-
-    def no_fork():
-        raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(validate, "PROGRESS_ROWS", 0)
-    monkeypatch.setattr(os, "fork", no_fork)
-    code, doc, output = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
-    assert code == 0, output
-    assert openpyxl.load_workbook(doc["report"]).sheetnames == ["参保名单", "单位汇总", "缴费通知"]
-
-
-def test_the_fast_row_writer_gives_the_workbook_xlsxwriter_alone_gives(tmp_path, monkeypatch):
-    import zipfile
-
-    import xjma.io.xlsx_rows as xlsx_rows
-
-    if xlsx_rows.rows_sheet_class() is None:
-        pytest.skip("this xlsxwriter version is written by the stock worksheet")
-    roster = mixed_roster(tmp_path)
-    parts = []
-    for sheet_class in (xlsx_rows.RowsWorksheet, None):
-        monkeypatch.setattr(xlsx_rows, "rows_sheet_class", lambda c=sheet_class: c)
-        out = tmp_path / f"{sheet_class is None}.xlsx"
-        assert enroll(roster, tmp_path / "l.db", "--dry-run", "-o", str(out))[0] == 0
-        with zipfile.ZipFile(out) as archive:
-            parts.append({n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"})
-    assert b"inlineStr" in parts[0]["xl/worksheets/sheet1.xml"]
-    assert parts[0] == parts[1]

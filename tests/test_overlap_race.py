@@ -142,5 +142,5 @@ def test_two_offices_enrolling_overlapping_periods_at_once_record_one_the_other_
     second = enroll(rosters[1], dt.date(2027, 3, 1))
     assert writes == [1]  # it did try to write on its stale view, and failed
     assert second.exit_code == 1
-    assert [p["code"] for p in second.doc["problems"]] == ["already-enrolled"]
+    assert [p.code for p in second.problems] == ["already-enrolled"]
     assert _enrollments(ledger_target) == 1

@@ -10,20 +10,9 @@ import pytest
 from xjma.core.columns import CLAIMS_FIELDS, ROSTER_FIELDS
 from xjma.core.normalize import parse_date
 from xjma.errors import XjmaError
-from xjma.io.table_reader import read_table
+from xjma.io.sheets import read_table
 
 HEADER = ["序号", "姓名", "身份证号码", "联系电话"]
-
-
-@pytest.fixture(autouse=True, params=["to_python", "shared cells"])
-def grid_reader(request, monkeypatch):
-    """Every test twice: big sheets are read through xjma/io/shared_cells.py, small ones are not."""
-    import xjma.io.shared_cells as shared_cells
-
-    if request.param == "shared cells":
-        monkeypatch.setattr(shared_cells, "SHARE_ROWS", -1)
-        monkeypatch.setattr(shared_cells, "BLOCK", 2)  # blocks end inside these small tables
-    return request.param
 
 
 ID = "65010219900101123X"

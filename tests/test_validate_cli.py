@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -167,23 +168,23 @@ def test_the_report_workbook_has_the_three_sheets_fills_comments_and_text_only(t
     assert roster.read_bytes() == before
     assert not (tmp_path / "r_检查结果.xlsx").exists()
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["问题行", "问题清单", "汇总"]
+    assert book.sheetnames == ["汇总", "问题行", "问题清单"]  # documents.md: the verdict first
     rows = book["问题行"]
-    assert [c.value for c in rows[1]][:3] == ["行号", "序号", "姓名"]
-    assert rows.cell(1, rows.max_column).value == "问题"
+    assert [c.value for c in rows[1]][:4] == ["行号", "问题", "序号", "姓名"]
     assert rows["A2"].value == 3 and rows["A3"].value == 4
-    name = rows["C2"]
+    name = rows["D2"]
     assert name.value == "=1+1" and name.data_type == "s"
-    phone = rows["F2"]
+    phone = rows["G2"]
     assert phone.fill.fgColor.rgb.endswith("FFC7CE")
     assert "联系电话" in phone.comment.text
-    no_plan = rows.cell(3, rows.max_column)
-    assert "警告" in no_plan.value
+    no_plan = rows.cell(3, 2)
+    assert "提示" in no_plan.value
     listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=1)]
-    assert listing[0] == ["行号", "列", "代码", "级别", "说明"]
-    assert listing[1][:4] == [3, "联系电话", "phone-invalid", "错误"]
+    assert listing[0] == ["行号", "列", "问题", "级别", "说明", "代码"]
+    assert listing[1][:4] == [3, "联系电话", "联系电话不对", "错误"] and listing[1][5] == "phone-invalid"
     summary = "\n".join(str(c.value) for r in book["汇总"].iter_rows() for c in r if c.value is not None)
     assert "phone-invalid" in summary and "联系电话不对" in summary
+    assert "有 1 个错误需要改正，1 个提示" in summary
     assert "0991-2821098" in summary  # no 地州市: the office is the contact
 
 
@@ -287,3 +288,83 @@ def test_a_roster_already_in_the_ledger_is_recorded_not_a_problem_and_another_pe
     assert later.returncode == 1
     codes = {p["code"] for p in json.loads(later.stdout)["problems"]}
     assert "already-enrolled" in codes  # ages and a plan 5 end date also change with S
+
+
+# ---------------------------------------------------------------- issue 23: special inputs, --mask
+
+
+def _gbk_name(folder: Path, suffix: str) -> bytes:
+    return os.fsencode(folder) + b"/" + "名册".encode("gbk") + suffix.encode()
+
+
+def test_a_file_name_that_is_not_utf8_is_read_as_xlsx(tmp_path):
+    ascii_path = write_roster(
+        tmp_path / "r.xlsx", [[1, "张三", "男", "650102198506151013", "13912345678", "正式职工", 1, 0]]
+    )
+    name = _gbk_name(tmp_path, ".xlsx")
+    os.rename(ascii_path, name)
+    done = subprocess.run(
+        [XJMA, "validate", name, "--start", START, "--json", "-o", str(tmp_path / "out.xlsx")],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    doc = json.loads(done.stdout)
+    assert doc["rows"] == 1 and doc["file"].endswith("名册.xlsx")
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; CI installs it"
+)
+@pytest.mark.parametrize("suffix", [".ods", ".xls"])
+def test_a_file_name_that_is_not_utf8_is_read_as_ods_and_xls(tmp_path, suffix):
+    source = write_roster(
+        tmp_path / "r.xlsx", [[1, "张三", "男", "650102198506151013", "13912345678", "正式职工", 1, 0]]
+    )
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", suffix[1:], "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        check=True,
+    )
+    name = _gbk_name(tmp_path, suffix)
+    os.rename(tmp_path / f"r{suffix}", name)
+    done = subprocess.run(
+        [XJMA, "validate", name, "--start", START, "--json", "-o", str(tmp_path / "out.xlsx")],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["rows"] == 1
+
+
+def test_a_fifo_given_as_the_roster_is_refused_without_hanging(tmp_path):
+    fifo = tmp_path / "名册.xlsx"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [XJMA, "validate", str(fifo), "--start", START],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2 and "不是普通文件" in done.stderr
+
+
+def test_mask_masks_the_comments_of_the_report(tmp_path):
+    """Item 8: the comments go through the same masking policy as the cells (core/privacy.py)."""
+    import openpyxl
+
+    from xjma.core.idnumber import upgrade_legacy
+    from xjma.core.privacy import mask_text
+
+    phone, legacy = "1391234567", "650102850615101"  # ten digits; a 15-digit ID (its message holds 18)
+    roster = write_roster(tmp_path / "r.xlsx", [[1, "张三", "男", legacy, phone, "正式职工", 1, 0]])
+    report = tmp_path / "报告.xlsx"
+    done = run("validate", str(roster), "--start", START, "--mask", "-o", str(report))
+    assert done.returncode == 1
+    book = openpyxl.load_workbook(report)
+    comments = [c.comment.text for r in book["问题行"].iter_rows() for c in r if c.comment is not None]
+    assert len(comments) == 2
+    assert all(mask_text(text) == text for text in comments)
+    texts = "\n".join(comments)
+    assert phone not in texts and str(upgrade_legacy(legacy)) not in texts

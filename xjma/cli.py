@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import contextvars
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from xjma import __version__
 from xjma.commands import (
@@ -22,9 +26,78 @@ from xjma.commands import (
     validate,
     void,
 )
+from xjma.commands.common import err, prepare_consoles, say_error
+from xjma.errors import DEBUG, XjmaError
+
+
+class XjmaGroup(TyperGroup):
+    """The root command: runs in its own context (so --debug ends with the run) and tells a usage error
+    (an unknown option, a missing argument, a value of the wrong kind) in one Chinese sentence, exit 2."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run() -> int:
+            prepare_consoles()
+            try:
+                rv = super(XjmaGroup, self).main(
+                    args=args,
+                    prog_name=prog_name,
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
+            except typer.Abort:
+                err.print("已中断。")
+                return 130
+            except XjmaError as exc:  # from an option's callback
+                say_error(exc.message)
+                return 2
+            except typer.TyperException as exc:
+                return _usage_error(exc)
+            return rv if isinstance(rv, int) else 0
+
+        code = contextvars.copy_context().run(run)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """A usage error of the parser as one Chinese sentence (the parser's own words are English)."""
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "xjma"
+    help_hint = f"请用 {path} --help 查看用法"
+    param = getattr(exc, "param", None)
+    hint = param.get_error_hint() if param is not None else None
+    option = getattr(exc, "option_name", None)
+    if option and hasattr(exc, "possibilities"):  # an option the command does not have
+        say_error(f"没有选项 {option}，{help_hint}")
+    elif option:  # an option without its value
+        say_error(f"选项 {option} 后面缺少要填的值，{help_hint}")
+    elif hasattr(exc, "param_type"):  # a missing argument or option
+        if param is not None and param.param_type_name == "argument":
+            say_error(f"缺少参数 {(param.metavar or param.name or '').upper()}，{help_hint}")
+        else:
+            say_error(f"缺少 {hint or '必需的参数'}，{help_hint}")
+    elif isinstance(exc, typer.BadParameter):
+        say_error(f"{hint or '选项'} 的值无效，{help_hint}")
+    elif not exc.message.strip() or exc.message.lstrip().startswith("Usage:"):
+        if exc.message.strip():  # no arguments: the help itself (rich prints it, plain text returns it)
+            err.print(exc.message, markup=False, highlight=False)
+    else:
+        say_error(f"命令行写法不对（没有这个命令，或参数多了），{help_hint}")
+    return 2
+
 
 app = typer.Typer(
     name="xjma",
+    cls=XjmaGroup,
     help="职工互助保障工具（中国职工保险互助会新疆办事处）：名册校验、参保登记、缴费汇总、理赔计算。",
     no_args_is_help=True,
     add_completion=False,
@@ -47,8 +120,7 @@ def _root(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整的技术信息（traceback）"),
 ) -> None:
     """职工互助保障工具：名册校验、参保登记、缴费汇总、理赔计算。"""
-    if debug:
-        os.environ["XJMA_DEBUG"] = "1"
+    DEBUG.set(debug)
 
 
 rules_cmd.register(app)
@@ -67,12 +139,6 @@ log.register(app)
 
 
 def main() -> None:
-    import gc
-
-    # One run of xjma is short, and its big objects (a roster's rows, a batch's enrollments) hold no
-    # reference cycles; yet every full pass of Python's cyclic collector walks all of them, and one more
-    # runs at exit: about 0.2 s per 100,000 rows. Reference counting still frees what a run lets go.
-    gc.disable()
     app()
 
 

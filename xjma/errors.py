@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
+
+# --debug: a bug shows its traceback, and calamine's panic text is not silenced. Set by the command line
+# for the run (xjma.cli), read where it matters; a library caller may set it too.
+DEBUG: contextvars.ContextVar[bool] = contextvars.ContextVar("xjma_debug", default=False)
+
 
 class XjmaError(Exception):
     """A user-facing failure: one Chinese sentence, exit code 2."""

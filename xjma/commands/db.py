@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, emit_json, handled, out
+from xjma.commands.common import DbOpt, JsonOpt, command, emit_json, ledger_target, out
 from xjma.commands.operator import OperatorOpt, actor
 
 db_app = typer.Typer(
@@ -24,33 +24,34 @@ def register(app: typer.Typer) -> None:
 @db_app.command(
     "init", help="新建台账（SQLite 文件，或在 PostgreSQL 数据库中建表）并升级到当前结构；已存在则只检查。"
 )
-@handled
-def init(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+@command()
+def init(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
     from xjma.commands.documents_ledger import init_document
     from xjma.jobs.db import init_ledger
 
-    doc = init_document(init_ledger(db))
+    doc = init_document(init_ledger(ledger_target(db, writes=True)))
     if as_json:
         emit_json(doc)
-        return
+        return 0
     verb = "已新建" if doc["created"] else "已存在，结构已是最新"
     out.print(
         f"台账 {doc['db']}（{BACKEND_NAMES[doc['backend']]}）{verb}，结构版本 {doc['schema_version']}。"
     )
     _print_figures(doc["tables"])
+    return 0
 
 
 @db_app.command("check", help="检查台账能否连接、结构版本是否最新，列出各表行数和金额合计；不做任何修改。")
-@handled
-def check(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
+@command()
+def check(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
     from xjma.commands.documents_ledger import check_document
     from xjma.jobs.db import check_ledger
 
-    result = check_ledger(db)
+    result = check_ledger(ledger_target(db, writes=False))
     doc, code = check_document(result), result.exit_code
     if as_json:
         emit_json(doc)
-        raise typer.Exit(code)
+        return int(code)
     out.print(f"台账 {doc['db']}：连接正常（{doc['server']}）。")
     if doc["up_to_date"]:
         out.print(f"结构版本 {doc['schema_version']}，是最新的。")
@@ -67,22 +68,23 @@ def check(db: str = DbOpt, as_json: bool = JsonOpt) -> None:
             f"[yellow]结构版本 {doc['schema_version']}，当前程序需要 {doc['expected_version']}；"
             "请运行 xjma db migrate 升级（升级前请先备份）。[/yellow]"
         )
-    raise typer.Exit(code)
+    return int(code)
 
 
 @db_app.command("migrate", help="把台账结构升级到当前版本（在一个事务中完成，失败则保持原样）。")
-@handled
-def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOpt) -> None:
+@command()
+def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOpt) -> int:
     from xjma.commands.documents_ledger import migrate_document
     from xjma.jobs.db import migrate_ledger
 
-    doc = migrate_document(migrate_ledger(db, actor(operator)))
+    doc = migrate_document(migrate_ledger(ledger_target(db, writes=True), actor(operator)))
     if as_json:
         emit_json(doc)
     elif doc["migrated"]:
         out.print(f"台账 {doc['db']} 已从结构版本 {doc['from_version']} 升级到 {doc['schema_version']}。")
     else:
         out.print(f"台账 {doc['db']} 的结构版本 {doc['schema_version']} 已是最新，无需升级。")
+    return 0
 
 
 @db_app.command(
@@ -90,7 +92,7 @@ def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOp
     help="把整个台账（如某个 SQLite 文件）复制到另一个空台账（如共用的 PostgreSQL），"
     "在一个事务中完成，并逐表核对行数和金额合计；不一致则全部撤销。",
 )
-@handled
+@command()
 def copy(
     source: str = typer.Option(
         ..., "--from", help="源台账：SQLite 文件路径、sqlite:///路径 或 postgresql://…"
@@ -98,16 +100,23 @@ def copy(
     target: str = typer.Option(..., "--to", help="目标台账（必须为空）：postgresql://… 或 SQLite 文件路径"),
     as_json: bool = JsonOpt,
     operator: str = OperatorOpt,
-) -> None:
+) -> int:
     from xjma.commands.documents_ledger import copy_document
     from xjma.jobs.db import copy_ledger
 
-    doc = copy_document(copy_ledger(source, target, actor(operator)))
+    doc = copy_document(
+        copy_ledger(
+            ledger_target(source, writes=False) or source,
+            ledger_target(target, writes=True) or target,
+            actor(operator),
+        )
+    )
     if as_json:
         emit_json(doc)
-        return
+        return 0
     _print_comparison(doc)
     out.print(f"已把台账 {doc['from']} 复制到 {doc['to']}，逐表核对行数和金额合计一致。")
+    return 0
 
 
 def _print_figures(tables: dict[str, dict[str, Any]]) -> None:

@@ -10,24 +10,27 @@ import typer
 
 from xjma.commands.common import (
     DbOpt,
+    EndOpt,
     JsonOpt,
     MaskOpt,
     OutputOpt,
+    PrefectureOpt,
     RulesOpt,
+    SheetOpt,
     StartOpt,
+    UnitOpt,
+    command,
     date_or_none,
     emit_json,
     err,
-    handled,
-    json_on_failure,
-    json_text,
-    masked,
+    ledger_target,
     out,
     parse_date_option,
+    say_error,
     start_date,
     today,
 )
-from xjma.commands.operator import OperatorOpt, actor
+from xjma.commands.operator import OperatorOpt
 
 SHOWN_PROBLEMS = 30
 
@@ -39,15 +42,25 @@ def register(app: typer.Typer) -> None:
     )(enroll)
 
 
-@handled
+def _failed(options: dict[str, Any]) -> dict[str, Any]:
+    """The exit-2 document: the empty result of the run the options asked for."""
+    from xjma.commands.documents import enroll_document
+    from xjma.jobs.enroll import EnrollResult
+
+    start = date_or_none(options["start"], lambda: start_date(None))
+    paid_on = date_or_none(options["paid_on"], today)
+    return enroll_document(EnrollResult(options["file"], start, paid_on, options["dry_run"]))
+
+
+@command(failure=_failed)
 def enroll(
     file: Path = typer.Argument(..., readable=False, help="参保人员名册（.xlsx/.xls/.ods/.csv）"),
     start: str = StartOpt,
     paid_on: str = typer.Option(None, "--paid-on", help="缴费日期（默认：今天），用于按月汇总会费"),
-    end: str = typer.Option(None, "--end", help="短期意外保障止期（名册未填写时使用）"),
-    unit: str = typer.Option(None, "--unit", help="工作单位（名册未填写时使用）"),
-    prefecture: str = typer.Option(None, "--prefecture", help="所属地州市（名册未填写时使用）"),
-    sheet: str = typer.Option(None, "--sheet", help="工作表名称（默认：第一个有表头的工作表）"),
+    end: str = EndOpt,
+    unit: str = UnitOpt,
+    prefecture: str = PrefectureOpt,
+    sheet: str = SheetOpt,
     db: str = DbOpt,
     rules: Path = RulesOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="只计算和生成工作簿，不写入台账"),
@@ -56,138 +69,83 @@ def enroll(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
     operator: str = OperatorOpt,
-) -> None:
-    def failed(_: BaseException) -> dict[str, Any]:
-        return empty_document(
-            file, date_or_none(start, lambda: start_date(None)), date_or_none(paid_on, today), dry_run
-        )
-
-    with masked(mask), json_on_failure(as_json, failed):
-        code = _enroll(
-            file,
-            start,
-            paid_on,
-            end,
-            unit,
-            prefecture,
-            sheet,
-            db,
-            rules,
-            dry_run,
-            skip_invalid,
-            output,
-            as_json,
-            operator,
-        )
-    raise typer.Exit(code)
-
-
-def empty_document(file: Path, start: str | None, paid_on: str | None, dry_run: bool) -> dict[str, Any]:
-    """The document of a run that could not go on (exit 2): nothing recorded, `report` null."""
-    return {
-        "file": str(file),
-        "start": start,
-        "paid_on": paid_on,
-        "dry_run": dry_run,
-        "enrolled": 0,
-        "already_recorded": 0,
-        "refused": 0,
-        "problems": [],
-        "fees": {"total": "0.00", "by_plan": {}, "by_unit": {}},
-        "members": [],
-        "report": None,
-        "batch": None,
-    }
-
-
-def _enroll(
-    file: Path,
-    start: str | None,
-    paid_on: str | None,
-    end: str | None,
-    unit: str | None,
-    prefecture: str | None,
-    sheet: str | None,
-    db: str | None,
-    rules: Path | None,
-    dry_run: bool,
-    skip_invalid: bool,
-    output: Path | None,
-    as_json: bool,
-    operator: str | None = None,
 ) -> int:
-    from xjma.jobs.enroll import enroll_file
+    from xjma.commands.documents import enroll_document
+    from xjma.commands.operator import actor
+    from xjma.jobs.enroll import EnrollRequest, enroll_roster
 
-    day = today()
-    result = enroll_file(
-        file,
+    request = EnrollRequest(
         start=start_date(start),
-        paid_on=parse_date_option(paid_on, "--paid-on") if paid_on else day,
+        paid_on=parse_date_option(paid_on, "--paid-on") if paid_on else today(),
         now=dt.datetime.now(),
         end=parse_date_option(end, "--end") if end else None,
         unit=unit,
         prefecture=prefecture,
         sheet=sheet,
-        db=db,
-        rules_path=rules,
+        db=ledger_target(db, writes=not dry_run),
+        rules=rules,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         output=output,
-        render=json_text if as_json else None,
-        actor=actor(operator),
+        actor=None if dry_run else actor(operator),
     )
+    result = enroll_roster(file, request)
     if as_json:
-        emit_json(result.doc, result.rendered)
+        emit_json(enroll_document(result))
     else:
-        _render(result.doc, result.ledger, skip_invalid)
-        for batch in result.recorded_in:
-            out.print(f"已在第 {batch} 批登记，可用 xjma batch report {batch} 补打")
-    return int(result.exit_code)
+        _render(result, skip_invalid)
+    if result.report_error:
+        say_error(result.report_error)
+    return result.exit_code
 
 
-def _render(doc: dict[str, Any], ledger: str, skip_invalid: bool) -> None:
+def _render(result: Any, skip_invalid: bool) -> None:
     from rich.table import Table
 
     from xjma.core.privacy import mask_text
 
-    errors = [p for p in doc["problems"] if p["severity"] == "error"]
+    errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         table = Table(title="有错误的行（未登记）", title_justify="left")
         for col in ("行", "列", "问题代码", "说明"):
             table.add_column(col)
         for p in errors[:SHOWN_PROBLEMS]:
-            table.add_row(str(p["row"]), p["column"], p["code"], mask_text(p["message"]))
+            table.add_row(str(p.row), p.column, p.code, mask_text(p.message))
         out.print(table)
         if len(errors) > SHOWN_PROBLEMS:
             out.print(
                 f"……另有 {len(errors) - SHOWN_PROBLEMS} 个错误，请用 xjma validate 生成检查结果表查看。"
             )
-    if doc["refused"] and not skip_invalid:
+    refused = len(result.refused_rows)
+    if refused and not skip_invalid:
         out.print(
-            f"[red]名册有 {doc['refused']} 行存在错误，本批未登记任何人员。[/red]"
+            f"[red]名册有 {refused} 行存在错误，本批未登记任何人员。[/red]"
             "请改正后重新运行，或加 --skip-invalid 只登记没有错误的行。"
         )
         return
-    _render_fees(doc)
-    verb = "将登记（试运行，未写入台账）" if doc["dry_run"] else "已登记"
+    _render_fees(result.items)
+    verb = "将登记（试运行，未写入台账）" if result.dry_run else "已登记"
     out.print(
-        f"{verb} {doc['enrolled']} 人；此前已登记、本次未重复登记 {doc['already_recorded']} 人；"
-        f"拒绝 {doc['refused']} 人。保障起始日 {doc['start']}，缴费日期 {doc['paid_on']}。"
+        f"{verb} {result.enrolled} 人；此前已登记、本次未重复登记 {result.already_recorded} 人；"
+        f"拒绝 {refused} 人。保障起始日 {result.start}，缴费日期 {result.paid_on}。"
     )
-    if doc["report"]:
-        out.print(f"参保结果：{doc['report']}")
-    else:
+    if result.report:
+        out.print(f"参保结果：{result.report}", markup=False)
+    elif not result.report_error:
         out.print("没有需要新登记的人员，未生成参保结果工作簿。")
-    if doc["enrolled"] and not doc["dry_run"]:
-        err.print(f"台账：{ledger}")
+    for batch in result.recorded_in:
+        out.print(f"已在第 {batch} 批登记，可用 xjma batch report {batch} 补打")
+    if result.enrolled and not result.dry_run:
+        err.print(f"台账：{result.ledger}", markup=False)
 
 
-def _render_fees(doc: dict[str, Any]) -> None:
+def _render_fees(items: list[Any]) -> None:
     from rich.table import Table
 
+    from xjma.commands.documents import fees_of
     from xjma.core.vocab import PLAN_SHORT
 
-    fees = doc["fees"]
+    fees = fees_of(items)
     if not fees["by_unit"]:
         return
     table = Table(title="会费（按单位）", title_justify="left")

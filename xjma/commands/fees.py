@@ -7,7 +7,19 @@ from typing import Any
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, MaskOpt, OutputOpt, emit_json, err, handled, masked, out
+from xjma.commands.common import (
+    LAST_YEAR,
+    DbOpt,
+    JsonOpt,
+    MaskOpt,
+    OutputOpt,
+    command,
+    emit_json,
+    err,
+    ledger_target,
+    out,
+)
+from xjma.errors import XjmaError
 
 fees_app = typer.Typer(help="会费相关命令", no_args_is_help=True)
 
@@ -20,7 +32,7 @@ def register(app: typer.Typer) -> None:
     "summary",
     help="按缴费日期汇总某月或某年收到的会费：按地州市、单位、险种（按年时逐月）；生成带图表的工作簿。",
 )
-@handled
+@command()
 def summary(
     month: str = typer.Option(None, "--month", help="月份，如 2026-12"),
     year: str = typer.Option(None, "--year", help="年份，如 2026"),
@@ -28,19 +40,28 @@ def summary(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
-) -> None:
+) -> int:
     from xjma.commands.documents_ledger import fees_document
     from xjma.jobs.fees import fees_summary, parse_period
 
-    with masked(mask):
-        result = fees_summary(parse_period(month, year), db, output)
-        doc, report = fees_document(result), result.report
-        if as_json:
-            emit_json(doc)
-            err.print(f"缴费汇总：{report}")
-            return
+    _refuse_far_years(month, year)
+    result = fees_summary(parse_period(month, year), ledger_target(db, writes=False), output)
+    doc, report = fees_document(result), result.report
+    if as_json:
+        emit_json(doc)
+        err.print(f"缴费汇总：{report}", markup=False)
+        return 0
     _render(doc)
-    out.print(f"缴费汇总：{report}")
+    out.print(f"缴费汇总：{report}", markup=False)
+    return 0
+
+
+def _refuse_far_years(month: str | None, year: str | None) -> None:
+    """A year past LAST_YEAR has no next year to end its period on: said as a bad option."""
+    for name, value in (("--month", month), ("--year", year)):
+        digits = (value or "").strip()[:4]
+        if digits.isdigit() and len(digits) == 4 and int(digits) > LAST_YEAR:
+            raise XjmaError(f"{name} 超出可用的日期范围：{value!r}，请写 {LAST_YEAR} 年以前的年份或月份")
 
 
 def _render(doc: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, RulesOpt, emit_json, err, handled, out, today
+from xjma.commands.common import DbOpt, JsonOpt, RulesOpt, command, emit_json, err, ledger_target, out, today
 
 member_app = typer.Typer(help="会员查询命令", no_args_is_help=True)
 NOT_FOUND = "台账中没有该身份证号码的记录"
@@ -18,17 +18,17 @@ def register(app: typer.Typer) -> None:
 
 
 @member_app.command("show", help="显示会员的参保记录、观察期止日、已付理赔，以及各险种还能给付的金额。")
-@handled
+@command()
 def show(
     id_number: str = typer.Argument(..., metavar="ID", help="身份证号码"),
     db: str = DbOpt,
     rules: Path = RulesOpt,
     as_json: bool = JsonOpt,
-) -> None:
+) -> int:
     from xjma.commands.documents_ledger import member_document
     from xjma.jobs.member import member_show
 
-    result = member_show(id_number, db=db, rules_path=rules, today=today())
+    result = member_show(id_number, db=ledger_target(db, writes=False), rules_path=rules, today=today())
     doc = member_document(result)
     for note in result.notes:
         err.print(note)
@@ -37,9 +37,10 @@ def show(
     if not result.found:
         # Not a failure to run, but the question has no answer: exit 1 (cli.md: done, with a problem).
         err.print(NOT_FOUND)
-        raise typer.Exit(1)
+        return 1
     if not as_json:
         _render(doc, result)
+    return 0
 
 
 def _render(doc: dict[str, Any], report: Any) -> None:

@@ -8,16 +8,19 @@ from typing import Any
 import typer
 
 from xjma.commands.common import (
+    EndOpt,
     JsonOpt,
     MaskOpt,
+    PrefectureOpt,
     RulesOpt,
+    SheetOpt,
     StartOpt,
+    UnitOpt,
+    command,
     date_or_none,
     emit_json,
     err,
-    handled,
-    json_on_failure,
-    masked,
+    ledger_target,
     out,
     parse_date_option,
     start_date,
@@ -34,14 +37,22 @@ def register(app: typer.Typer) -> None:
     )(validate)
 
 
-@handled
+def _failed(options: dict[str, Any]) -> dict[str, Any]:
+    """The exit-2 document: nothing read, `report` null."""
+    from xjma.commands.documents import EmptyValidation, validation_document
+
+    start = date_or_none(options["start"], lambda: start_date(None))
+    return validation_document(EmptyValidation(options["file"], options["sheet"], start), None)
+
+
+@command(failure=_failed)
 def validate(
     file: Path = typer.Argument(..., readable=False, help="参保人员名册（.xlsx/.xlsm/.xls/.ods/.csv）"),
     start: str = StartOpt,
-    unit: str = typer.Option(None, "--unit", help="工作单位（名册中未填写时使用）"),
-    prefecture: str = typer.Option(None, "--prefecture", help="所属地州市（名册中未填写时使用）"),
-    end: str = typer.Option(None, "--end", help="短期意外保障止期（名册中未填写时使用），如 2027-05-31"),
-    sheet: str = typer.Option(None, "--sheet", help="工作表名称（默认：第一个有表头的工作表）"),
+    unit: str = UnitOpt,
+    prefecture: str = PrefectureOpt,
+    end: str = EndOpt,
+    sheet: str = SheetOpt,
     db: str = typer.Option(
         None,
         "--db",
@@ -54,55 +65,16 @@ def validate(
     ),
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
-) -> None:
-    def failed(_: BaseException) -> dict[str, Any]:
-        return empty_document(file, sheet, date_or_none(start, lambda: start_date(None)))
-
-    with masked(mask), json_on_failure(as_json, failed):
-        code = _validate(file, start, unit, prefecture, end, sheet, db, rules, output, as_json)
-    raise typer.Exit(code)
-
-
-def empty_document(file: Path, sheet: str | None, start: str | None) -> dict[str, Any]:
-    """The document of a run that could not check the roster (exit 2): nothing read, `report` null."""
-    return {
-        "file": str(file),
-        "sheet": sheet or "",
-        "start": start,
-        "rows": 0,
-        "valid_rows": 0,
-        "errors": 0,
-        "warnings": 0,
-        "problems": [],
-        "report": None,
-    }
-
-
-def _validate(
-    file: Path,
-    start: str | None,
-    unit: str | None,
-    prefecture: str | None,
-    end: str | None,
-    sheet: str | None,
-    db: str | None,
-    rules: Path | None,
-    output: Path | None,
-    as_json: bool,
 ) -> int:
+    from xjma.commands.documents import validation_document
     from xjma.io.ledger import default_target
-    from xjma.jobs.validate import (
-        open_ledger_view,
-        validate_file,
-        validation_document,
-        write_validation_report,
-    )
+    from xjma.jobs.validate import open_ledger_view, validate_file, write_validation_report
 
     day = start_date(start)
     end_day = parse_date_option(end, "--end") if end else None
     # cli.md: --db defaults to $XJMA_DB, else xjma.db in the user data folder, for validate too:
     # a clerk who enrolled with the default ledger is warned about members already enrolled.
-    ledger, note = open_ledger_view(db or default_target())
+    ledger, note = open_ledger_view(ledger_target(db, writes=False) or default_target())
     outcome = validate_file(
         file,
         start=day,
@@ -115,13 +87,13 @@ def _validate(
     )
     report = write_validation_report(outcome, file, output)
     doc = validation_document(outcome, report)
-    err.print(note, style="dim")
+    err.print(note, style="dim", markup=False)
     if as_json:
         emit_json(doc)
     else:
         contacts = outcome.prefectures.contact_lines(outcome.prefectures_seen())
         _render(doc, outcome.counts(), contacts)
-    return 1 if outcome.check.error_rows else 0
+    return 1 if outcome.errors else 0
 
 
 def _render(doc: dict[str, Any], counts: dict[str, int], contacts: list[str]) -> None:

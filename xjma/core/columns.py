@@ -32,29 +32,41 @@ PLAN_FULL_NAMES = {
     "short-accident": "在职职工短期意外伤害互助保障",
 }
 
-_ID_ALIASES = ("身份证号", "公民身份号码", "证件号码", "身份证")
+_ID_ALIASES = ("身份证号", "公民身份号码", "证件号码", "身份证", "公民身份证号码", "身份证件号码")
 _NAME_ALIASES = ("职工姓名", "会员姓名")
 
 
 def _share_field(code: str) -> FieldDef:
     # "（份）" needs no alias of its own: header_key drops one trailing bracketed unit.
-    return FieldDef(f"shares:{code}", f"{PLAN_SHORT[code]}（份）", (PLAN_FULL_NAMES[code], code))
+    return FieldDef(
+        f"shares:{code}",
+        f"{PLAN_SHORT[code]}（份）",
+        (PLAN_FULL_NAMES[code], code, *SHARE_ALIASES.get(code, ())),
+    )
+
+
+# Share-column headers clerks type (roster.md "Reading the files clerks really send").
+SHARE_ALIASES: dict[str, tuple[str, ...]] = {
+    "critical-illness": ("重疾", "重疾险"),
+    "female-illness": ("女工特殊疾病", "女职工特疾"),
+    "inpatient-accident": ("住院意外",),
+}
 
 
 ROSTER_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("seq", "序号", ("编号",)),
-    FieldDef("unit", "工作单位", ("单位", "单位名称", "所在单位")),
-    FieldDef("prefecture", "所属地州市", ("地州市", "地区", "所属地区")),
+    FieldDef("unit", "工作单位", ("单位", "单位名称", "所在单位", "工作单位名称", "单位全称")),
+    FieldDef("prefecture", "所属地州市", ("地州市", "地区", "所属地区", "地州", "所属地州")),
     FieldDef("name", "姓名", _NAME_ALIASES),
     FieldDef("gender", "性别"),
     FieldDef("ethnicity", "民族"),
     FieldDef("age", "年龄"),
     FieldDef("occupation", "职业（工作岗位）", ("职业", "工作岗位", "岗位")),
     FieldDef("id_number", "身份证号码", _ID_ALIASES),
-    FieldDef("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式")),
-    FieldDef("employment", "用工形式", ("人员类别", "职工类型", "用工类型")),
+    FieldDef("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式", "电话号码", "联系手机")),
+    FieldDef("employment", "用工形式", ("人员类别", "职工类型", "用工类型", "用工性质", "人员性质")),
     FieldDef("term_months", "聘用期限（月）", ("聘用期限", "合同期限（月）")),
-    FieldDef("union_member", "是否工会会员", ("工会会员",)),
+    FieldDef("union_member", "是否工会会员", ("工会会员", "是否为工会会员", "是否工会会员（是/否）")),
     FieldDef("renewal", "是否续保", ("续保",)),
     FieldDef("prev_end", "上期保障止期"),
     *(_share_field(code) for code in PLAN_CODES),
@@ -65,6 +77,11 @@ ROSTER_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("prev_shares", "上期份数"),
     FieldDef("remarks", "备注"),
 )
+
+# Read from a roster but not in the template: the unit's 统一社会信用代码 (office.md §1), as a column or
+# a `KEY：VALUE` line above the header.
+USCC_FIELD = FieldDef("uscc", "统一社会信用代码", ("社会信用代码",))
+ROSTER_READ_FIELDS: tuple[FieldDef, ...] = (*ROSTER_FIELDS, USCC_FIELD)
 
 CLAIMS_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("id_number", "身份证号码", _ID_ALIASES),
@@ -97,7 +114,7 @@ CLAIMS_FIELDS: tuple[FieldDef, ...] = (
 # belong to one person are left out: a "联系电话：…" line above the header is the clerk's phone, not
 # every member's, and must not hide a missing phone.
 _PERSONAL = {"seq", "name", "gender", "ethnicity", "age", "id_number", "phone", "retire_date", "remarks"}
-FILE_LEVEL_KEYS: tuple[str, ...] = tuple(f.name for f in ROSTER_FIELDS if f.name not in _PERSONAL)
+FILE_LEVEL_KEYS: tuple[str, ...] = (*(f.name for f in ROSTER_FIELDS if f.name not in _PERSONAL), "uscc")
 
 # One trailing bracketed unit, after NFKC has turned （） into ().
 _TRAILING_UNIT = re.compile(r"\([^()]*\)$")

@@ -40,7 +40,17 @@ TITLES: dict[str, str] = {
     "age-mismatch": "年龄与身份证号码不符",
     "likely-retired": "可能已退休",
     "renewal-unverified": "续保无法核实",
+    "column-unknown": "列名不认识（像是险种份数列）",
+    "column-ignored": "列名不认识，该列未读取",
+    "totals-row-skipped": "合计行未当作人员",
+    "text-encoding": "这一行的文字编码不对",
+    "uscc-invalid": "统一社会信用代码不对",
 }
+
+# Codes the file reader and the validate pipeline give, not the row checks (tests/test_roster_files.py).
+READER_CODES = frozenset(
+    {"column-unknown", "column-ignored", "totals-row-skipped", "text-encoding", "uscc-invalid"}
+)
 
 _FIX_ID = "请对照身份证原件逐位核对后重新填写"
 
@@ -112,6 +122,14 @@ TEMPLATES: dict[str, str] = {
         "填了续保，但台账中该人员没有紧接本期的上一期同一险种保障（台账有该人员记录时以台账为准，"
         "不看“上期保障止期”），按新参加处理（有观察期）"
     ),
+    "column-unknown": (
+        "表头“{header}”不是 xjma 认识的列名，看起来是某个险种的份数列：这些份数不会被读取，"
+        "请改用模板中的列名（如“重大疾病（份）”）后再提交"
+    ),
+    "column-ignored": "表头“{header}”不是 xjma 认识的列名，这一列没有读取；如果它有用，请改用模板中的列名",
+    "totals-row-skipped": "这一行是合计行，没有当作人员读取",
+    "text-encoding": "这一行的文字编码不对，请在 Excel 中另存为 CSV UTF-8",
+    "uscc-invalid": "统一社会信用代码“{value}”不对（应为18位，最后一位校验码按前17位应为{expected}），请对照营业执照核对",
 }
 
 

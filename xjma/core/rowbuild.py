@@ -7,8 +7,10 @@ Format problems (id-*, name-missing, phone-*, employment-*, shares-invalid, a �
 
 This is the hot loop of `validate` (issue 5), so it works a column at a time on blocks of rows: each
 field's cells are parsed by one map() over the block, memoised by the cell itself (units, 用工形式,
-是/否, share counts repeat on every row), the rows are built by one map() over the columns, and only the
-few rows with a problem are looked at again, field by field in the order below, for their messages.
+是/否, share counts repeat on every row), and the rows are built by one map() over the columns. Then each
+format check (`_Builder.check_*`, one per problem code) runs over its columns of the block and yields the
+rows it finds wrong; a row's problems are listed in the order of the checks. A field whose cell could
+not be read is marked in RosterRow.unreadable, so that xjma/core/checks.py leaves it alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -234,6 +236,17 @@ class _Builder:
         self.short_term = frozenset(
             code for version in ctx.rules.versions for code, plan in version.plans.items() if plan.short_term
         )
+        self.checks: tuple[Callable[[_Block], Iterator[tuple[int, Spec]]], ...] = (
+            self.check_id,
+            self.check_gender,
+            self.check_age,
+            self.check_name,
+            self.check_phone,
+            self.check_employment,
+            self.check_term,
+            self.check_shares,
+            self.check_short_end,
+        )
 
     def build(
         self, block: list[tuple[int, Sequence[object]]], rows: list[RosterRow], problems: list[Problem]
@@ -288,82 +301,116 @@ class _Builder:
         }
         first = len(rows)
         rows.extend(map(RosterRow, *(values[name] for name in _ROW_FIELDS)))
-        # Rows that may have a problem; _problems decides, in the order problems are listed.
-        suspect = {i for i, r in enumerate(ids) if r[3]}
-        suspect.update(i for i, g in enumerate(genders) if g is _INVALID)
-        suspect.update(self.age.unread(ages, raw["age"]))
-        suspect.update(i for i, n in enumerate(names) if not n)
-        suspect.update(i for i, p in enumerate(phones) if not p or not phone_valid(p))
-        suspect.update(
-            i
-            for i, e in enumerate(employments)
-            if e is None or e is _MISSING or (e == TEMP and terms[i] is None)
-        )
-        for col in share_cols:
-            suspect.update(i for i, s in enumerate(col) if s is _INVALID)
-        suspect.update(self.short_end.unread(short_ends, raw["short_end"]))
-        for i in sorted(suspect):
-            value = {name: fld.value_of(raw[name][i]) for name, fld in fields.items()}
-            problems.extend(self._problems(rows[first + i], {k: v[i] for k, v in got.items()}, value))
-
-    def _problems(self, row: RosterRow, got: dict[str, Any], value: dict[str, object]) -> list[Problem]:
-        """The row's problems, in the order they have always been listed. `got`: the parsed value of each
-        field, `value`: what was parsed (the cell, else the fallback; _MISSING when neither)."""
-        specs: list[Spec] = list(got["id"][3])
-        if got["gender"] is _INVALID:
-            specs.append(("gender", "gender-mismatch", "invalid", {"given": _text(value["gender"])}))
-        age = value["age"]
-        if age not in (None, _MISSING) and row.age is None and row.birth is not None:
-            specs.append(
-                (
-                    "age",
-                    "age-mismatch",
-                    "invalid",
-                    {"given": clean_text(age), "age": age_on(row.birth, self.ctx.start)},
-                )
-            )
-        if not row.name:
-            specs.append(("name", "name-missing", None, {}))
-        if not row.phone:
-            specs.append(("phone", "phone-missing", None, {}))
-        elif not phone_valid(row.phone):
-            specs.append(("phone", "phone-invalid", None, {"value": row.phone}))
-        if value["employment"] is _MISSING:
-            specs.append(("employment", "employment-missing", None, {}))
-        elif row.employment is None:
-            specs.append(("employment", "employment-invalid", None, {"value": _text(value["employment"])}))
-        term = value["term"]
-        if row.term_months is None and term not in (None, _MISSING) and row.employment == TEMP:
-            minimum = self.ctx.rules.common.temp_min_term_months
-            text = f"聘用期限“{clean_text(term)}”不是整数月数"
-            specs.append(("term_months", "temp-term-short", None, {"min": minimum, "term": text}))
-        for i, (code, fld) in enumerate(_SHARE_FIELDS):
-            if got[f"shares{i}"] is _INVALID:
-                text = clean_text(value[f"shares{i}"])
-                specs.append(
-                    (
-                        fld,
-                        "shares-invalid",
-                        None,
-                        {"plan": self.ctx.rules.plan_label(code, self.ctx.start), "value": text},
-                    )
-                )
-        end = value["short_end"]
-        if (
-            end not in (None, _MISSING)
-            and row.short_end is None
-            and not self.short_term.isdisjoint(row.shares)
-        ):
-            specs.append(("short_end", "end-date-invalid", "unparseable", {"value": clean_text(end)}))
+        block_ = _Block(rows, first, got, raw, fields)
+        found: dict[int, list[Spec]] = {}
+        for check in self.checks:  # the order of the checks is the order of a row's problems
+            for i, spec in check(block_):
+                found.setdefault(i, []).append(spec)
         headers = self.ctx.headers
-        unreadable = {fld for fld, code, variant, _ in specs if code in _UNREADABLE.get(fld, ())}
-        unreadable.update(fld for fld, code, _, _ in specs if code == "shares-invalid")
-        if unreadable:
-            row.unreadable = frozenset(unreadable)
-        return [
-            Problem(row.row, headers.get(fld, ""), code, severity_of(code), message(code, variant, **values))
-            for fld, code, variant, values in specs
+        for i in sorted(found):
+            row, specs = rows[first + i], found[i]
+            unreadable = {
+                fld
+                for fld, code, _, _ in specs
+                if code == "shares-invalid" or code in _UNREADABLE.get(fld, ())
+            }
+            if unreadable:
+                row.unreadable = frozenset(unreadable)
+            problems.extend(
+                Problem(
+                    row.row, headers.get(fld, ""), code, severity_of(code), message(code, variant, **values)
+                )
+                for fld, code, variant, values in specs
+            )
+
+    # Format checks: each yields (index in the block, problem spec) for the rows it finds wrong.
+
+    def check_id(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i, identity in enumerate(b.got["id"]):
+            for spec in identity[3]:
+                yield i, spec
+
+    def check_gender(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i, gender in enumerate(b.got["gender"]):
+            if gender is _INVALID:
+                yield i, ("gender", "gender-mismatch", "invalid", {"given": _text(b.value("gender", i))})
+
+    def check_age(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i in self.age.unread(b.got["age"], b.raw["age"]):
+            birth = b.row(i).birth
+            if birth is not None:
+                values = {"given": clean_text(b.value("age", i)), "age": age_on(birth, self.ctx.start)}
+                yield i, ("age", "age-mismatch", "invalid", values)
+
+    def check_name(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i, name in enumerate(b.got["name"]):
+            if not name:
+                yield i, ("name", "name-missing", None, {})
+
+    def check_phone(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i, phone in enumerate(b.got["phone"]):
+            if not phone:
+                yield i, ("phone", "phone-missing", None, {})
+            elif not phone_valid(phone):
+                yield i, ("phone", "phone-invalid", None, {"value": phone})
+
+    def check_employment(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i, kind in enumerate(b.got["employment"]):
+            if kind is _MISSING:
+                yield i, ("employment", "employment-missing", None, {})
+            elif kind is None:
+                yield (
+                    i,
+                    ("employment", "employment-invalid", None, {"value": _text(b.value("employment", i))}),
+                )
+
+    def check_term(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        """An unreadable 聘用期限 of a 临时职工 (a missing or too short one: xjma/core/checks.py)."""
+        minimum = self.ctx.rules.common.temp_min_term_months
+        employments = b.got["employment"]
+        for i in self.term.unread(b.got["term"], b.raw["term"]):
+            if employments[i] == TEMP:
+                text = f"聘用期限“{clean_text(b.value('term', i))}”不是整数月数"
+                yield i, ("term_months", "temp-term-short", None, {"min": minimum, "term": text})
+
+    def check_shares(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        """Share cells that are not whole numbers, per row in plan order."""
+        bad = [
+            (i, j)
+            for j in range(len(_SHARE_FIELDS))
+            for i, s in enumerate(b.got[f"shares{j}"])
+            if s is _INVALID
         ]
+        for i, j in sorted(bad):
+            code, fld = _SHARE_FIELDS[j]
+            plan = self.ctx.rules.plan_label(code, self.ctx.start)
+            values: dict[str, object] = {"plan": plan, "value": clean_text(b.value(f"shares{j}", i))}
+            yield i, (fld, "shares-invalid", None, values)
+
+    def check_short_end(self, b: _Block) -> Iterator[tuple[int, Spec]]:
+        for i in self.short_end.unread(b.got["short_end"], b.raw["short_end"]):
+            if not self.short_term.isdisjoint(b.row(i).shares):
+                values: dict[str, object] = {"value": clean_text(b.value("short_end", i))}
+                yield i, ("short_end", "end-date-invalid", "unparseable", values)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One block of rows being built: the rows so far, where the block starts, each field's cells and
+    parsed values."""
+
+    rows: list[RosterRow]
+    first: int
+    got: dict[str, Column]
+    raw: dict[str, Column]
+    fields: dict[str, _Field]
+
+    def row(self, i: int) -> RosterRow:
+        return self.rows[self.first + i]
+
+    def value(self, name: str, i: int) -> object:
+        """What the field's parse saw on row i: the cell, else the fallback (_MISSING when neither)."""
+        return self.fields[name].value_of(self.raw[name][i])
 
 
 def _identity(raw: object, start: dt.date, regions: Regions) -> Identity:

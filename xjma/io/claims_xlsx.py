@@ -17,7 +17,7 @@ from xjma.errors import XjmaError
 
 def read_claims_file(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str, object]]]:
     """Every data row of a claims file: (Excel row, field -> raw cell). XjmaError when it cannot be read."""
-    from xjma.io.table_reader import read_table
+    from xjma.io.sheets import read_table
 
     table = read_table(path, CLAIMS_FIELDS, sheet=sheet, key_fields=("id_number",))
     missing = [

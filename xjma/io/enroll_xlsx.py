@@ -1,11 +1,14 @@
 """The enrollment workbook (`<stem>_参保结果.xlsx`, xlsxwriter): 参保名单, 单位汇总, 缴费通知 (cli.md `enroll`).
 
 Written from the planned enrollments themselves (the rows and their NewEnrollments), the same data the
-JSON document is made of. Values that come from the roster are written as strings (never a formula);
-dates are real Excel dates. 参保名单 has one row per member: who, S and E of the one-year plans (the
-same for the whole batch), then per plan of the batch 份数, 会费, 观察期止 and 续保份数 (blank when 0;
-plan 5 also its own 止期), and the member's fee. A 100,000-member batch is about 1.4M cells, which is
-what xlsxwriter's time goes into, so no cell is written twice over.
+JSON document is made of, after the batch is committed. Values that come from the roster are written as
+strings with Excel's quote prefix where needed (never a formula); dates are real Excel dates.
+
+参保名单 prints on A4 landscape (documents.md): one row per member in 9 columns — 行号 (the roster's
+row), 姓名, 身份证号码, 工作单位, 险种及份数 (compact per-plan text: "住院+意外 1份；重大疾病 2份"), 会费合计,
+保障期, 观察期止 (a date, or per plan when they differ) and 续保 (是, or the renewed shares per plan).
+The per-plan fees are on 单位汇总 and in the JSON document. About 8 cells a member: the cells are what
+xlsxwriter's time goes into.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from typing import Any
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import RosterRow
 from xjma.core.rules import PLAN_CODES
-from xjma.io.xlsx_rows import cell_writers, rows_sheet_class
-from xjma.io.xlsx_util import atomic_target, cell_text
+from xjma.io.xlsx_util import TextCells, cell_text, workbook_at
 
+DRY_RUN_MARK = "试算，非正式通知"
 _EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, past the 1900-02-29 bug)
 
 
@@ -34,7 +37,8 @@ class EnrollSheetData:
     paid_on: dt.date
     names: dict[str, str]  # plan code -> short name
     members: Sequence[tuple[RosterRow, Sequence[NewEnrollment]]]
-    reprint: dt.date | None = None  # `batch report`: marked 补打 with this print date
+    dry_run: bool = False
+    reprint: dt.date | None = None  # `batch report`: marked 补打 with this print date (office.md §2)
     plans: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -42,100 +46,117 @@ class EnrollSheetData:
         self.plans = [p for p in PLAN_CODES if p in held]
 
 
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
+
+
 def write_enroll_workbook(path: Path, data: EnrollSheetData) -> None:
-    """Write the three sheets to `path` atomically (xlsx_util.atomic_target)."""
-    with atomic_target(path) as tmp:
-        write_enroll_file(tmp, data)
+    """Write the three sheets to `path` atomically (xlsx_util.workbook_at)."""
+    # constant_memory: rows go to temporary parts as they are written (each sheet top to bottom).
+    with workbook_at(path, OPTIONS) as book:
+        write_enroll_file(book, data)
 
 
-def write_enroll_file(path: Path, data: EnrollSheetData) -> None:
-    """Write the workbook to `path` itself (the caller takes care of atomicity)."""
-    import xlsxwriter
-
-    # constant_memory: rows go to disk as they are written (every sheet is written top to bottom).
-    book = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
-    )
+def write_enroll_file(book: Any, data: EnrollSheetData) -> None:
+    """Write the three sheets into an xlsxwriter Workbook (the caller saves it)."""
+    texts = TextCells(book)
     fmt = {
-        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
         "money": book.add_format({"num_format": "0.00"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),
     }
-    if data.reprint:
-        book.set_properties({"title": "参保结果" + _reprint_mark(data), "comments": _reprint_mark(data)})
-    _roster_sheet(book.add_worksheet("参保名单", rows_sheet_class()), data, fmt)
+    _roster_sheet(book.add_worksheet("参保名单"), data, fmt, texts)
     groups = _unit_plan_totals(data)
-    _unit_sheet(book.add_worksheet("单位汇总"), groups, data.names, fmt)
-    _notice_sheet(book.add_worksheet("缴费通知"), data, groups, fmt)
-    book.close()
+    _unit_sheet(book.add_worksheet("单位汇总"), groups, data.names, fmt, texts)
+    _notice_sheet(book.add_worksheet("缴费通知"), data, groups, fmt, texts)
+    if data.dry_run:
+        for ws in book.worksheets():
+            ws.set_header(f"&C{DRY_RUN_MARK}")
+    if data.reprint:
+        for ws in book.worksheets():
+            ws.set_header(f"&C{_reprint_mark(data)}")
 
 
-def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any]) -> None:
-    names, plans = data.names, data.plans
-    head = ["行号", "姓名", "身份证号码", "工作单位", "所属地州市", "起始日", "止期"]
-    first: dict[str, int] = {}  # plan -> its first column
-    for p in plans:
-        first[p] = len(head)
-        name = names.get(p, p)
-        head += [f"{name}份数", f"{name}会费", f"{name}观察期止", f"{name}续保份数"]
-        if p == "short-accident":
-            head.append(f"{name}止期")  # plan 5 ends on its own date; the others on the batch's E
-    head.append("会费合计")
+def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any], texts: TextCells) -> None:
+    names = data.names
+    head = ["行号", "姓名", "身份证号码", "工作单位", "险种及份数", "会费合计", "保障期", "观察期止", "续保"]
     for col, title in enumerate(head):
         ws.write_string(0, col, title, fmt["head"])
-    number, string = cell_writers(ws)
     money, date = fmt["money"], fmt["date"]
-    serials: dict[dt.date, int] = {}
-    texts: dict[str, str] = {}  # units and 地州市 repeat on every row: cleaned once
-
-    def day(value: dt.date) -> int:
-        serial = serials.get(value)
-        if serial is None:
-            serial = serials[value] = (value - _EPOCH).days
-        return serial
-
-    def text(value: str) -> str:
-        found = texts.get(value)
-        if found is None:
-            found = texts[value] = cell_text(value)
-        return found
-
-    total_col = len(head) - 1
+    write_number, write_string, write_text = ws.write_number, ws.write_string, texts.write_clean
     for r, (row, items) in enumerate(data.members, start=1):
-        number(r, 0, row.row)
-        for col, value in ((1, cell_text(row.name)), (2, cell_text(row.id_number))):
-            if value:
-                string(r, col, value)  # from the roster: always a string, never a formula
-        for col, value in ((3, text(row.unit)), (4, text(row.prefecture))):
-            if value:
-                string(r, col, value)
-        annual_end = None
-        fee = Decimal("0.00")
-        for item in items:
-            e = item.enrollment
-            col = first[e.plan]
-            number(r, col, e.shares)
-            number(r, col + 1, item.fee, money)
-            if item.observation_end is not None:
-                number(r, col + 2, day(item.observation_end), date)
-            if e.renewed_shares:
-                number(r, col + 3, e.renewed_shares)
-            if e.plan == "short-accident":
-                number(r, col + 4, day(e.end), date)
-            else:
-                annual_end = e.end
-            fee += item.fee
-        number(r, 5, day(data.start), date)
-        if annual_end is not None:
-            number(r, 6, day(annual_end), date)
-        number(r, total_col, fee, money)
-    ws.freeze_panes(1, 3)
-    ws.set_column(0, 0, 6)
-    ws.set_column(1, 1, 12)
-    ws.set_column(2, 2, 21)
-    ws.set_column(3, len(head), 12)
+        write_number(r, 0, row.row)
+        for col, value in ((1, row.name), (2, row.id_number), (3, row.unit)):
+            text = cell_text(value)  # from the roster: always a string, never a formula
+            if text:
+                write_text(ws, r, col, text)
+        write_string(r, 4, _shares(items, names))
+        write_number(r, 5, sum((i.fee for i in items), start=Decimal("0.00")), money)
+        write_string(r, 6, _period(data.start, items, names))
+        observed = _observation(items, names)
+        if isinstance(observed, dt.date):
+            write_number(r, 7, (observed - _EPOCH).days, date)
+        elif observed:
+            write_string(r, 7, observed)
+        renewal = _renewal(items, names)
+        if renewal:
+            write_string(r, 8, renewal)
+    _roster_layout(ws)
+
+
+def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
+    """险种及份数: each plan held with its shares, in plan order ("住院+意外 1份；重大疾病 2份")."""
+    order = sorted(items, key=lambda i: PLAN_CODES.index(i.enrollment.plan))
+    return "；".join(
+        f"{names.get(i.enrollment.plan, i.enrollment.plan)} {i.enrollment.shares}份" for i in order
+    )
+
+
+def _roster_layout(ws: Any) -> None:
+    ws.freeze_panes(1, 2)
+    for first, last, width in ((0, 0, 6), (1, 1, 10), (2, 2, 20), (3, 3, 24), (4, 4, 26), (5, 5, 10)):
+        ws.set_column(first, last, width)
+    ws.set_column(6, 6, 24)
+    ws.set_column(7, 8, 14)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.hide_gridlines(0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _period(start: dt.date, items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
+    """保障期: S 至 E of the one-year plans, and a plan with its own end (plan 5) named after it."""
+    annual = [i.enrollment.end for i in items if i.enrollment.plan != "short-accident"]
+    own = [i for i in items if i.enrollment.plan == "short-accident"]
+    parts = [f"{start.isoformat()} 至 {annual[0].isoformat()}"] if annual else []
+    for item in own:
+        end = item.enrollment.end.isoformat()
+        name = names.get(item.enrollment.plan, item.enrollment.plan)
+        parts.append(f"{name}至 {end}" if annual else f"{start.isoformat()} 至 {end}")
+    return "；".join(parts)
+
+
+def _observation(items: Sequence[NewEnrollment], names: dict[str, str]) -> dt.date | str | None:
+    """观察期止: the one date, or each plan's when they differ; None when no share is in observation."""
+    ends = [(i.enrollment.plan, i.observation_end) for i in items if i.observation_end is not None]
+    if not ends:
+        return None
+    if len({day for _, day in ends}) == 1:
+        return ends[0][1]
+    return "；".join(f"{names.get(p, p)} {day.isoformat()}" for p, day in ends if day is not None)
+
+
+def _renewal(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
+    """续保: 是 when every share is renewed, else the renewed shares per plan; blank when none."""
+    renewed = [i.enrollment for i in items if i.enrollment.renewed_shares]
+    if not renewed:
+        return ""
+    if len(renewed) == len(items) and all(e.renewed_shares == e.shares for e in renewed):
+        return "是"
+    return "；".join(f"{names.get(e.plan, e.plan)} {e.renewed_shares}/{e.shares} 份" for e in renewed)
 
 
 _Groups = dict[str, tuple[str, dict[str, list[Any]]]]
@@ -160,7 +181,9 @@ def _unit_plan_totals(data: EnrollSheetData) -> _Groups:
     return groups
 
 
-def _unit_sheet(ws: Any, groups: _Groups, names: dict[str, str], fmt: dict[str, Any]) -> None:
+def _unit_sheet(
+    ws: Any, groups: _Groups, names: dict[str, str], fmt: dict[str, Any], texts: TextCells
+) -> None:
     for col, text in enumerate(("工作单位", "所属地州市", "险种", "人数", "份数", "会费（元）")):
         ws.write_string(0, col, text, fmt["head"])
     r = 1
@@ -168,8 +191,8 @@ def _unit_sheet(ws: Any, groups: _Groups, names: dict[str, str], fmt: dict[str, 
     for unit, (prefecture, per_plan) in groups.items():
         for plan in (p for p in PLAN_CODES if p in per_plan):
             ids, shares, fee = per_plan[plan]
-            _text(ws, r, 0, unit)
-            _text(ws, r, 1, prefecture)
+            texts.write(ws, r, 0, unit)
+            texts.write(ws, r, 1, prefecture)
             ws.write_string(r, 2, names.get(plan, plan))
             ws.write_number(r, 3, len(ids))
             ws.write_number(r, 4, shares)
@@ -183,17 +206,13 @@ def _unit_sheet(ws: Any, groups: _Groups, names: dict[str, str], fmt: dict[str, 
     ws.set_column(3, 5, 12)
 
 
-def _text(ws: Any, r: int, c: int, value: str) -> None:
-    text = cell_text(value)
-    if text:
-        ws.write_string(r, c, text)
-
-
 def _reprint_mark(data: EnrollSheetData) -> str:
     return f"（补打，打印日期 {data.reprint.isoformat()}）" if data.reprint else ""
 
 
-def _notice_sheet(ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str, Any]) -> None:
+def _notice_sheet(
+    ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str, Any], texts: TextCells
+) -> None:
     from xjma.core.capital import capital_amount
 
     names = data.names
@@ -201,9 +220,9 @@ def _notice_sheet(ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str
     for unit, (prefecture, per_plan) in groups.items():
         ws.write_string(r, 0, "职工互助保障活动 缴费通知" + _reprint_mark(data), fmt["title"])
         ws.write_string(r + 1, 0, "工作单位：")
-        _text(ws, r + 1, 1, unit)
+        texts.write(ws, r + 1, 1, unit)
         ws.write_string(r + 1, 3, "所属地州市：")
-        _text(ws, r + 1, 4, prefecture or "未填写")
+        texts.write(ws, r + 1, 4, prefecture or "未填写")
         ws.write_string(r + 2, 0, "保障起始日：")
         ws.write_string(r + 2, 1, data.start.isoformat())
         ws.write_string(r + 2, 3, "缴费日期：")

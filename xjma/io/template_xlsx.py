@@ -24,7 +24,7 @@ TEXT_FIELDS = ("id_number", "phone", "short_tier", "seq")
 DATE_FIELDS = ("prev_end", "short_end", "retire_date", "event_date", "accident_date", "start", "end")
 CLAIMS_NOTES = (
     "1. 每行一项给付申请；身份证号码列为“文本”格式，请填写18位号码。",
-    "2. 险种可填代码或中文名称（住院+意外、重大疾病、新就业形态意外、女职工特殊疾病、短期意外）。",
+    "2. 险种可填代码或中文名称（{plans}）。",
     "3. 出险日期：确诊日期（重大疾病、女职工特殊疾病）、入院日期（住院）、就诊日期（门诊）、身故或伤残评定日期。",
     "4. 同一次事故的多项申请请填写相同的“事故编号”（共用一次免赔额）；留空表示独立的一次事故。",
     "5. 台账中没有该会员参保记录时，须填写保障起始日、份数（短期意外还须填写保障止期）。",
@@ -112,7 +112,8 @@ def write_claims_template(target: Path, rules: Rules, plans_doc: dict[str, Any])
         "exclusion": labels,
         "grade": [str(g) for g in range(1, 11)],
     }
-    _write(target, "理赔明细", CLAIMS_FIELDS, lists, CLAIMS_NOTES, plans_doc, title="", preamble=())
+    notes = tuple(note.format(plans="、".join(lists["plan"])) for note in CLAIMS_NOTES)
+    _write(target, "理赔明细", CLAIMS_FIELDS, lists, notes, plans_doc, title="", preamble=())
 
 
 def _roster_lists(rules: Rules, version: Version, prefectures: Prefectures) -> dict[str, list[str]]:

@@ -1,18 +1,26 @@
 """Safe workbook writing shared by every report: values as text, never formulas; atomic replace.
 
 A value read from a roster is written with `write_string` (xlsxwriter) or as an explicit string cell
-(openpyxl), so "=1+1" or "@SUM(A1)" stays the text the clerk typed and never runs. Characters XML 1.0
-forbids would make the workbook unreadable; they are dropped. A workbook is written to a temporary file
-beside the target and moved over it with os.replace, so an interrupted run never leaves half a file.
+(openpyxl), so "=1+1" or "@SUM(A1)" stays the text the clerk typed and never runs; through TextCells it
+also gets Excel's quote prefix, so that editing the cell later does not turn it into a formula either.
+Characters XML 1.0 forbids would make the workbook unreadable; they are dropped.
+
+A workbook is written to a temporary file beside the target and moved over it with os.replace, so an
+interrupted run never leaves half a file. Only a regular file (or a new path) is ever replaced: never a
+device, a FIFO or a folder. A temporary file left by a killed run (its process gone) is removed the next
+time a workbook is written in that folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import os
 import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,17 +29,19 @@ from xjma.core.privacy import mask_text
 from xjma.errors import XjmaError
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MASKING = [False]  # --mask: every text cell written through cell_text is masked (core/privacy.py)
+# --mask: every text cell written through cell_text is masked (core/privacy.py) while set.
+MASKING: contextvars.ContextVar[bool] = contextvars.ContextVar("xjma_masking", default=False)
+QUOTED_FIRST = ("=", "+", "-", "@", "\t")  # a text Excel would take for a formula once the cell is edited
 
 
 @contextlib.contextmanager
 def masking(on: bool) -> Iterator[None]:
     """While active, ID and phone numbers in every text cell are masked."""
-    before, _MASKING[0] = _MASKING[0], on
+    token = MASKING.set(on)
     try:
         yield
     finally:
-        _MASKING[0] = before
+        MASKING.reset(token)
 
 
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
@@ -55,7 +65,7 @@ def cell_text(value: object) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    if _MASKING[0]:
+    if MASKING.get():
         text = mask_text(text)
     return strip_illegal(text)[:MAX_CELL]
 
@@ -67,6 +77,38 @@ def write_text(sheet: Any, row: int, col: int, value: object, fmt: Any = None) -
         sheet.write_string(row, col, text, fmt)
     elif fmt is not None:
         sheet.write_blank(row, col, None, fmt)
+
+
+class TextCells:
+    """xlsxwriter: text cells of one workbook, each written as a string; a text starting with = + - @
+    or a tab gets the quote prefix (a twin of its format with `quote_prefix`). Formats for such cells
+    are made with `add_format`, which knows their twins."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._twins: dict[int, Any] = {}
+        self._plain = book.add_format({"quote_prefix": True})
+
+    def add_format(self, properties: dict[str, Any]) -> Any:
+        fmt = self.book.add_format(properties)
+        self._twins[id(fmt)] = self.book.add_format({**properties, "quote_prefix": True})
+        return fmt
+
+    def write(self, sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
+        text = cell_text(value)
+        if not text:
+            if fmt is not None:
+                sheet.write_blank(row, col, None, fmt)
+            return
+        if text.startswith(QUOTED_FIRST):
+            fmt = self._plain if fmt is None else self._twins[id(fmt)]
+        sheet.write_string(row, col, text, fmt)
+
+    def write_clean(self, sheet: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
+        """`text` already through cell_text and not empty."""
+        if text.startswith(QUOTED_FIRST):
+            fmt = self._plain if fmt is None else self._twins[id(fmt)]
+        sheet.write_string(row, col, text, fmt)
 
 
 def set_text(cell: Any, value: object) -> None:
@@ -82,22 +124,125 @@ def atomic_target(target: Path) -> Iterator[Path]:
     try:
         try:
             yield tmp
-        except OSError as exc:  # the writer's: a full disk, a file locked by Excel
-            raise write_error(target, exc) from None
+        except XjmaError:
+            raise
+        except Exception as exc:  # the writer's: a full disk, a file locked by Excel
+            cause = os_error_in(exc)
+            if cause is None:
+                raise
+            raise write_error(target, cause) from None
         replace_into(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
 
-def temp_beside(target: Path) -> Path:
-    """A new empty temporary file in `target`'s folder (so that os.replace is atomic)."""
+@contextlib.contextmanager
+def workbook_at(target: Path, options: dict[str, Any] | None = None) -> Iterator[Any]:
+    """An xlsxwriter Workbook whose file is put in place when the block ends: the workbook is made in
+    memory, then written to a temporary file beside `target` and moved over it (atomic_target). A disk
+    that fills up fails our own write, never the zip writer's, so no half-written zip is left to be
+    closed later with a traceback."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, dict(options or {}))
+    closed = False
+    try:
+        yield book
+        book.close()
+        closed = True
+    finally:
+        if not closed:
+            with contextlib.suppress(Exception):
+                book.close()  # into the buffer: its temporary parts are removed, nothing is written
+    with atomic_target(target) as tmp, tmp.open("wb") as handle:
+        handle.write(buffer.getbuffer())
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The OSError behind an exception (xlsxwriter's FileCreateError wraps the one of a full disk)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None or isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def check_output(target: Path) -> Path:
+    """An output path xjma may write: a new path or a regular file in a folder that exists and is
+    writable; else an XjmaError (never replace a device, a FIFO, a socket or a folder)."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "文件夹" if stat.S_ISDIR(mode) else "设备、管道等特殊文件"
+        raise XjmaError(
+            f"输出路径 {target} 是{what}，不是普通文件，xjma 不会覆盖它：请用 -o 指定一个普通文件路径"
+        )
     if not folder.is_dir():
         raise XjmaError(f"输出文件夹不存在：{folder}，请先创建该文件夹或用 -o 指定其他位置")
+    if not os.access(folder, os.W_OK):
+        raise XjmaError(f"无法在 {folder} 中写入文件，请用 -o 指定一个可写的文件夹")
+    return target
+
+
+_STALE_SECONDS = 24 * 3600  # where it cannot be told whether the process that made a temp file lives
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Temporary workbooks of `target` left by runs that were killed (their process is gone)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    for path in folder.glob(f".{glob_escape(target.stem)}.*.tmp.xlsx"):
+        pid = _pid_of(path.name, target.stem)
+        if pid is not None and pid != os.getpid() and not _alive(pid, path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _pid_of(name: str, stem: str) -> int | None:
+    rest = name[len(stem) + 2 :].split(".", 1)[0]  # ".<stem>.<pid>-<random>.tmp.xlsx"
+    head = rest.split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _alive(pid: int, path: Path) -> bool:
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
+    try:  # elsewhere signal 0 is not a probe: a day-old temporary file is taken as left behind
+        return time.time() - path.stat().st_mtime < _STALE_SECONDS
+    except OSError:
+        return True
+
+
+def temp_beside(target: Path) -> Path:
+    """A new empty temporary file in `target`'s folder (so that os.replace is atomic), named after this
+    process, after the temporary files of killed runs there are removed."""
+    target = check_output(Path(target))
+    folder = target.parent if str(target.parent) else Path(".")
+    remove_stale_temps(target)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}-", suffix=".tmp.xlsx", dir=folder)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise XjmaError(f"无法在 {folder} 中写入文件（{reason}），请用 -o 指定一个可写的文件夹") from None

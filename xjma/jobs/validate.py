@@ -8,63 +8,32 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.checks import RosterCheck, check_roster
-from xjma.core.columns import ROSTER_FIELDS
-from xjma.core.model import Enrollment
+from xjma.core.checks import check_roster
+from xjma.core.columns import ROSTER_FIELDS, ROSTER_READ_FIELDS
+from xjma.core.messages import message
+from xjma.core.normalize import clean_text
 from xjma.core.prefectures import Prefectures
-from xjma.core.problems import ERROR, WARNING
+from xjma.core.problems import ERROR, Problem
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
+from xjma.core.uscc import uscc_error
 from xjma.errors import XjmaError
+from xjma.io.checked_roster import ValidationOutcome
 from xjma.io.regions import load_regions
-from xjma.io.table_reader import Table, read_table
+from xjma.io.sheets import Table, read_table
 
 if TYPE_CHECKING:
     from xjma.io.ledger import Ledger
 
+# Up to this many rows the cells read are kept for the report (~1.5 KB a row); a bigger sheet keeps
+# none and the report's rows are read again from the parsed sheet (memory stays that of calamine's parse).
+KEEP_CELLS_ROWS = 200_000
 # Columns without which no row could pass: one sentence and exit 2 instead of one error per row.
 _REQUIRED = ("phone", "employment")
-
-
-@dataclass
-class ValidationOutcome:
-    table: Table
-    check: RosterCheck
-    start: dt.date
-    rules: Rules
-    prefectures: Prefectures
-    ledger_used: bool
-    # ID number -> recorded enrollments of every row with a valid ID; None when checked without a ledger
-    history: dict[str, list[Enrollment]] | None = None
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.check.problems if p.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.check.problems if p.severity == WARNING)
-
-    @property
-    def valid_rows(self) -> int:
-        return len(self.check.rows) - len(self.check.error_rows)
-
-    def counts(self) -> Counter[str]:
-        return Counter(p.code for p in self.check.problems)
-
-    def prefectures_seen(self) -> list[str]:
-        """The roster's 地州市 in short form, in order of first appearance (for the contact)."""
-        seen: dict[str, None] = {}
-        for row in self.check.rows:
-            if row.prefecture:
-                seen.setdefault(row.prefecture, None)
-        return list(seen)
 
 
 def validate_file(
@@ -104,16 +73,11 @@ def _validate(
     prefs: Prefectures,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
 ) -> ValidationOutcome:
+    """read → build rows (streamed) → check → the cells of the rows with problems (second pass)."""
     with stage("读取名册…", _big_file(path)):
-        table = read_table(path, ROSTER_FIELDS, sheet=sheet)
+        table = read_table(path, ROSTER_READ_FIELDS, sheet=sheet)
     fallback = _fallback(table, unit=unit, prefecture=prefecture, end=end)
-    missing = [f for f in _REQUIRED if f not in table.columns and f not in fallback]
-    if missing:
-        names = "、".join(f"“{_canonical(f)}”" for f in missing)
-        raise XjmaError(
-            f"{table.file} 的表头中没有 {names} 列（表头在第 {table.header_row} 行），请使用 "
-            "xjma template roster 生成的模板或补上该列"
-        )
+    _require_columns(table, fallback)
     headers = {f: table.header_of(f) for f in table.columns}
     ctx = RowContext(
         start=start,
@@ -124,19 +88,74 @@ def _validate(
         fallback=fallback,
         regions=load_regions(),
     )
-    raw_rows: Iterable[Any] = ((raw.row, raw.cells) for raw in table.rows)
-    big = len(table.rows) > PROGRESS_ROWS
+    extra: list[Problem] = file_uscc_problems(table)
+    kept: dict[int, list[Any]] | None = {} if table.row_hint <= KEEP_CELLS_ROWS else None
+    raw_rows: Iterable[Any] = _raw_rows(table, extra, kept)
+    big = _big_file(path)
     if progress is None and big and show_progress():
         progress = _track
     if progress is not None:
-        raw_rows = progress(raw_rows, len(table.rows))
+        raw_rows = progress(raw_rows, table.row_hint)
     rows, prior = build_rows(raw_rows, ctx)
+    prior = [*table.problems, *extra, *prior]
     with stage("核对中…", big):
+        # The ledger's history, read once for every member with a valid ID.
         history = None if ledger is None else ledger.enrollments_for({r.id_number for r in rows if r.birth})
         check = check_roster(
             rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
         )
-    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, history)
+    if any(p.code == "column-unknown" for p in table.problems):  # its shares would be lost: no row goes
+        check.error_rows.update(row.row for row in rows)
+    needed = {p.row for p in check.problems if p.row > table.header_row}
+    # Read once, the cells of the rows with problems are at hand; for a big sheet, a second bounded
+    # pass over the parsed sheet reads just these rows.
+    cells = {r: kept[r] for r in needed if r in kept} if kept is not None else table.cells_of(needed)
+    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, history, cells)
+
+
+def _raw_rows(
+    table: Table, extra: list[Problem], kept: dict[int, list[Any]] | None
+) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) for the row builder, streamed; each row's 统一社会信用代码 checked on the way.
+    `kept` (when not None) keeps every row's cells, for the report."""
+    col = table.columns.get("uscc")
+    header = table.header_of("uscc")
+    for raw in table.iter_rows():
+        if kept is not None:
+            kept[raw.row] = raw.cells
+        if col is not None and col < len(raw.cells):
+            found = uscc_problem(raw.cells[col], raw.row, header)
+            if found is not None:
+                extra.append(found)
+        yield raw.row, raw.cells
+
+
+def uscc_problem(cell: object, row: int, column: str) -> Problem | None:
+    """`uscc-invalid` for a filled 统一社会信用代码 whose check character is wrong."""
+    text = clean_text(cell)
+    if not text:
+        return None
+    expected = uscc_error(text)
+    if expected is None:
+        return None
+    shown = expected if expected != "?" else "（无法计算，代码应为18位数字或大写字母）"
+    return Problem(row, column, "uscc-invalid", ERROR, message("uscc-invalid", value=text, expected=shown))
+
+
+def file_uscc_problems(table: Table) -> list[Problem]:
+    value = table.file_values.get("uscc")
+    found = uscc_problem(value, table.header_row, "统一社会信用代码") if value else None
+    return [found] if found is not None else []
+
+
+def _require_columns(table: Table, fallback: dict[str, object]) -> None:
+    missing = [f for f in _REQUIRED if f not in table.columns and f not in fallback]
+    if missing:
+        names = "、".join(f"“{_canonical(f)}”" for f in missing)
+        raise XjmaError(
+            f"{table.file} 的表头中没有 {names} 列（表头在第 {table.header_row} 行），请使用 "
+            "xjma template roster 生成的模板或补上该列"
+        )
 
 
 @contextlib.contextmanager

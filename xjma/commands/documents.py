@@ -1,0 +1,123 @@
+"""Results as the JSON documents of cli.md: the single home of their keys.
+
+Each function takes a job's typed result; the exit-2 document of a command is the same function applied
+to an empty result (nothing read, nothing recorded, `report` null). Money is a string with two decimals,
+dates ISO strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xjma.core.money import fmt_money
+from xjma.core.rules import PLAN_CODES
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+# A batch's fees and dates repeat on every member: each distinct value is formatted once.
+_money = functools.lru_cache(maxsize=4096)(fmt_money)
+
+
+def _path(path: Path | str | None) -> str | None:
+    return None if path is None else str(path)
+
+
+# --- validate -------------------------------------------------------------------------------------
+
+
+def validation_document(outcome: Any, report: Path | None) -> dict[str, Any]:
+    """`validate --json` (cli.md): `outcome` a jobs.validate.ValidationOutcome, or EmptyValidation."""
+    return {
+        "file": str(outcome.table.file),
+        "sheet": outcome.table.sheet or "",
+        "start": _iso(outcome.start),
+        "rows": len(outcome.check.rows),
+        "valid_rows": outcome.valid_rows,
+        "errors": outcome.errors,
+        "warnings": outcome.warnings,
+        "problems": [p.as_dict() for p in outcome.check.problems],
+        "report": _path(report),
+    }
+
+
+class _EmptyTable:
+    def __init__(self, file: Path, sheet: str | None) -> None:
+        self.file, self.sheet = file, sheet or ""
+
+
+class _EmptyCheck:
+    rows: list[Any] = []
+    problems: list[Any] = []
+
+
+class EmptyValidation:
+    """The outcome of a validate run that could not check the roster (exit 2)."""
+
+    valid_rows = errors = warnings = 0
+
+    def __init__(self, file: Path, sheet: str | None, start: dt.date | None) -> None:
+        self.table, self.check, self.start = _EmptyTable(file, sheet), _EmptyCheck(), start
+
+
+# --- enroll ---------------------------------------------------------------------------------------
+
+
+def enroll_document(result: Any) -> dict[str, Any]:
+    """`enroll --json` (cli.md): `result` a jobs.enroll.EnrollResult (an empty one for exit 2)."""
+    return {
+        "file": str(result.file),
+        "start": _iso(result.start),
+        "paid_on": _iso(result.paid_on),
+        "dry_run": result.dry_run,
+        "enrolled": result.enrolled,
+        "already_recorded": result.already_recorded,
+        "refused": len(result.refused_rows),
+        "problems": [p.as_dict() for p in result.problems],
+        "fees": fees_of(result.items),
+        "members": [_member(row, items) for row, items in result.members],
+        "report": _path(result.report),
+        "batch": result.batch,  # office.md §2
+    }
+
+
+def fees_of(items: list[Any]) -> dict[str, Any]:
+    from xjma.core.enrollment import summarise_fees
+
+    totals = summarise_fees(items)
+    return {
+        "total": fmt_money(totals.total),
+        "by_plan": {
+            p: {"members": m, "shares": s, "fee": fmt_money(f)}
+            for p, (m, s, f) in sorted(totals.by_plan.items(), key=lambda kv: PLAN_CODES.index(kv[0]))
+        },
+        "by_unit": {u: {"members": m, "fee": fmt_money(f)} for u, (m, f) in totals.by_unit.items()},
+    }
+
+
+def _member(row: Any, items: list[Any]) -> dict[str, Any]:
+    return {
+        "row": row.row,
+        "id_number": row.id_number,
+        "name": row.name,
+        "unit": row.unit,
+        "fee": _money(sum((i.fee for i in items), start=Decimal("0.00"))),
+        "plans": {
+            i.enrollment.plan: {
+                "shares": i.enrollment.shares,
+                "fee": _money(i.fee),
+                "start": _iso(i.enrollment.start),
+                "end": _iso(i.enrollment.end),
+                "observation_end": _iso(i.observation_end),
+                "renewed_shares": i.enrollment.renewed_shares,
+            }
+            for i in items
+        },
+    }
