@@ -149,3 +149,28 @@ def test_a_member_whose_unit_is_corrected_counts_under_the_new_unit_but_fees_sta
     assert tianshan["plans"] == {"inpatient-accident": {"members": 2, "shares": 2},
                                  "critical-illness": {"members": 1, "shares": 1}}  # fmt: skip
     assert (school["fees_paid"], tianshan["fees_paid"]) == ("260.00", "110.00")
+
+
+def test_a_roster_unit_with_a_uscc_is_that_unit_whatever_its_name(ledger_target: str, tmp_path: Path) -> None:
+    from conftest import ROSTER_HEADERS, member
+    from openpyxl import Workbook
+
+    def roster(name: str, unit: str) -> Path:
+        book = Workbook()
+        sheet = book.active
+        sheet.append([*ROSTER_HEADERS, "统一社会信用代码"])
+        row = member(unit, "巴州", "张强", C, 住院=1)
+        sheet.append([row.get(h) for h in ROSTER_HEADERS] + ["91350100M000100Y43"])
+        for cell in sheet[2]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+        book.save(tmp_path / name)
+        return tmp_path / name
+
+    enroll(ledger_target, roster("a.xlsx", TIANSHAN))
+    enroll(ledger_target, roster("b.xlsx", "完全不同的名字"), "--start", "2027-12-01")
+    code, doc, _ = x("unit", "list", "--db", ledger_target, "--json")
+    assert [(u["code"], u["name"], u["uscc"]) for u in doc["units"]] == [
+        ("6528-00001", TIANSHAN, "91350100M000100Y43")
+    ]
+    assert x("unit", "show", "91350100M000100Y43", "--db", ledger_target, "--json")[1]["code"] == "6528-00001"

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from xjma.core.uscc import compact, uscc_error
+
 REGION_CODES: dict[str, str] = {
     "乌鲁木齐市": "6501",
     "克拉玛依市": "6502",
@@ -49,21 +51,14 @@ def looks_like_code(text: str) -> bool:
 
 # ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
 
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
 
 def compact_uscc(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").upper()
+    return compact(text or "")
 
 
 def uscc_valid(text: str) -> bool:
-    """18 characters of the code's alphabet whose last one is the GB 32100-2015 check character."""
-    code = compact_uscc(text)
-    if len(code) != 18 or any(c not in _USCC_CHARS for c in code):
-        return False
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31] == code[17]
+    """18 characters of the code's alphabet whose last one is the check character (core/uscc)."""
+    return uscc_error(text or "") is None
 
 
 # ---------------------------------------------------------------- names

@@ -35,6 +35,7 @@ class EnrollResult:
     ledger: str = ""  # where the ledger is, password hidden
     report_error: str | None = None  # recorded, but the workbook could not be written (exit 2)
     batch: int | None = None  # the batch recorded (office.md §2); None for a dry run or nothing recorded
+    uscc: dict[int, str] = field(default_factory=dict)  # row -> its valid 统一社会信用代码 (unit matching)
     recorded_in: list[int] = field(default_factory=list)  # nothing new: the batches that hold the roster
     exit_code: int = 0
 
@@ -151,6 +152,7 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
         refused_rows=sorted(check.error_rows),
         problems=list(check.problems),
         ledger=shown,
+        uscc=outcome.uscc,
     )
     planner = Planner(request.start, rules, request.end, history)
     for row, items in _planned(valid, planner, check.already_recorded):
@@ -291,7 +293,7 @@ def _record_history(
     first: dict[tuple[str, str], RosterRow] = {}
     for row, _ in members:
         first.setdefault((row.unit, row.prefecture), row)
-    wanted = [RosterUnit(u, p, getattr(r, "uscc", None) or None) for (u, p), r in first.items()]
+    wanted = [RosterUnit(u, p, result.uscc.get(r.row)) for (u, p), r in first.items()]
     fee = sum((i.fee for _, items in members for i in items), Decimal("0.00"))
     history = record_enroll_history(
         conn, actor, batch_id, batch.file_name, batch.sha256, wanted, len(members), fee

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -16,6 +16,9 @@ from xjma.core.changes import RecordedClaim, RecordedEnrollment
 from xjma.core.money import from_fen
 from xjma.io.ledger.history_tables import changes, member_changes, voided_enrollments
 from xjma.io.ledger.schema import claims, enrollments, members
+
+if TYPE_CHECKING:
+    from xjma.io.ledger.fees import FeeFigures
 
 
 def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
@@ -251,7 +254,9 @@ def refunds(conn: Connection, lo: dt.date, hi: dt.date, *group: str) -> list[tup
     return [tuple(r) for r in conn.execute(text(sql), bounds)]
 
 
-def net_of_refunds(conn: Connection, figures: Any, lo: dt.date, hi: dt.date, months: Sequence[Any]) -> Any:
+def net_of_refunds(
+    conn: Connection, figures: FeeFigures, lo: dt.date, hi: dt.date, months: Sequence[Any]
+) -> FeeFigures:
     """The fee figures of [lo, hi) (io.ledger.fees.FeeFigures) less the refunds of voids dated in it: each
     voided fee is a negative amount in the month of its refund, in the groups of the enrollment (office.md
     §3). Members and shares stay as paid. Exact on every backend, whatever the fee totals cache holds."""
