@@ -32,6 +32,7 @@ ENROLL_KEYS = {
     "fees",
     "members",
     "report",
+    "batch",  # office.md §2
 }
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 

@@ -385,9 +385,11 @@ def test_dry_run_writes_nothing_but_returns_the_same_json_with_dry_run_true(tmp_
     assert not dry_db.exists()
     code, real, _ = cli("enroll", str(path), "--start", S, "--skip-invalid", "--json", db=real_db)
     assert code == 0 and real["dry_run"] is False
-    assert {k: v for k, v in dry.items() if k != "dry_run"} == {
-        k: v for k, v in real.items() if k != "dry_run"
+    # The same document but `batch`: null for a dry run (office.md §2).
+    assert {k: v for k, v in dry.items() if k not in ("dry_run", "batch")} == {
+        k: v for k, v in real.items() if k not in ("dry_run", "batch")
     }
+    assert (dry["batch"], real["batch"]) == (None, 1)
 
 
 def test_re_running_a_roster_is_already_recorded_and_exits_0(tmp_path: Path) -> None:
@@ -880,7 +882,14 @@ def test_a_claims_file_uses_excel_row_numbers_and_codes(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- member show
 
-MEMBER_SHOW_KEYS = {"id_number", "name", "enrollments", "claims", "remaining"}
+MEMBER_SHOW_KEYS = {
+    "id_number",
+    "name",
+    "enrollments",
+    "claims",
+    "remaining",
+    "history",
+}  # history: office.md §3
 
 
 def test_member_show_json_has_the_keys_of_cli_md(tmp_path: Path) -> None:
@@ -902,7 +911,8 @@ def test_member_show_json_has_the_keys_of_cli_md(tmp_path: Path) -> None:
     assert code == 0
     assert set(doc) == MEMBER_SHOW_KEYS and (doc["id_number"], doc["name"]) == (ZHANG, "张三")
     for e in doc["enrollments"]:
-        assert set(e) == {"plan", "start", "end", "shares", "renewed_shares", "observation_end", "unit"}
+        assert set(e) == {"plan", "start", "end", "shares", "renewed_shares", "observation_end", "unit",
+                          "status", "voided_at", "void_reason"}  # fmt: skip
     assert [(e["plan"], e["observation_end"]) for e in doc["enrollments"]] == [
         ("inpatient-accident", "2026-12-31"),
         ("critical-illness", "2027-01-30"),

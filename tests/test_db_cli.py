@@ -73,7 +73,10 @@ def test_init_creates_the_ledger_and_a_second_init_finds_it_in_place(ledger_targ
     code, doc, _ = db("init", "--db", ledger_target, "--json")
     assert (code, doc["created"], doc["schema_version"]) == (0, True, SCHEMA_VERSION)
     assert {name: t["rows"] for name, t in doc["tables"].items()} == {
-        "members": 0, "batches": 0, "enrollments": 0, "claims": 0}  # fmt: skip
+        "members": 0, "batches": 0, "enrollments": 0, "claims": 0,
+        # the history tables (schema v4, office.md §0–§3)
+        "log_entries": 0, "log_subjects": 0, "units": 0, "unit_events": 0, "batch_units": 0, "changes": 0,
+        "voided_enrollments": 0, "member_changes": 0}  # fmt: skip
     code, doc, _ = db("init", "--db", ledger_target, "--json")
     assert (code, doc["created"]) == (0, False)
 
@@ -232,9 +235,10 @@ def test_a_shared_ledger_copied_back_to_a_sqlite_file_keeps_every_figure(
     back = str(tmp_path / "back.db")
     code, doc, _ = db("copy", "--from", pg_database, "--to", back, "--json")
     assert code == 0 and doc["match"] is True
-    assert (
-        db("check", "--db", back, "--json")[1]["tables"] == db("check", "--db", source, "--json")[1]["tables"]
-    )
+    there, here = (db("check", "--db", t, "--json")[1]["tables"] for t in (back, source))
+    # Each copy logs itself in its target (office.md §0): two entries more, every other figure equal.
+    assert there.pop("log_entries")["rows"] == here.pop("log_entries")["rows"] + 2
+    assert there == here
 
 
 def test_a_copy_into_a_sqlite_file_counts_its_fee_totals_in_the_same_transaction(tmp_path: Path) -> None:

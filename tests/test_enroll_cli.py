@@ -264,9 +264,10 @@ def test_a_dry_run_gives_the_same_document_and_workbook_but_writes_nothing(tmp_p
     _, again, _ = enroll(roster, db, "--dry-run")
     assert counts(db) == before
     _, real, _ = enroll(roster, db)
-    assert {k: v for k, v in again.items() if k not in ("dry_run", "report")} == {
-        k: v for k, v in real.items() if k not in ("dry_run", "report")
+    assert {k: v for k, v in again.items() if k not in ("dry_run", "report", "batch")} == {
+        k: v for k, v in real.items() if k not in ("dry_run", "report", "batch")
     }
+    assert again["batch"] is None and real["batch"] is not None  # office.md §2
 
 
 def test_an_enroll_interrupted_half_way_leaves_the_ledger_unchanged(tmp_path, monkeypatch):

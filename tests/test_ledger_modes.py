@@ -87,6 +87,14 @@ def _read_commands(db: str, tmp_path: Path) -> dict[str, subprocess.CompletedPro
         "db check": run_xjma("db", "check", "--db", db),
         "enroll --dry-run": run_xjma("enroll", str(roster), "--start", "2026-12-01", "--dry-run", "--db", db,
                                      "-o", str(out / "e.xlsx")),
+        # the history views (office.md §0–§3)
+        "log": run_xjma("log", "--db", db, "--json"),
+        "batch list": run_xjma("batch", "list", "--db", db),
+        "batch show": run_xjma("batch", "show", "1", "--db", db),
+        "batch report": run_xjma("batch", "report", "1", "--db", db, "-o", str(out / "b.xlsx")),
+        "unit list": run_xjma("unit", "list", "--db", db),
+        "unit show": run_xjma("unit", "show", "乌鲁木齐第一中学", "--db", db),
+        "void --dry-run": run_xjma("void", "--id", B, "--plan", "住院+意外", "--reason", "r", "--dry-run", "--db", db),
     }  # fmt: skip
 
 
@@ -114,6 +122,11 @@ def test_an_older_ledger_is_refused_by_every_command_but_db_check_and_left_uncha
     )
     commands["claim calc --record"] = _claim(ledger_target, "--record")
     commands["db init"] = run_xjma("db", "init", "--db", ledger_target)
+    commands["void"] = run_xjma("void", "--batch", "1", "--reason", "r", "--db", ledger_target)
+    commands["member correct"] = run_xjma(
+        "member", "correct", A, "--name", "某", "--reason", "r", "--db", ledger_target
+    )
+    commands["unit alias"] = run_xjma("unit", "alias", "乌鲁木齐第一中学", "一中", "--db", ledger_target)
     for name, done in commands.items():
         assert done.returncode == 2, (name, done.stdout, done.stderr)
         assert OUTDATED in done.stdout + done.stderr, (name, done.stderr)

@@ -11,7 +11,7 @@ from test_enroll_cli import ZHANG, enroll, person, run, write_roster
 from xjma.io.ledger import open_ledger
 from xjma.io.ledger.schema import claims
 
-MEMBER_KEYS = {"id_number", "name", "enrollments", "claims", "remaining"}
+MEMBER_KEYS = {"id_number", "name", "enrollments", "claims", "remaining", "history"}  # history: office.md §3
 
 
 @pytest.fixture
@@ -72,6 +72,9 @@ def test_member_show_lists_the_enrollments_with_their_lots_and_observation(db):
         "renewed_shares": 2,
         "observation_end": "2027-01-30",
         "unit": "甲公司",
+        "status": "recorded",  # office.md §3
+        "voided_at": None,
+        "void_reason": None,
     }
     assert doc["enrollments"][0]["observation_end"] == "2025-12-31"
 

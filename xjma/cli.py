@@ -11,7 +11,22 @@ import typer
 from typer.core import TyperGroup
 
 from xjma import __version__
-from xjma.commands import claims, db, enroll, fees, member, rules_cmd, serve, template, validate
+from xjma.commands import (
+    batch,
+    claims,
+    db,
+    enroll,
+    fees,
+    log,
+    member,
+    member_correct,
+    rules_cmd,
+    serve,
+    template,
+    unit,
+    validate,
+    void,
+)
 from xjma.commands.common import err, prepare_consoles, say_error
 from xjma.errors import DEBUG, XjmaError
 
@@ -118,6 +133,11 @@ claims.register(app)
 member.register(app)
 db.register(app)
 serve.register(app)
+unit.register(app)
+batch.register(app)
+void.register(app)
+member_correct.register(app)
+log.register(app)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from xjma.commands.common import (
     err,
     out,
 )
+from xjma.commands.operator import OperatorOpt
 from xjma.errors import XjmaError
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def calc(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
+    operator: str = OperatorOpt,
 ) -> int:
     single = SingleClaim(
         plan=plan,
@@ -103,7 +105,7 @@ def calc(
         exclusion=exclusion,
     )
 
-    return _calc(file, single, db, rules, record, output, as_json)
+    return _calc(file, single, db, rules, record, output, as_json, operator)
 
 
 @dataclass(frozen=True)
@@ -151,13 +153,16 @@ def _calc(
     record: bool,
     output: Path | None,
     as_json: bool,
+    operator: str | None = None,
 ) -> int:
+    from xjma.commands.operator import actor
     from xjma.io.rules_file import load_rules
     from xjma.jobs.claims import calc_claims
 
     rules_data = load_rules(rules)
     rows, target = _claims_rows(file, single, output)
-    run = calc_claims(rows, rules_data, db, record=record, output=target)
+    who = actor(operator) if record else None
+    run = calc_claims(rows, rules_data, db, record=record, output=target, actor=who, source=file)
     _notes(run)
     if as_json:
         from xjma.commands.documents import claims_document

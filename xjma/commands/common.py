@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -283,3 +283,36 @@ def _tell(exc: BaseException) -> None:
             "（输出可能含个人信息，请先遮盖）。",
             markup=True,
         )
+
+
+def handled(func: F) -> F:
+    """`command()` without an exit-2 document, for the office-year commands (unit, batch, void, member
+    correct, log) whose bodies still set their --json fallback with `json_on_failure`."""
+    return command()(func)
+
+
+@contextlib.contextmanager
+def masked(on: bool) -> Iterator[None]:
+    """--mask for a command body under `handled`: JSON and workbooks masked."""
+    from xjma.io.xlsx_util import masking
+
+    token = _RUN.set(RunOptions(_RUN.get().as_json, on))
+    try:
+        with masking(on):
+            yield
+    finally:
+        _RUN.reset(token)
+
+
+@contextlib.contextmanager
+def json_on_failure(enabled: bool, make_doc: Callable[[BaseException], Any]) -> Iterator[None]:
+    """With --json, a run that cannot go on (exit 2) still prints its one document on stdout."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if enabled:
+            with contextlib.suppress(Exception):
+                emit_json(make_doc(exc))
+        raise

@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from xjma.commands.common import DbOpt, JsonOpt, command, emit_json, ledger_target, out
+from xjma.commands.operator import OperatorOpt, actor
 
 db_app = typer.Typer(
     help="台账数据库（SQLite 文件或共用的 PostgreSQL）：新建、检查、升级结构、整体迁移。",
@@ -72,11 +73,11 @@ def check(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
 
 @db_app.command("migrate", help="把台账结构升级到当前版本（在一个事务中完成，失败则保持原样）。")
 @command()
-def migrate(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
+def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOpt) -> int:
     from xjma.commands.documents import migrate_document
     from xjma.jobs.db import migrate_ledger
 
-    doc = migrate_document(migrate_ledger(ledger_target(db, writes=True)))
+    doc = migrate_document(migrate_ledger(ledger_target(db, writes=True), actor(operator)))
     if as_json:
         emit_json(doc)
     elif doc["migrated"]:
@@ -98,13 +99,16 @@ def copy(
     ),
     target: str = typer.Option(..., "--to", help="目标台账（必须为空）：postgresql://… 或 SQLite 文件路径"),
     as_json: bool = JsonOpt,
+    operator: str = OperatorOpt,
 ) -> int:
     from xjma.commands.documents import copy_document
     from xjma.jobs.db import copy_ledger
 
     doc = copy_document(
         copy_ledger(
-            ledger_target(source, writes=False) or source, ledger_target(target, writes=True) or target
+            ledger_target(source, writes=False) or source,
+            ledger_target(target, writes=True) or target,
+            actor(operator),
         )
     )
     if as_json:

@@ -30,6 +30,7 @@ from xjma.commands.common import (
     start_date,
     today,
 )
+from xjma.commands.operator import OperatorOpt
 
 SHOWN_PROBLEMS = 30
 
@@ -67,8 +68,10 @@ def enroll(
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
+    operator: str = OperatorOpt,
 ) -> int:
     from xjma.commands.documents import enroll_document
+    from xjma.commands.operator import actor
     from xjma.jobs.enroll import EnrollRequest, enroll_roster
 
     request = EnrollRequest(
@@ -84,6 +87,7 @@ def enroll(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         output=output,
+        actor=None if dry_run else actor(operator),
     )
     result = enroll_roster(file, request)
     if as_json:
@@ -129,6 +133,8 @@ def _render(result: Any, skip_invalid: bool) -> None:
         out.print(f"参保结果：{result.report}", markup=False)
     elif not result.report_error:
         out.print("没有需要新登记的人员，未生成参保结果工作簿。")
+    for batch in result.recorded_in:
+        out.print(f"已在第 {batch} 批登记，可用 xjma batch report {batch} 补打")
     if result.enrolled and not result.dry_run:
         err.print(f"台账：{result.ledger}", markup=False)
 

@@ -39,11 +39,11 @@ def show(
         err.print(NOT_FOUND)
         return 1
     if not as_json:
-        _render(doc)
+        _render(doc, result)
     return 0
 
 
-def _render(doc: dict[str, Any]) -> None:
+def _render(doc: dict[str, Any], report: Any) -> None:
     from rich.table import Table
 
     from xjma.core.columns import PLAN_SHORT
@@ -52,7 +52,7 @@ def _render(doc: dict[str, Any]) -> None:
 
     out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
     table = Table(title="参保记录", title_justify="left")
-    for col in ("险种", "保障期", "份数", "续保份数", "观察期止", "工作单位"):
+    for col in ("险种", "保障期", "份数", "续保份数", "观察期止", "工作单位", "状态"):
         table.add_column(col)
     for e in doc["enrollments"]:
         table.add_row(
@@ -62,8 +62,11 @@ def _render(doc: dict[str, Any]) -> None:
             str(e["renewed_shares"]),
             e["observation_end"] or "无",
             e["unit"],
+            "[red]已作废[/red]" if e.get("status") == "voided" else "有效",
         )
     out.print(table)
+    _render_voids(report)
+    _render_history(doc.get("history", []))
     if doc["claims"]:
         claims = Table(title="已付理赔", title_justify="left")
         for col in ("险种", "给付项目", "出险日期", "给付金额（元）"):
@@ -85,3 +88,56 @@ def _render(doc: dict[str, Any]) -> None:
         for benefit, amount in benefits.items():
             left.add_row(PLAN_SHORT.get(plan, plan), BENEFIT_NAMES.get(benefit, benefit), amount)
     out.print(left)
+
+
+def _render_voids(report: Any) -> None:
+    """One line per voided enrollment: when, who, why (a table cell would cut them short)."""
+    from xjma.core.columns import PLAN_SHORT
+
+    for item in report.enrollments:
+        if item.voided is not None:
+            e, v = item.enrollment, item.voided
+            out.print(
+                f"已作废：{PLAN_SHORT.get(e.plan, e.plan)} {e.start.isoformat()} 起的参保记录，"
+                f"{v.at.date().isoformat()} 由 {v.operator} 作废，原因：{v.reason}",
+                markup=False,
+            )
+
+
+FIELD_NAMES = {
+    "name": "姓名",
+    "phone": "联系电话",
+    "unit": "工作单位",
+    "prefecture": "所属地州市",
+    "employment": "用工形式",
+    "id_number": "身份证号码",
+}
+
+
+def _render_history(history: list[dict[str, Any]]) -> None:
+    """The corrections (批改): before -> after, when, who, why. ID numbers and phones masked."""
+    if not history:
+        return
+    from rich.table import Table
+
+    from xjma.core.privacy import mask_id, mask_phone
+
+    def shown(field: str, value: str | None) -> str:
+        if not value:
+            return ""
+        return mask_id(value) if field == "id_number" else mask_phone(value) if field == "phone" else value
+
+    table = Table(title="批改记录", title_justify="left")
+    for col in ("日期", "经办人", "项目", "原值", "新值", "原因"):
+        table.add_column(col)
+    for h in history:
+        f = h["field"]
+        table.add_row(
+            h["at"][:10],
+            h["operator"],
+            FIELD_NAMES.get(f, f),
+            shown(f, h["before"]),
+            shown(f, h["after"]),
+            h["reason"],
+        )
+    out.print(table)

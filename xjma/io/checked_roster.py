@@ -30,6 +30,9 @@ class ValidationOutcome:
     # The cells as read of every row with a problem (the report shows them), kept while read or
     # found in a second pass.
     problem_cells: dict[int, list[Any]] = field(default_factory=dict)
+    # Row -> its valid 统一社会信用代码 (the row's own, else the file-level one): enroll matches units by
+    # it (office.md §1).
+    uscc: dict[int, str] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

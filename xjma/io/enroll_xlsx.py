@@ -38,6 +38,7 @@ class EnrollSheetData:
     names: dict[str, str]  # plan code -> short name
     members: Sequence[tuple[RosterRow, Sequence[NewEnrollment]]]
     dry_run: bool = False
+    reprint: dt.date | None = None  # `batch report`: marked 补打 with this print date (office.md §2)
     plans: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +75,9 @@ def write_enroll_file(book: Any, data: EnrollSheetData) -> None:
     if data.dry_run:
         for ws in book.worksheets():
             ws.set_header(f"&C{DRY_RUN_MARK}")
+    if data.reprint:
+        for ws in book.worksheets():
+            ws.set_header(f"&C{_reprint_mark(data)}")
 
 
 def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any], texts: TextCells) -> None:
@@ -233,6 +237,10 @@ def _unit_sheet(
     ws.set_column(3, 5, 12)
 
 
+def _reprint_mark(data: EnrollSheetData) -> str:
+    return f"（补打，打印日期 {data.reprint.isoformat()}）" if data.reprint else ""
+
+
 def _notice_sheet(
     ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str, Any], texts: TextCells
 ) -> None:
@@ -241,7 +249,7 @@ def _notice_sheet(
     names = data.names
     r = 0
     for unit, (prefecture, per_plan) in groups.items():
-        ws.write_string(r, 0, "职工互助保障活动 缴费通知", fmt["title"])
+        ws.write_string(r, 0, "职工互助保障活动 缴费通知" + _reprint_mark(data), fmt["title"])
         ws.write_string(r + 1, 0, "工作单位：")
         texts.write(ws, r + 1, 1, unit)
         ws.write_string(r + 1, 3, "所属地州市：")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xjma.core.claims.engine import Pending, compute_batch, period_key
 from xjma.core.claims.explain import Invalid
@@ -55,13 +55,21 @@ class _Computed:
 
 
 def calc_claims(
-    rows: Sequence[Row], rules: Rules, db: str | None, record: bool = False, output: Path | None = None
+    rows: Sequence[Row],
+    rules: Rules,
+    db: str | None,
+    record: bool = False,
+    output: Path | None = None,
+    actor: Any = None,
+    source: Path | None = None,
 ) -> ClaimsRun:
+    """Compute the claims; with `record`, record them in one transaction logged as `claim-approve` with
+    its operator (`actor`, a core.actor.Actor) and the claims file (`source`) read, office.md §0."""
     from xjma.io.diseases import load_diseases
 
     parsed, errors = _parse(rows, rules, record)
     if record:
-        computed, recorded = _compute_and_record(db, parsed, rules, load_diseases(), errors)
+        computed, recorded = _compute_and_record(db, parsed, rules, load_diseases(), errors, (actor, source))
     else:
         computed, recorded = _compute_only(db, parsed, rules, load_diseases(), errors), None
     computed.errors.sort(key=lambda item: item[0])
@@ -94,16 +102,37 @@ def _compute_only(
 
 
 def _compute_and_record(
-    db: str | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors
+    db: str | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors, by: tuple[Any, Any]
 ) -> tuple[_Computed, int]:
-    """One transaction: lock the members, read their history, compute, record."""
+    """One transaction: lock the members, read their history, compute, record, log (when any was new)."""
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.claims import lock_members, record_claims
 
     with open_ledger(db, mode="write") as ledger, ledger.begin() as conn:
         lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
         computed = _compute(conn, parsed, rules, diseases, errors)
-        return computed, record_claims(conn, computed.results)
+        added = record_claims(conn, computed.results)
+        if added and by[0] is not None:
+            _log_recorded(conn, computed.results, added, *by)
+        return computed, added
+
+
+def _log_recorded(
+    conn: Connection, results: Sequence[Any], added: int, actor: Any, source: Path | None
+) -> None:
+    from xjma.core.money import fmt_money
+    from xjma.io.ledger.log import LogEntry, file_digest, write_log
+
+    total = sum((r.payout for r in results), Decimal("0.00"))
+    entry = LogEntry(
+        kind="claim-approve",
+        summary=f"claim calc --record：记入理赔 {added} 笔（本次计算给付合计 {fmt_money(total)} 元）",
+        file=source.name if source else None,
+        sha256=file_digest(source) if source else None,
+        refs={"recorded": added},
+        members=sorted({r.claim.id_number for r in results if r.claim.id_number}),
+    )
+    write_log(conn, actor, entry)
 
 
 def _compute(
@@ -112,7 +141,10 @@ def _compute(
     from xjma.io.ledger.history import read_enrollments_for
 
     numbers = {c.id_number for c, _ in parsed.values() if c.id_number}
-    enrolled = read_enrollments_for(conn, numbers) if conn is not None and numbers else {}
+    # A voided enrollment is there, covering nothing: a claim against it is outside-period (office.md §3).
+    enrolled = (
+        read_enrollments_for(conn, numbers, voided_as_empty=True) if conn is not None and numbers else {}
+    )
     pending, notes = _pending(parsed, enrolled, rules, errors)
     notes += _duplicates(pending)
     recorded = _recorded(conn, pending) if conn is not None else {}

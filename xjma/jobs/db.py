@@ -147,8 +147,9 @@ def _overlap_guard(conn: Any) -> str:
     return "constraint" if has_overlap_constraint(conn) else "lock"
 
 
-def migrate_ledger(target: str | None) -> MigrateResult:
-    """Apply the migrations the ledger has not seen yet, in one locked transaction."""
+def migrate_ledger(target: str | None, actor: Any = None) -> MigrateResult:
+    """Apply the migrations the ledger has not seen yet, in one locked transaction; a migration done is
+    logged (kind db-migrate) with its operator (`actor`, a core.actor.Actor) right after."""
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.schema import SCHEMA_VERSION
 
@@ -156,13 +157,21 @@ def migrate_ledger(target: str | None) -> MigrateResult:
     if before is None:
         raise _no_file(url)
     with open_ledger(target, mode="migrate") as ledger:
-        return MigrateResult(ledger.display, ledger.backend, ledger.version or 0, SCHEMA_VERSION)
+        result = MigrateResult(ledger.display, ledger.backend, ledger.version or 0, SCHEMA_VERSION)
+        if actor is not None and (ledger.version or 0) < SCHEMA_VERSION:
+            from xjma.io.ledger.log import LogEntry, write_log
+
+            with ledger.begin() as conn:
+                summary = f"台账结构由版本 {ledger.version or 0} 升级到 {SCHEMA_VERSION}"
+                refs = {"from_version": ledger.version or 0, "to_version": SCHEMA_VERSION}
+                write_log(conn, actor, LogEntry("db-migrate", summary, refs=refs))
+        return result
 
 
 # ---------------------------------------------------------------- copy
 
 
-def copy_ledger(source: str, target: str) -> CopyResult:
+def copy_ledger(source: str, target: str, actor: Any = None) -> CopyResult:
     """Copy every ledger table from `source` into the empty ledger `target` in one transaction, then
     compare rows and totals per table; any difference rolls the copy back (nothing is left half-done)."""
     from xjma.io.ledger import open_ledger, resolve_url
@@ -191,6 +200,14 @@ def copy_ledger(source: str, target: str) -> CopyResult:
             raise XjmaError(
                 "复制后核对不一致（行数或金额合计不同），已撤销，目标台账未写入任何数据："
                 + _mismatch_text(result)
+            )
+        if actor is not None:  # the copy's own entry in the target's log, after the comparison
+            from xjma.io.ledger.log import LogEntry, write_log
+
+            write_log(
+                wconn,
+                actor,
+                LogEntry("db-copy", f"从 {src.display} 复制整个台账", refs={"from": src.display}),
             )
     return result
 

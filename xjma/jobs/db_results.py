@@ -1,4 +1,4 @@
-"""The typed results of `xjma db init|check|migrate|copy` (commands/documents_ledger.py turns them into
+"""The typed results of `xjma db init|check|migrate|copy` (commands/documents turns them into
 the cli.md JSON documents). Money is Decimal yuan."""
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ class EnrollResult:
     report: Path | None = None
     ledger: str = ""  # where the ledger is, password hidden
     report_error: str | None = None  # recorded, but the workbook could not be written (exit 2)
+    batch: int | None = None  # the batch recorded (office.md §2); None for a dry run or nothing recorded
+    uscc: dict[int, str] = field(default_factory=dict)  # row -> its valid 统一社会信用代码 (unit matching)
+    recorded_in: list[int] = field(default_factory=list)  # nothing new: the batches that hold the roster
     exit_code: int = 0
 
     @property
@@ -61,6 +64,7 @@ class EnrollRequest:
     dry_run: bool = False
     skip_invalid: bool = False
     output: Path | None = None
+    actor: Any = None  # core.actor.Actor: who records (office.md §0)
 
 
 def default_report_path(file: Path) -> Path:
@@ -116,7 +120,7 @@ def _enroll_once(path: Path, request: EnrollRequest, rules: Rules, report: Path)
             open_ledger(request.db, mode="write") as ledger,
             ledger.begin() as conn,
         ):
-            _record(conn, path, result.members, request)
+            result.batch = _record(conn, path, result.members, request, result)
     # The workbook is a view of the committed batch: a batch that could not be recorded has none.
     with stage("写入参保结果…", big):
         _write_workbook(result, rules, report)
@@ -144,6 +148,7 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
         # The check fetched the history of every row with a valid ID once; the planner uses the same.
         history = outcome.history if outcome.history is not None else {}
         shown = view.display
+
     result = EnrollResult(
         path,
         request.start,
@@ -152,6 +157,7 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
         refused_rows=sorted(check.error_rows),
         problems=list(check.problems),
         ledger=shown,
+        uscc=outcome.uscc,
     )
     planner = Planner(request.start, rules, request.end, history)
     for row, items in _planned(valid, planner, check.already_recorded):
@@ -159,7 +165,25 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
             result.already_recorded += 1
         else:
             result.members.append((row, items))
+    if not result.members and check.already_recorded:
+        result.recorded_in = _batches_holding(request.db, valid, check.already_recorded, request.start)
     return result, len(check.rows)
+
+
+def _batches_holding(
+    db: str | None, valid: Sequence[RosterRow], already: dict[int, set[str]], start: dt.date
+) -> list[int]:
+    """The batches that recorded this roster's rows already: a re-run of the same roster names them
+    (office.md §2). Read only, and only when nothing is new."""
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.batch_history import batches_holding
+
+    keys = [(r.id_number, p, start) for r in valid for p in already.get(r.row, ())]
+    with open_ledger(db, mode="read") as view:
+        if not view.exists:
+            return []
+        with view.connect() as conn:
+            return batches_holding(conn, keys)
 
 
 def _planned(
@@ -216,7 +240,8 @@ def _record(
     path: Path,
     members: list[tuple[RosterRow, list[NewEnrollment]]],
     request: EnrollRequest,
-) -> None:
+    result: EnrollResult,
+) -> int:
     from sqlalchemy.exc import IntegrityError
 
     from xjma.io.ledger.batches import BatchInfo, LedgerConflict, record_batch
@@ -238,13 +263,51 @@ def _record(
     )
     people = [MemberInfo(r.id_number, r.name, member_gender(r), r.birth) for r in rows]
     try:
-        record_batch(conn, batch, people, [item for _, items in members for item in items])
+        batch_id = record_batch(conn, batch, people, [item for _, items in members for item in items])
+        _record_history(conn, request.actor, batch_id, batch, members, result)
+        return batch_id
     except IntegrityError as exc:
         if _unique_violation(exc):  # until the ledger raises LedgerConflict for every race itself
             raise LedgerConflict() from None
         raise XjmaError(
             "登记时台账拒绝了数据，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员"
         ) from None
+
+
+def _record_history(
+    conn: Any,
+    actor: Any,
+    batch_id: int,
+    batch: Any,
+    members: list[tuple[RosterRow, list[NewEnrollment]]],
+    result: EnrollResult,
+) -> None:
+    """The batch's units registered and its log entry (office.md §0–§2), in the batch's transaction; a
+    new unit close to a registered one gets the warning `unit-similar` on its first row."""
+    from decimal import Decimal
+
+    from xjma.core.actor import Actor
+    from xjma.core.problems import Problem
+    from xjma.core.units import similar_message
+    from xjma.io.ledger.batch_history import record_enroll_history
+    from xjma.io.ledger.unit_register import RosterUnit
+
+    if actor is None:  # a caller that names nobody (the library API without the CLI)
+        from xjma import __version__
+
+        actor = Actor("未知", batch.created_at.replace(microsecond=0), __version__)
+    first: dict[tuple[str, str], RosterRow] = {}
+    for row, _ in members:
+        first.setdefault((row.unit, row.prefecture), row)
+    wanted = [RosterUnit(u, p, result.uscc.get(r.row)) for (u, p), r in first.items()]
+    fee = sum((i.fee for _, items in members for i in items), Decimal("0.00"))
+    history = record_enroll_history(
+        conn, actor, batch_id, batch.file_name, batch.sha256, wanted, len(members), fee
+    )
+    for key, (_, match) in history.units.items():
+        if match.similar is not None:
+            message = similar_message(key[0], match.similar)
+            result.problems.append(Problem(first[key].row, "工作单位", "unit-similar", "warning", message))
 
 
 def _unique_violation(exc: Exception) -> bool:

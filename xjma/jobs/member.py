@@ -16,9 +16,19 @@ _PLAN_ORDER = {code: i for i, code in enumerate(PLAN_CODES)}
 
 
 @dataclass(frozen=True)
+class VoidInfo:
+    """When, by whom and why an enrollment was voided (office.md §3)."""
+
+    at: dt.datetime
+    operator: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class MemberEnrollment:
-    enrollment: Enrollment
+    enrollment: Enrollment  # its unit as corrected (a unit correction moves the current enrollments)
     observation_end: dt.date | None
+    voided: VoidInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class MemberReport:
     enrollments: list[MemberEnrollment] = field(default_factory=list)
     claims: list[PaidClaim] = field(default_factory=list)
     remaining: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    history: list[Any] = field(default_factory=list)  # io.ledger.changes.FieldChange, oldest first
     found: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -62,6 +73,7 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.members import read_claims_paid, read_member, read_member_enrollments
     from xjma.io.rules_file import load_rules
+    from xjma.jobs.member_history import member_changes_of
 
     number = normalise_id(raw_id)
     with open_ledger(db, mode="read") as ledger:
@@ -71,14 +83,17 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
             person = read_member(conn, number)
             rows = read_member_enrollments(conn, number)
             paid = read_claims_paid(conn, number)
+            changed = member_changes_of(conn, number)
     if not rows and not paid:
         return MemberReport(number)
     # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.
     name = person.name if person and person.name else (rows[-1][0].name if rows else "")
-    rows.sort(key=lambda pair: (pair[0].start, _PLAN_ORDER.get(pair[0].plan, 99)))
-    report = MemberReport(number, name, [MemberEnrollment(e, obs) for e, obs in rows], found=True)
+    rows.sort(key=lambda t: (t[0].start, _PLAN_ORDER.get(t[0].plan, 99)))
+    shown = [MemberEnrollment(changed.as_corrected(e), obs, changed.void_of(by)) for e, obs, by in rows]
+    report = MemberReport(number, name, shown, found=True, history=changed.history)
     report.claims = [PaidClaim(c["plan"], c["benefit"], c["event_date"], c["payout"]) for c in paid]
-    report.remaining = _remaining([e for e, _ in rows], paid, load_rules(rules_path), today, report.notes)
+    live = [e for e, _, by in rows if by is None]  # what remains counts only enrollments not voided
+    report.remaining = _remaining(live, paid, load_rules(rules_path), today, report.notes)
     return report
 
 

@@ -20,6 +20,7 @@ from xjma.core.prefectures import Prefectures
 from xjma.core.problems import ERROR, Problem
 from xjma.core.rowbuild import RowContext, build_rows
 from xjma.core.rules import Rules
+from xjma.core.uscc import compact as compact_uscc
 from xjma.core.uscc import uscc_error
 from xjma.errors import XjmaError
 from xjma.io.checked_roster import ValidationOutcome
@@ -91,7 +92,8 @@ def _validate(
     )
     extra: list[Problem] = file_uscc_problems(table)
     kept: dict[int, list[Any]] | None = {} if table.row_hint <= KEEP_CELLS_ROWS else None
-    raw_rows: Iterable[Any] = _raw_rows(table, extra, kept)
+    codes: dict[int, str] = {}
+    raw_rows: Iterable[Any] = _raw_rows(table, extra, kept, codes)
     big = _big_file(path)
     if progress is None and big and show_progress():
         progress = _track
@@ -111,11 +113,30 @@ def _validate(
     # Read once, the cells of the rows with problems are at hand; for a big sheet, a second bounded
     # pass over the parsed sheet reads just these rows.
     cells = {r: kept[r] for r in needed if r in kept} if kept is not None else table.cells_of(needed)
-    return ValidationOutcome(table, check, start, loaded, prefs, ledger is not None, history, cells)
+    return ValidationOutcome(
+        table,
+        check,
+        start,
+        loaded,
+        prefs,
+        ledger is not None,
+        history,
+        cells,
+        _with_file_code(table, rows, codes),
+    )
+
+
+def _with_file_code(table: Table, rows: list[Any], codes: dict[int, str]) -> dict[int, str]:
+    """Each row's valid 统一社会信用代码: its own, else the file-level one (when valid)."""
+    given = clean_text(table.file_values.get("uscc"))
+    default = compact_uscc(given) if given and uscc_error(given) is None else None
+    if default is None:
+        return codes
+    return {r.row: codes.get(r.row, default) for r in rows}
 
 
 def _raw_rows(
-    table: Table, extra: list[Problem], kept: dict[int, list[Any]] | None
+    table: Table, extra: list[Problem], kept: dict[int, list[Any]] | None, codes: dict[int, str]
 ) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cells) for the row builder, streamed; each row's 统一社会信用代码 checked on the way.
     `kept` (when not None) keeps every row's cells, for the report."""
@@ -128,6 +149,8 @@ def _raw_rows(
             found = uscc_problem(raw.cells[col], raw.row, header)
             if found is not None:
                 extra.append(found)
+            elif clean_text(raw.cells[col]):  # a valid code: enroll matches the row's unit by it
+                codes[raw.row] = compact_uscc(clean_text(raw.cells[col]))
         yield raw.row, raw.cells
 
 

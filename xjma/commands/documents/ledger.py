@@ -74,6 +74,17 @@ def member_document(report: MemberReport) -> dict[str, Any]:
             plan: {benefit: fmt_money(amount) for benefit, amount in left.items()}
             for plan, left in report.remaining.items()
         },
+        "history": [
+            {
+                "at": h.at.replace(microsecond=0).isoformat(),
+                "operator": h.operator,
+                "field": h.field,
+                "before": h.before,
+                "after": h.after,
+                "reason": h.reason,
+            }
+            for h in report.history
+        ],
     }
 
 
@@ -87,6 +98,9 @@ def _enrollment(item: MemberEnrollment) -> dict[str, Any]:
         "renewed_shares": e.renewed_shares,
         "observation_end": observation_end.isoformat() if observation_end else None,
         "unit": e.unit,
+        "status": "voided" if item.voided else "recorded",
+        "voided_at": item.voided.at.replace(microsecond=0).isoformat() if item.voided else None,
+        "void_reason": item.voided.reason if item.voided else None,
     }
 
 

@@ -80,6 +80,7 @@ def enroll_document(result: Any) -> dict[str, Any]:
         "fees": fees_of(result.items),
         "members": [_member(row, items) for row, items in result.members],
         "report": _path(result.report),
+        "batch": result.batch,  # office.md §2
     }
 
 

@@ -82,10 +82,15 @@ def fee_figures(ledger: Opened, lo: dt.date, hi: dt.date, months: Sequence[Month
 
 
 def read_fees(conn: Connection, lo: dt.date, hi: dt.date, months: Sequence[Month] = ()) -> FeeFigures:
+    """Fees paid in [lo, hi), net of the refunds dated in it (voids, office.md §3)."""
+    from xjma.io.ledger.changes import net_of_refunds
+
     label = whole_period(lo, hi)
     if label is not None and all(whole_period(a, b) == m for m, a, b in months) and fee_totals_current(conn):
-        return _from_totals(conn, label, [m for m, _, _ in months])
-    return _counted(conn, lo, hi, months)
+        paid = _from_totals(conn, label, [m for m, _, _ in months])
+    else:
+        paid = _counted(conn, lo, hi, months)
+    return net_of_refunds(conn, paid, lo, hi, months)
 
 
 def _counted(conn: Connection, lo: dt.date, hi: dt.date, months: Sequence[Month]) -> FeeFigures:

@@ -26,22 +26,32 @@ class Opened(Protocol):
     def connect(self) -> AbstractContextManager[Connection]: ...
 
 
-def history_for(ledger: Opened, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
+def history_for(
+    ledger: Opened, id_numbers: Iterable[str], voided_as_empty: bool = False
+) -> dict[str, list[Enrollment]]:
     """Every recorded enrollment of these members, all plans, oldest first; {} for a ledger that does not
-    exist yet."""
+    exist yet. Voided enrollments left out, or (voided_as_empty, for claims) kept covering nothing."""
     if not ledger.exists:
         return {}
     with ledger.connect() as conn:
-        return read_enrollments_for(conn, id_numbers)
+        return read_enrollments_for(conn, id_numbers, voided_as_empty)
 
 
+# A voided enrollment covers nothing (office.md §3): it is not in a member's history for checks and
+# planning; for claims it is there with an empty period (E the day before S, its "end" read as NULL), so
+# that a claim against it is outside-period instead of asking for the period.
 _HISTORY = (
-    'SELECT id_number, plan, start, "end", shares, renewed_shares, unit, prefecture, tier, first_start, name '
-    "FROM enrollments WHERE id_number IN ({marks}) ORDER BY id_number, start, plan"
+    'SELECT id_number, plan, start, CASE WHEN voided_by IS NULL THEN "end" END, shares, renewed_shares, '
+    "unit, prefecture, tier, first_start, name "
+    "FROM enrollments WHERE id_number IN ({marks}){live} ORDER BY id_number, start, plan"
 )
+_LIVE = " AND voided_by IS NULL"
+_DAY = dt.timedelta(days=1)
 
 
-def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[str, list[Enrollment]]:
+def read_enrollments_for(
+    conn: Connection, id_numbers: Iterable[str], voided_as_empty: bool = False
+) -> dict[str, list[Enrollment]]:
     """Every enrollment of these members, all plans, oldest first; one query per CHUNK ids.
 
     Plain SQL through the driver, each row unpacked by position: a renewal batch of 100,000 members
@@ -53,16 +63,18 @@ def read_enrollments_for(conn: Connection, id_numbers: Iterable[str]) -> dict[st
     if not ids or conn.exec_driver_sql("SELECT 1 FROM enrollments LIMIT 1").first() is None:
         return found  # a new ledger: not asked once per CHUNK ids
     postgres = conn.dialect.name == "postgresql"
-    for number, enrollment in _rows(conn, ids, postgres, Dates(postgres)):
+    for number, enrollment in _rows(conn, ids, postgres, Dates(postgres), "" if voided_as_empty else _LIVE):
         found.setdefault(number, []).append(enrollment)
     return found
 
 
-def _rows(conn: Connection, ids: list[str], postgres: bool, day: Dates) -> Iterator[tuple[str, Enrollment]]:
+def _rows(
+    conn: Connection, ids: list[str], postgres: bool, day: Dates, live: str
+) -> Iterator[tuple[str, Enrollment]]:
     for lo in range(0, len(ids), CHUNK):
         part = ids[lo : lo + CHUNK]
         marks = ", ".join(("%s" if postgres else "?") for _ in part)
-        result = conn.exec_driver_sql(_HISTORY.format(marks=marks), tuple(part))
+        result = conn.exec_driver_sql(_HISTORY.format(marks=marks, live=live), tuple(part))
         for (
             number,
             plan,
@@ -82,7 +94,7 @@ def _rows(conn: Connection, ids: list[str], postgres: bool, day: Dates) -> Itera
                     number,
                     plan,
                     day[start],
-                    day[end],
+                    day[start] - _DAY if end is None else day[end],
                     shares,
                     renewed,
                     unit or "",

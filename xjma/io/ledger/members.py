@@ -29,14 +29,17 @@ def read_member(conn: Connection, id_number: str) -> MemberInfo | None:
     return MemberInfo(r.id_number, r.name or "", r.gender, r.birth) if r is not None else None
 
 
-def read_member_enrollments(conn: Connection, id_number: str) -> list[tuple[Enrollment, dt.date | None]]:
-    """A member's enrollments with their stored observation end, oldest first."""
+def read_member_enrollments(
+    conn: Connection, id_number: str
+) -> list[tuple[Enrollment, dt.date | None, int | None]]:
+    """A member's enrollments with their stored observation end and the change that voided them (None
+    while recorded), oldest first."""
     query = (
         select(enrollments)
         .where(enrollments.c.id_number == id_number)
         .order_by(enrollments.c.start, enrollments.c.plan)
     )
-    return [(_to_enrollment(r), r.observation_end) for r in conn.execute(query)]
+    return [(_to_enrollment(r), r.observation_end, r.voided_by) for r in conn.execute(query)]
 
 
 def read_claims_paid(conn: Connection, id_number: str) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ class LedgerConflict(Exception):
 # index (id_number, plan, start <= n.end), PostgreSQL through either index on (id_number, plan).
 _OVERLAP = """SELECT 1 FROM enrollments n JOIN enrollments o
     ON o.id_number = n.id_number AND o.plan = n.plan AND o.start <= n."end" AND n.start <= o."end"
-    WHERE {mine} AND {others} LIMIT 1"""
+    WHERE {mine} AND {others} AND o.voided_by IS NULL LIMIT 1"""
 
 
 def overlaps_another_batch(conn: Connection, mine: str, others: str) -> bool:

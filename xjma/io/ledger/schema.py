@@ -20,8 +20,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -78,8 +78,22 @@ enrollments = Table(
     Column("batch_id", Integer, ForeignKey("batches.id"), nullable=False),
     Column("paid_on", Date, nullable=False),
     Column("name", Text, nullable=False, default=""),
-    UniqueConstraint("id_number", "plan", "start", name="uq_enrollments_member_plan_start"),
+    # The change that voided it (schema v4, office.md §3); the void itself is a voided_enrollments row.
+    # No foreign key: `db copy` copies enrollments before changes.
+    Column("voided_by", Integer, nullable=True),
+    # One live enrollment per (member, plan, start): a voided one may be enrolled again (schema v4).
+    Index(
+        "uq_enrollments_member_plan_start",
+        "id_number",
+        "plan",
+        "start",
+        unique=True,
+        sqlite_where=text("voided_by IS NULL"),
+        postgresql_where=text("voided_by IS NULL"),
+    ),
     Index("ix_enrollments_member_plan", "id_number", "plan"),
+    # A batch's enrollments (batch show/report, void --batch; schema v4).
+    Index("ix_enrollments_batch", "batch_id"),
     # Led by paid_on and covering every column `fees summary` reads: its GROUP BYs over a month or a
     # year never touch the table (about 2.5x faster over 500k rows in SQLite).
     Index(
@@ -179,11 +193,19 @@ def _v3_no_overlapping_periods(conn: Connection) -> None:
         pass  # see above: batches.record_batch falls back to a lock and a check
 
 
+def _v4_history(conn: Connection) -> None:
+    """Version 4: the log, the unit register, batch units and changes (history_tables)."""
+    from xjma.io.ledger.history_tables import create_history_tables
+
+    create_history_tables(conn)
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_initial,
     _v2_fee_totals,
     _v3_no_overlapping_periods,
+    _v4_history,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -221,3 +243,7 @@ def create_schema(conn: Connection) -> None:
     """A new ledger's tables at the current version (every migration from 0), in the caller's locked
     transaction: the tables are made only where missing and the version row written once."""
     migrate(conn)
+
+
+# The history tables join `metadata` (db copy copies every table in it).
+import xjma.io.ledger.history_tables  # noqa: E402, F401

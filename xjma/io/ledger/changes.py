@@ -1,0 +1,292 @@
+"""Changes in the ledger (office.md §3): voids and member corrections, each a `changes` row with who, when
+and why; reading what a member's or a batch's enrollments have become; refunds for the fees summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from xjma.core.actor import Actor
+from xjma.core.changes import RecordedClaim, RecordedEnrollment
+from xjma.core.money import from_fen
+from xjma.io.ledger.history_tables import changes, member_changes, voided_enrollments
+from xjma.io.ledger.schema import claims, enrollments, members
+
+if TYPE_CHECKING:
+    from xjma.io.ledger.fees import FeeFigures
+
+
+def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
+    """Writers of these members take turns from here to the commit (io.ledger.claims.lock_members: the
+    same per-member lock as claim calc --record). SQLite's write lock is taken once per transaction."""
+    from xjma.io.ledger.claims import lock_members as hold
+
+    if conn.dialect.name == "sqlite" and conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        return
+    hold(conn, id_numbers)
+
+
+def take_turns(conn: Connection, name: str) -> None:
+    """Writers of the same kind (`name`) take turns from here to the commit: a transaction-level advisory
+    lock in PostgreSQL, the write lock at once in SQLite."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(n)s))", {"n": name})
+    else:
+        lock_members(conn, ())
+
+
+def _recorded(r: Any) -> RecordedEnrollment:
+    return RecordedEnrollment(
+        int(r.id), r.id_number, r.plan, r.start, r.end, from_fen(int(r.fee_fen)), int(r.batch_id)
+    )
+
+
+def _not_voided() -> Any:
+    return enrollments.c.voided_by.is_(None)
+
+
+def batch_enrollments(conn: Connection, batch_id: int) -> list[RecordedEnrollment]:
+    """The enrollments of a batch that are not voided."""
+    query = select(enrollments).where(enrollments.c.batch_id == batch_id, _not_voided())
+    return [_recorded(r) for r in conn.execute(query.order_by(enrollments.c.id))]
+
+
+def member_enrollments(
+    conn: Connection, id_number: str, plan: str | None = None, start: dt.date | None = None
+) -> list[RecordedEnrollment]:
+    """A member's enrollments that are not voided (of one plan, starting on `start`, when given)."""
+    query = select(enrollments).where(enrollments.c.id_number == id_number, _not_voided())
+    if plan is not None:
+        query = query.where(enrollments.c.plan == plan)
+    if start is not None:
+        query = query.where(enrollments.c.start == start)
+    return [_recorded(r) for r in conn.execute(query.order_by(enrollments.c.start, enrollments.c.id))]
+
+
+def recorded_claims(conn: Connection, id_numbers: Iterable[str]) -> list[RecordedClaim]:
+    """The claims recorded against these members (approved: claim calc --record)."""
+    ids = sorted(set(id_numbers))
+    found: list[RecordedClaim] = []
+    for lo in range(0, len(ids), 900):
+        query = select(claims.c.id, claims.c.id_number, claims.c.plan, claims.c.period_start).where(
+            claims.c.id_number.in_(ids[lo : lo + 900])
+        )
+        found += [RecordedClaim(int(r.id), r.id_number, r.plan, r.period_start) for r in conn.execute(query)]
+    return found
+
+
+def add_change(
+    conn: Connection, kind: str, actor: Actor, reason: str, log_id: int, refund_on: dt.date | None = None
+) -> int:
+    key = conn.execute(
+        changes.insert().values(
+            kind=kind, at=actor.at, operator=actor.operator, reason=reason, refund_on=refund_on, log_id=log_id
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def void(conn: Connection, change_id: int, refund_on: dt.date, items: Sequence[RecordedEnrollment]) -> None:
+    """Mark the enrollments voided by the change (a voided_enrollments row each, which refuses one voided
+    twice, and the enrollment's `voided_by`, which frees its place for an enrollment made again)."""
+    from xjma.core.money import to_fen
+
+    ids = [e.id for e in items]
+    for lo in range(0, len(ids), 900):
+        conn.execute(
+            enrollments.update()
+            .where(enrollments.c.id.in_(ids[lo : lo + 900]), enrollments.c.voided_by.is_(None))
+            .values(voided_by=change_id)
+        )
+    conn.execute(
+        voided_enrollments.insert(),
+        [
+            {"enrollment_id": e.id, "change_id": change_id, "refund_on": refund_on, "fee_fen": to_fen(e.fee)}
+            for e in items
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class VoidRecord:
+    """A void as views show it: the change, and what it voided."""
+
+    change: int
+    at: dt.datetime
+    operator: str
+    reason: str
+    refund_on: dt.date
+    refund_fen: int
+    enrollments: int
+
+
+def voids_of_batch(conn: Connection, batch_id: int) -> list[VoidRecord]:
+    v, c, e = voided_enrollments.c, changes.c, enrollments.c
+    query = (
+        select(c.id, c.at, c.operator, c.reason, func.min(v.refund_on), func.sum(v.fee_fen), func.count())
+        .select_from(voided_enrollments.join(changes, changes.c.id == v.change_id))
+        .join(enrollments, e.id == v.enrollment_id)
+        .where(e.batch_id == batch_id)
+        .group_by(c.id, c.at, c.operator, c.reason)
+        .order_by(c.id)
+    )
+    return [
+        VoidRecord(int(r[0]), r[1], r[2], r[3], _day(r[4]), int(r[5]), int(r[6])) for r in conn.execute(query)
+    ]
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def void_changes(conn: Connection, id_number: str) -> dict[int, tuple[dt.datetime, str, str]]:
+    """change id -> (at, operator, reason) of the voids of the member's enrollments."""
+    v, c, e = voided_enrollments.c, changes.c, enrollments.c
+    query = (
+        select(c.id, c.at, c.operator, c.reason)
+        .select_from(voided_enrollments.join(changes, c.id == v.change_id))
+        .join(enrollments, e.id == v.enrollment_id)
+        .where(e.id_number == id_number)
+        .distinct()
+    )
+    return {int(r[0]): (r[1], r[2], r[3]) for r in conn.execute(query)}
+
+
+# ---------------------------------------------------------------- member corrections
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    at: dt.datetime
+    operator: str
+    field: str
+    before: str | None
+    after: str | None
+    reason: str
+
+
+def add_member_changes(
+    conn: Connection, change_id: int, id_number: str, edits: Sequence[tuple[str, str | None, str | None]]
+) -> None:
+    conn.execute(
+        member_changes.insert(),
+        [
+            {"change_id": change_id, "id_number": id_number, "field": f, "before": b, "after": a}
+            for f, b, a in edits
+        ],
+    )
+
+
+def member_history(conn: Connection, id_numbers: Iterable[str]) -> list[FieldChange]:
+    """The corrections of these members (an ID correction is recorded under both IDs), oldest first."""
+    m, c = member_changes.c, changes.c
+    query = (
+        select(c.at, c.operator, m.field, m.before, m.after, c.reason)
+        .select_from(member_changes.join(changes, c.id == m.change_id))
+        .where(m.id_number.in_(sorted(set(id_numbers))))
+        .order_by(m.id)
+    )
+    return [FieldChange(*r) for r in conn.execute(query)]
+
+
+def unit_corrections(conn: Connection) -> list[tuple[str, dt.datetime, str]]:
+    """(member, when, new unit) of every unit correction, oldest first (there are few)."""
+    m, c = member_changes.c, changes.c
+    query = (
+        select(m.id_number, c.at, m.after)
+        .select_from(member_changes.join(changes, c.id == m.change_id))
+        .where(m.field == "unit")
+        .order_by(m.id)
+    )
+    return [(r[0], r[1], r[2] or "") for r in conn.execute(query)]
+
+
+def current_details(conn: Connection, id_number: str) -> dict[str, str | None]:
+    """The latest corrected value of each field of the member (fields never corrected are absent)."""
+    return {h.field: h.after for h in member_history(conn, [id_number]) if h.field != "id_number"}
+
+
+def move_member(conn: Connection, old: str, new: str, gender: str | None, birth: dt.date | None) -> None:
+    """All enrollments and claims of `old` now belong to `new` (its member row made from old's name)."""
+    person = conn.execute(select(members).where(members.c.id_number == old)).first()
+    if conn.execute(select(members.c.id_number).where(members.c.id_number == new)).first() is None:
+        conn.execute(
+            members.insert().values(
+                id_number=new, name=person.name if person else "", gender=gender, birth=birth
+            )
+        )
+    conn.execute(enrollments.update().where(enrollments.c.id_number == old).values(id_number=new))
+    conn.execute(claims.update().where(claims.c.id_number == old).values(id_number=new))
+
+
+def rename_member(conn: Connection, id_number: str, name: str) -> None:
+    conn.execute(members.update().where(members.c.id_number == id_number).values(name=name))
+
+
+# ---------------------------------------------------------------- refunds in the fees summary
+
+
+def refunds(conn: Connection, lo: dt.date, hi: dt.date, *group: str) -> list[tuple[Any, ...]]:
+    """(group keys…, refund fen) of the voids whose refund date is in [lo, hi), by enrollment columns
+    `group` (prefecture as 未填写 when blank, like the fees summary)."""
+    keys = [
+        "CASE WHEN coalesce(e.prefecture, '') = '' THEN '未填写' ELSE e.prefecture END"
+        if g == "prefecture"
+        else f"e.{g}"
+        for g in group
+    ]
+    from sqlalchemy import text
+
+    listed = "".join(f"{k}, " for k in keys)
+    grouping = f" GROUP BY {', '.join(keys)}" if keys else ""
+    sql = (
+        f"SELECT {listed}coalesce(sum(v.fee_fen), 0) FROM voided_enrollments v JOIN enrollments e "
+        f"ON e.id = v.enrollment_id WHERE v.refund_on >= :lo AND v.refund_on < :hi{grouping}"
+    )
+    sqlite = conn.dialect.name == "sqlite"  # dates are ISO text there
+    bounds = {"lo": lo.isoformat() if sqlite else lo, "hi": hi.isoformat() if sqlite else hi}
+    return [tuple(r) for r in conn.execute(text(sql), bounds)]
+
+
+def net_of_refunds(
+    conn: Connection, figures: FeeFigures, lo: dt.date, hi: dt.date, months: Sequence[Any]
+) -> FeeFigures:
+    """The fee figures of [lo, hi) (io.ledger.fees.FeeFigures) less the refunds of voids dated in it: each
+    voided fee is a negative amount in the month of its refund, in the groups of the enrollment (office.md
+    §3). Members and shares stay as paid. Exact on every backend, whatever the fee totals cache holds."""
+    from dataclasses import replace
+
+    from xjma.io.ledger.fees import PlanFees, PrefectureFees, UnitFees
+
+    total = refunds(conn, lo, hi)
+    if not total or not total[0][-1]:
+        return figures
+    by_pref = _fen_by(refunds(conn, lo, hi, "prefecture"), 1)
+    by_unit = _fen_by(refunds(conn, lo, hi, "unit", "prefecture"), 2)
+    by_plan = _fen_by(refunds(conn, lo, hi, "plan"), 1)
+    monthly = {m: int(refunds(conn, a, b)[0][-1]) for m, a, b in months}
+
+    def less(rows: list[Any], fen: dict[tuple[Any, ...], int], key: Any, make: Any) -> list[Any]:
+        out = [replace(r, fee=r.fee - from_fen(fen.pop(key(r), 0))) for r in rows]
+        return out + [make(k, -from_fen(f)) for k, f in fen.items()]
+
+    return replace(
+        figures,
+        total=figures.total - from_fen(int(total[0][-1])),
+        by_prefecture=less(figures.by_prefecture, by_pref, lambda r: (r.prefecture,),
+                           lambda k, fee: PrefectureFees(k[0], 0, 0, fee)),
+        by_unit=less(figures.by_unit, by_unit, lambda r: (r.unit, r.prefecture),
+                     lambda k, fee: UnitFees(k[0], k[1], 0, 0, fee)),
+        by_plan=less(figures.by_plan, by_plan, lambda r: (r.plan,), lambda k, fee: PlanFees(k[0], 0, 0, fee)),
+        by_month=[replace(m, fee=m.fee - from_fen(monthly.get(m.month, 0))) for m in figures.by_month],
+    )  # fmt: skip
+
+
+def _fen_by(rows: Sequence[tuple[Any, ...]], width: int) -> dict[tuple[Any, ...], int]:
+    return {tuple(r[:width]): int(r[width]) for r in rows}
