@@ -279,7 +279,7 @@ def test_two_offices_enrolling_overlapping_periods_at_once_record_one_and_the_ot
 
 
 def _has_exclusion(db: str) -> bool:
-    from xjma.io.ledger.schema import NO_OVERLAP
+    from xjma.io.ledger.metadata import NO_OVERLAP
 
     return _count(db, f"SELECT count(*) FROM pg_constraint WHERE conname = '{NO_OVERLAP}'") == 1
 
@@ -288,7 +288,7 @@ def _back_to_v2(db: str, version: int = 2) -> None:
     """The ledger as xjma before schema v3 left it: no exclusion constraint, version 2."""
     import psycopg
 
-    from xjma.io.ledger.schema import NO_OVERLAP
+    from xjma.io.ledger.metadata import NO_OVERLAP
 
     with psycopg.connect(db) as conn:
         conn.execute(f"ALTER TABLE enrollments DROP CONSTRAINT IF EXISTS {NO_OVERLAP}")

@@ -46,7 +46,8 @@ COPY_CHUNK = 5000
 def ledger_tables() -> list[Table]:
     """Every ledger table, parents before children (enrollments point at members and batches); a table
     added by a later migration comes after, in foreign-key order. The version table is not copied."""
-    from xjma.io.ledger.schema import LEDGER_TABLES, metadata
+    from xjma.io.ledger.metadata import metadata
+    from xjma.io.ledger.schema import LEDGER_TABLES
 
     extra = [t for t in metadata.sorted_tables if t not in LEDGER_TABLES and t.name != "schema_version"]
     return [*LEDGER_TABLES, *extra]

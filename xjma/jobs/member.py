@@ -11,17 +11,9 @@ from typing import Any
 from xjma.core.model import Enrollment
 from xjma.core.rules import PLAN_CODES, Rules
 from xjma.errors import XjmaError
+from xjma.jobs.member_history import VoidInfo
 
 _PLAN_ORDER = {code: i for i, code in enumerate(PLAN_CODES)}
-
-
-@dataclass(frozen=True)
-class VoidInfo:
-    """When, by whom and why an enrollment was voided (office.md §3)."""
-
-    at: dt.datetime
-    operator: str
-    reason: str
 
 
 @dataclass(frozen=True)

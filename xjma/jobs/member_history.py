@@ -12,6 +12,15 @@ from typing import Any
 from xjma.core.model import Enrollment
 
 
+@dataclass(frozen=True)
+class VoidInfo:
+    """When, by whom and why an enrollment was voided (office.md §3)."""
+
+    at: dt.datetime
+    operator: str
+    reason: str
+
+
 @dataclass
 class MemberChanges:
     voids: dict[int, tuple[dt.datetime, str, str]]  # change id -> when, who, why
@@ -27,8 +36,6 @@ class MemberChanges:
         return e if unit == e.unit else dataclasses.replace(e, unit=unit)
 
     def void_of(self, voided_by: int | None) -> Any:
-        from xjma.jobs.member import VoidInfo
-
         found = self.voids.get(voided_by) if voided_by is not None else None
         return VoidInfo(*found) if found else None
 

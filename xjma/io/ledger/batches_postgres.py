@@ -52,7 +52,7 @@ def record_postgres(
 
 
 def has_overlap_constraint(conn: Connection) -> bool:
-    from xjma.io.ledger.schema import NO_OVERLAP
+    from xjma.io.ledger.metadata import NO_OVERLAP
 
     found = conn.exec_driver_sql(
         "SELECT 1 FROM pg_constraint WHERE conname = %(name)s AND conrelid = 'enrollments'::regclass",

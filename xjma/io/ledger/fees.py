@@ -83,8 +83,6 @@ def fee_figures(ledger: Opened, lo: dt.date, hi: dt.date, months: Sequence[Month
 
 def read_fees(conn: Connection, lo: dt.date, hi: dt.date, months: Sequence[Month] = ()) -> FeeFigures:
     """Fees paid in [lo, hi), net of the refunds dated in it (voids, office.md §3)."""
-    from xjma.io.ledger.changes import net_of_refunds
-
     label = whole_period(lo, hi)
     if label is not None and all(whole_period(a, b) == m for m, a, b in months) and fee_totals_current(conn):
         paid = _from_totals(conn, label, [m for m, _, _ in months])
@@ -168,3 +166,61 @@ def _from_totals(conn: Connection, label: str, months: Sequence[str]) -> FeeFigu
             for m in months
         ],
     )
+
+
+def refunds(conn: Connection, lo: dt.date, hi: dt.date, *group: str) -> list[tuple[Any, ...]]:
+    """(group keys…, refund fen) of the voids whose refund date is in [lo, hi), by enrollment columns
+    `group` (prefecture as 未填写 when blank, like the fees summary)."""
+    keys = [
+        "CASE WHEN coalesce(e.prefecture, '') = '' THEN '未填写' ELSE e.prefecture END"
+        if g == "prefecture"
+        else f"e.{g}"
+        for g in group
+    ]
+    from sqlalchemy import text
+
+    listed = "".join(f"{k}, " for k in keys)
+    grouping = f" GROUP BY {', '.join(keys)}" if keys else ""
+    sql = (
+        f"SELECT {listed}coalesce(sum(v.fee_fen), 0) FROM voided_enrollments v JOIN enrollments e "
+        f"ON e.id = v.enrollment_id WHERE v.refund_on >= :lo AND v.refund_on < :hi{grouping}"
+    )
+    sqlite = conn.dialect.name == "sqlite"  # dates are ISO text there
+    bounds = {"lo": lo.isoformat() if sqlite else lo, "hi": hi.isoformat() if sqlite else hi}
+    return [tuple(r) for r in conn.execute(text(sql), bounds)]
+
+
+def net_of_refunds(
+    conn: Connection, figures: FeeFigures, lo: dt.date, hi: dt.date, months: Sequence[Any]
+) -> FeeFigures:
+    """The fee figures of [lo, hi) (io.ledger.fees.FeeFigures) less the refunds of voids dated in it: each
+    voided fee is a negative amount in the month of its refund, in the groups of the enrollment (office.md
+    §3). Members and shares stay as paid. Exact on every backend, whatever the fee totals cache holds."""
+    from dataclasses import replace
+
+    total = refunds(conn, lo, hi)
+    if not total or not total[0][-1]:
+        return figures
+    by_pref = _fen_by(refunds(conn, lo, hi, "prefecture"), 1)
+    by_unit = _fen_by(refunds(conn, lo, hi, "unit", "prefecture"), 2)
+    by_plan = _fen_by(refunds(conn, lo, hi, "plan"), 1)
+    monthly = {m: int(refunds(conn, a, b)[0][-1]) for m, a, b in months}
+
+    def less(rows: list[Any], fen: dict[tuple[Any, ...], int], key: Any, make: Any) -> list[Any]:
+        out = [replace(r, fee=r.fee - from_fen(fen.pop(key(r), 0))) for r in rows]
+        return out + [make(k, -from_fen(f)) for k, f in fen.items()]
+
+    return replace(
+        figures,
+        total=figures.total - from_fen(int(total[0][-1])),
+        by_prefecture=less(figures.by_prefecture, by_pref, lambda r: (r.prefecture,),
+                           lambda k, fee: PrefectureFees(k[0], 0, 0, fee)),
+        by_unit=less(figures.by_unit, by_unit, lambda r: (r.unit, r.prefecture),
+                     lambda k, fee: UnitFees(k[0], k[1], 0, 0, fee)),
+        by_plan=less(figures.by_plan, by_plan, lambda r: (r.plan,), lambda k, fee: PlanFees(k[0], 0, 0, fee)),
+        by_month=[replace(m, fee=m.fee - from_fen(monthly.get(m.month, 0))) for m in figures.by_month],
+    )  # fmt: skip
+
+
+def _fen_by(rows: Sequence[tuple[Any, ...]], width: int) -> dict[tuple[Any, ...], int]:
+    return {tuple(r[:width]): int(r[width]) for r in rows}

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from xjma.io.ledger.schema import metadata
+from xjma.io.ledger.metadata import metadata
 
 log_entries = Table(
     "log_entries",
@@ -161,7 +161,7 @@ def create_history_tables(conn: Connection) -> None:
 def _void_marker_sqlite(conn: Connection) -> None:
     """An enrollments table of schema v1–v3 is rebuilt with `voided_by` and a partial unique index in
     place of its UNIQUE constraint (SQLite cannot drop a constraint). Rows keep their ids."""
-    from xjma.io.ledger.schema import enrollments
+    enrollments = metadata.tables["enrollments"]
 
     columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(enrollments)")]
     if "voided_by" in columns:
@@ -181,7 +181,7 @@ def _void_marker_sqlite(conn: Connection) -> None:
 def _void_marker_postgres(conn: Connection) -> None:
     """`voided_by`, the partial unique index in place of the constraint, and the exclusion constraint
     (when the ledger has it) limited to enrollments that are not voided."""
-    from xjma.io.ledger.schema import _NO_OVERLAP_KEY, NO_OVERLAP
+    from xjma.io.ledger.metadata import _NO_OVERLAP_KEY, NO_OVERLAP
 
     conn.exec_driver_sql("ALTER TABLE enrollments ADD COLUMN IF NOT EXISTS voided_by INTEGER")
     conn.exec_driver_sql("ALTER TABLE enrollments DROP CONSTRAINT IF EXISTS uq_enrollments_member_plan_start")

@@ -16,7 +16,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-metadata = MetaData()
+from xjma.io.ledger.metadata import _NO_OVERLAP_KEY, NO_OVERLAP, metadata
 
 schema_version = Table(
     "schema_version",
@@ -167,14 +166,6 @@ def _v2_fee_totals(conn: Connection) -> None:
 # extension not installed, or overlapping rows already recorded) the ledger works on: batches.
 # record_batch then makes enrolling writers take turns (a table lock) and checks each batch, as in SQLite.
 # SQLite: writers take turns anyway; record_batch checks each batch with one query.
-NO_OVERLAP = "ex_enrollments_member_plan_period"
-# Led by a 64-bit hash of (member, plan): the GiST tree then groups each member's enrollments, and adding
-# 195,000 enrollments costs about 2.8 s instead of 10 s with (id_number, plan, period) alone. Exact all
-# the same: two rows conflict only when member and plan are equal too (a hash collision refuses nothing).
-_NO_OVERLAP_KEY = (
-    "hashtextextended(id_number || ' ' || plan, 0) WITH =, id_number WITH =, plan WITH =, "
-    "daterange(start, \"end\", '[]') WITH &&"
-)
 
 
 def _v3_no_overlapping_periods(conn: Connection) -> None:
