@@ -32,4 +32,20 @@ rc=$?; [ $rc -le 1 ] || exit 1
 step member show 650104199506020045 "(李秀英: a mild then a severe critical-illness claim, recorded above)"
 "$XJMA" member show 650104199506020045 || exit 1
 
+step batch list "(every recording enroll is a numbered batch)"
+"$XJMA" batch list || exit 1
+
+step void --id 654002197807280154 --plan inpatient-accident "(叶尔兰·努尔兰 enrolled by mistake: voided, refunded in 2026-12)"
+"$XJMA" void --id 654002197807280154 --plan inpatient-accident --reason "登记错误：该职工已调离" \
+    --refund-on 2026-12-05 --operator 演示经办人 || exit 1
+
+step member show 654002197807280154 "(the enrollment is listed as 已作废)"
+"$XJMA" member show 654002197807280154 || exit 1
+
+step fees summary --month 2026-12 "(the refund is a negative fee in its month)"
+"$XJMA" fees summary --month 2026-12 -o "$OUT/缴费汇总_2026-12.xlsx" || exit 1
+
+step log "(who wrote what, when)"
+"$XJMA" log || exit 1
+
 echo; echo "Outputs in $OUT/:"; ls -1 "$OUT"
