@@ -86,6 +86,14 @@ def assert_no_hostile_formula(path: Path, expected: list[str]) -> None:
     for marker in expected:
         assert any(marker in text for text in texts), f"{marker!r} is not a text cell of {path.name}"
     assert not any(ch in text for text in texts for ch in "\x01\x1f"), "control characters reached XML"
+    unquoted = [
+        (c.parent.title, c.coordinate)
+        for c in cells_of(path)
+        if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t")) and not c.quotePrefix
+    ]
+    assert not unquoted, (
+        f"text a user's edit would turn into a formula, without Excel's quote prefix: {unquoted}"
+    )
 
 
 def test_hostile_cells_are_text_in_the_validate_report(tmp_path):

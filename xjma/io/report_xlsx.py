@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.messages import TITLES
 from xjma.core.problems import ERROR, Problem
-from xjma.io.xlsx_util import cell_text, workbook_at, write_text
+from xjma.io.xlsx_util import TextCells, cell_text, workbook_at, write_text
 
 if TYPE_CHECKING:
     from xjma.io.checked_roster import ValidationOutcome
@@ -46,10 +46,12 @@ def systemic_codes(outcome: ValidationOutcome) -> dict[str, int]:
 
 
 def _formats(book: Any) -> dict[str, Any]:
+    texts = TextCells(book)  # the roster's own text: headers and cells, with Excel's quote prefix
     return {
-        "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
-        "error": book.add_format({"bg_color": RED, "font_color": "#9C0006", "border": 1}),
-        "warning": book.add_format({"bg_color": YELLOW, "font_color": "#9C5700", "border": 1}),
+        "texts": texts,
+        "head": texts.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
+        "error": texts.add_format({"bg_color": RED, "font_color": "#9C0006", "border": 1}),
+        "warning": texts.add_format({"bg_color": YELLOW, "font_color": "#9C5700", "border": 1}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),
@@ -72,7 +74,7 @@ def _problem_rows(
     write_text(sheet, 0, 0, "行号", fmt["head"])
     write_text(sheet, 0, 1, "问题", fmt["head"])
     for i, header in enumerate(table.headers):
-        write_text(sheet, 0, i + 2, header, fmt["head"])
+        fmt["texts"].write(sheet, 0, i + 2, header, fmt["head"])
     comments: Counter[str] = Counter()
     rows_of: Counter[str] = Counter()  # rows met so far with each systemic problem
     for out, number in enumerate(sorted(by_row), start=1):
@@ -91,7 +93,7 @@ def _problem_rows(
                 cells[col_of[p.column]].append(p)
         for i, value in enumerate(raw[: len(table.headers)]):
             found = cells.get(i)
-            write_text(sheet, out, i + 2, value, fmt[_worst(found)] if found else None)
+            fmt["texts"].write(sheet, out, i + 2, value, fmt[_worst(found)] if found else None)
         for i, found in cells.items():
             if i >= len(raw):
                 write_text(sheet, out, i + 2, "", fmt[_worst(found)])
@@ -186,7 +188,7 @@ def _summary(
     ]
     for i, (label, value) in enumerate(facts, start=2):
         write_text(sheet, i, 0, label, fmt["bold"])
-        write_text(sheet, i, 1, value)
+        fmt["texts"].write(sheet, i, 1, value)
     at = len(facts) + 3
     for sentence in _systemic_sentences(outcome, systemic):
         write_text(sheet, at, 0, sentence, fmt["bold"])
