@@ -19,6 +19,7 @@ from xjma.commands.common import (
     error_text,
     handled,
     json_on_failure,
+    ledger_target,
     masked,
     out,
 )
@@ -159,6 +160,7 @@ def _calc(
     from xjma.io.rules_file import load_rules
     from xjma.jobs.claims import calc_claims
 
+    db = ledger_target(db, writes=record)
     rules_data = load_rules(rules)
     rows, target = _claims_rows(file, single, output)
     run = calc_claims(rows, rules_data, db, record=record, output=target)
