@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import os
 import struct
 import sys
 import zipfile
@@ -79,8 +80,18 @@ def claims_case(func: Callable[[Path], Case]) -> Callable[[Path], Case]:
     return case(func)
 
 
+ENROLL_ONLY: set[str] = set()  # cases about the ledger a roster is recorded into
+
+
+def enroll_case(func: Callable[[Path], Case]) -> Callable[[Path], Case]:
+    ENROLL_ONLY.add(func.__name__)
+    return case(func)
+
+
 def commands_of(name: str) -> tuple[str, ...]:
     """validate, enroll, and claim (= claim calc) for faults of the file itself."""
+    if name in ENROLL_ONLY:
+        return ("enroll",)
     if name in CLAIMS_ONLY:
         return ("claim",)
     return ("validate", "enroll") if name in ROSTER_ONLY else ("validate", "enroll", "claim")
@@ -812,3 +823,154 @@ def a_claims_file_with_a_header_only(folder: Path) -> Case:
 @claims_case
 def a_claims_output_in_a_missing_folder(folder: Path) -> Case:
     return Case(claims_xlsx(folder / "理赔.xlsx"), 2, output=folder / "没有的文件夹" / "结果.xlsx")
+
+
+# --- issue 23, round two: crafted parts, special files, names, hostile options ---------------------
+
+
+def _sheet_of(source: Path) -> bytes:
+    with zipfile.ZipFile(source) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def _edited_sheet(folder: Path, edit: Callable[[bytes], bytes], name: str = "名册.xlsx") -> Path:
+    source = roster_xlsx(folder / "whole.xlsx")
+    path = with_part(source, folder / name, "xl/worksheets/sheet1.xml", edit(_sheet_of(source)))
+    source.unlink()
+    return path
+
+
+@case
+def a_far_cell_in_a_sheet_part_outside_the_worksheets_folder(folder: Path) -> Case:
+    """The relationships name xl/data/hidden.xml as the sheet: a guard reading xl/worksheets/ misses it."""
+    source = roster_xlsx(folder / "whole.xlsx")
+    far = b'<row r="9"><c r="A50000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    path = folder / "名册.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                out.writestr("xl/data/hidden.xml", data.replace(b"</sheetData>", far))
+                continue
+            if name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"worksheets/sheet1.xml", b"data/hidden.xml")
+            if name == "[Content_Types].xml":
+                data = data.replace(b"/xl/worksheets/sheet1.xml", b"/xl/data/hidden.xml")
+            out.writestr(name, data)
+    source.unlink()
+    return Case(path, 2)
+
+
+@case
+def a_far_cell_with_leading_zeros_and_a_tab(folder: Path) -> Case:
+    return Case(
+        _far_raw(folder, b'<row r="9"><c\tr = "A000050000000" t="inlineStr"><is><t>x</t></is></c></row>'), 2
+    )
+
+
+@case
+def a_far_cell_written_as_a_character_reference(folder: Path) -> Case:
+    return Case(
+        _far_raw(folder, b'<row r="9"><c r="&#65;50000000" t="inlineStr"><is><t>x</t></is></c></row>'), 2
+    )
+
+
+def _ods_repeated(folder: Path, attr: str) -> Path:
+    path = ods(folder / "名册.ods", [headers(), *people()], repeated=(5_000_000, 1))
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'table:number-rows-repeated="5000000"', attr.encode(), 1
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    return path
+
+
+@case
+def an_ods_row_repeated_with_single_quotes_and_leading_zeros(folder: Path) -> Case:
+    return Case(_ods_repeated(folder, "table:number-rows-repeated = '0005000000'"), 2)
+
+
+@case
+def a_part_that_understates_its_size(folder: Path) -> Case:
+    """The central directory says half the sheet's real size: refused before it is inflated."""
+    path = roster_xlsx(folder / "名册.xlsx")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    at = data.rfind(size.to_bytes(4, "little"))
+    data[at : at + 4] = (size // 2).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return Case(path, 2)
+
+
+@case
+def an_entity_declaration_after_64_kb_of_prolog(folder: Path) -> Case:
+    def edit(sheet: bytes) -> bytes:
+        head, rest = sheet.split(b"?>", 1)
+        padding = b"<!--" + b"x" * 70_000 + b"-->"
+        return head + b"?>" + padding + b'<!DOCTYPE worksheet [<!ENTITY a "aaaa">]>' + rest
+
+    return Case(_edited_sheet(folder, edit), 2)
+
+
+@case
+def a_fifo_instead_of_a_file(folder: Path) -> Case:
+    path = folder / "名册.xlsx"
+    os.mkfifo(path)  # nobody writes it: reading it would wait for ever
+    return Case(path, 2)
+
+
+@case
+def a_fifo_as_the_rules_file(folder: Path) -> Case:
+    rules = folder / "rules.yaml"
+    os.mkfifo(rules)
+    return Case(roster_xlsx(folder / "名册.xlsx"), 2, rules=rules)
+
+
+@roster_case
+def a_fifo_as_the_output(folder: Path) -> Case:
+    target = folder / "结果.xlsx"
+    os.mkfifo(target)
+    return Case(roster_xlsx(folder / "名册.xlsx"), 2, output=target)
+
+
+@roster_case
+def a_device_as_the_output(folder: Path) -> Case:
+    """A /dev/null of the test's own (as root, `-o /dev/null` once destroyed the machine's)."""
+    import stat
+
+    target = folder / "结果.xlsx"
+    try:
+        os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        target = Path("/dev/null")  # not root: the real one, which cannot be replaced either
+    return Case(roster_xlsx(folder / "名册.xlsx"), 2, output=target)
+
+
+@roster_case
+def a_file_name_that_is_not_utf8(folder: Path) -> Case:
+    """A GBK name from a Windows share: read like any other."""
+    name = os.fsdecode("名册".encode("gbk") + b".xlsx")
+    path = roster_xlsx(folder / name)
+    return Case(path, 1, bad_row=4)
+
+
+@roster_case
+def a_date_past_the_calendar(folder: Path) -> Case:
+    return Case(roster_xlsx(folder / "名册.xlsx"), 2, args=("--start", "9999-06-01"))
+
+
+@enroll_case
+def a_postgresql_port_that_is_not_a_number(folder: Path) -> Case:
+    return Case(
+        roster_xlsx(folder / "名册.xlsx"), 2, args=("--db", "postgresql://xjma:secret@127.0.0.1:abc/xjma")
+    )
+
+
+@enroll_case
+def a_ledger_in_memory(folder: Path) -> Case:
+    """enroll would record into nothing (claim calc --record: tests/test_adversary_round2.py)."""
+    return Case(roster_xlsx(folder / "名册.xlsx"), 2, args=("--db", "sqlite:///:memory:"))

@@ -54,6 +54,8 @@ def snapshot(folder: Path) -> dict[str, str]:
         key = str(path.relative_to(folder))
         if path.is_dir():
             seen[key] = "dir"
+        elif not path.is_file():  # a FIFO or a device: reading it would wait for ever
+            seen[key] = oct(path.lstat().st_mode)
         elif os.access(path, os.R_OK) and path.stat().st_mode & 0o444:
             seen[key] = hashlib.sha256(path.read_bytes()).hexdigest()
         else:
@@ -71,29 +73,47 @@ def enrollments_in(ledger: Path) -> int:
         )
 
 
-def run(case: badfiles.Case, command: str, out: Path) -> subprocess.CompletedProcess[str]:
-    args = [XJMA, *COMMANDS[command], str(case.path), *case.args, "--json", "--db", str(out / "台账.db")]
+SECONDS, MEMORY = 30, 2 << 30  # the corpus's bounds: every input ends within 30 s and 2 GB
+
+
+def _bounded() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def run(case: badfiles.Case, command: str, out: Path, temp: Path) -> subprocess.CompletedProcess[str]:
+    args = [XJMA, *COMMANDS[command], str(case.path), "--json", "--db", str(out / "台账.db")]
     args += ["-o", str(case.output or out / "结果.xlsx")]
     if command != "claim":
         args += ["--start", badfiles.START]
     if case.rules:
         args += ["--rules", str(case.rules)]
+    args += case.args  # last: a case's own --db or --start wins
     if case.other_user and os.geteuid() == 0:
         args = NO_DAC + args
-    env = {**os.environ, "XJMA_TODAY": "2026-11-20", "XJMA_DB": "", **case.env}
+    env = {**os.environ, "XJMA_TODAY": "2026-11-20", "XJMA_DB": "", "TMPDIR": str(temp), **case.env}
     env.pop("XJMA_DEBUG", None)
-    return subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        errors="surrogateescape",
+        env=env,
+        timeout=SECONDS,
+        preexec_fn=_bounded,
+    )
 
 
 @pytest.mark.parametrize(("name", "command"), list(params()))
 def test_a_bad_input_ends_cleanly(name, command, tmp_path):
-    folder, out = tmp_path / "in", tmp_path / "out"
-    folder.mkdir()
-    out.mkdir()
+    folder, out, temp = tmp_path / "in", tmp_path / "out", tmp_path / "temp"
+    for made in (folder, out, temp):
+        made.mkdir()
     case = badfiles.CASES[name](folder)
     before = snapshot(folder)
 
-    done = run(case, command, out)
+    done = run(case, command, out, temp)
 
     assert done.returncode == case.code, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
@@ -101,6 +121,8 @@ def test_a_bad_input_ends_cleanly(name, command, tmp_path):
         "the input folder changed (input rewritten or a file written beside it)"
     )
     assert enrollments_in(out / "台账.db") == 0
+    assert list(temp.iterdir()) == [], "a temporary file is left in the system's temporary folder"
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "a hidden temporary file is left"
     if case.code == 2:
         assert_one_chinese_sentence(done.stderr)
         # cli.md: under --json a command that could not run prints nothing, or (validate) its document

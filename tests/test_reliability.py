@@ -86,6 +86,14 @@ def assert_no_hostile_formula(path: Path, expected: list[str]) -> None:
     for marker in expected:
         assert any(marker in text for text in texts), f"{marker!r} is not a text cell of {path.name}"
     assert not any(ch in text for text in texts for ch in "\x01\x1f"), "control characters reached XML"
+    unquoted = [
+        (c.parent.title, c.coordinate)
+        for c in cells_of(path)
+        if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t")) and not c.quotePrefix
+    ]
+    assert not unquoted, (
+        f"text a user's edit would turn into a formula, without Excel's quote prefix: {unquoted}"
+    )
 
 
 def test_hostile_cells_are_text_in_the_validate_report(tmp_path):
@@ -327,6 +335,37 @@ def test_a_killed_enroll_leaves_nothing_or_everything_and_a_rerun_records_the_ba
     assert json.loads(again.stdout)["already_recorded"] == 20000
     assert ledger_counts(db) == full
     assert not list(tmp_path.glob(".*.tmp.xlsx")), "no temporary workbook of the killed run is left"
+
+
+def parts_being_written(temp: Path) -> bool:
+    return any(f.is_file() and f.stat().st_size > 0 for f in temp.rglob("*"))
+
+
+def test_a_run_killed_while_writing_the_workbook_leaves_no_file_with_personal_data(big_roster, tmp_path):
+    """Killed while the workbook's parts (every ID of the batch) are on disk: after the next start no
+    file of the killed run is left, neither beside the report nor in the system's temporary folder."""
+    temp, out = tmp_path / "temp", tmp_path / "out"
+    temp.mkdir()
+    out.mkdir()
+    db, report = tmp_path / "台账.db", out / "参保结果.xlsx"
+    env = {**ENV, "TMPDIR": str(temp)}
+    args = [XJMA, "enroll", str(big_roster), "--start", START, "--db", str(db), "-o", str(report)]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while proc.poll() is None and not parts_being_written(temp):
+            time.sleep(0.002)
+        assert proc.poll() is None, "the enroll finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert not report.exists()
+    small = badfiles.xlsx(tmp_path / "小.xlsx", {"名册": [badfiles.headers(), *badfiles.people(bad_at=None)]})
+    nxt = xjma(
+        "enroll", str(small), "--start", START, "--db", str(db), "-o", str(out / "下一个.xlsx"), env=env
+    )
+    assert nxt.returncode == 0, nxt.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["下一个.xlsx"], "no hidden temporary workbook is left"
+    assert list(temp.rglob("*")) == [], "no temporary part of the killed run is left"
 
 
 def test_two_enrolls_at_once_on_one_sqlite_file_both_land_completely(tmp_path):

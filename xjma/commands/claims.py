@@ -17,6 +17,7 @@ from xjma.commands.common import (
     command,
     emit_json,
     err,
+    ledger_target,
     out,
 )
 from xjma.commands.operator import OperatorOpt
@@ -159,6 +160,7 @@ def _calc(
     from xjma.io.rules_file import load_rules
     from xjma.jobs.claims import calc_claims
 
+    db = ledger_target(db, writes=record)
     rules_data = load_rules(rules)
     rows, target = _claims_rows(file, single, output)
     who = actor(operator) if record else None

@@ -79,25 +79,28 @@ _HEADERS = (
 def _claims_sheet(
     book: Any, fmt: dict[str, Any], results: Sequence[ClaimResult], names: dict[int | None, str]
 ) -> None:
+    from xjma.io.xlsx_util import TextCells
+
+    texts = TextCells(book)
     sheet = book.add_worksheet("理赔结果")
     sheet.write_row(0, 0, _HEADERS, fmt["head"])
     for i, r in enumerate(results, start=1):
         c = r.claim
         if c.row is not None:
             sheet.write_number(i, 0, c.row)
-        texts = [
+        values = [
             c.id_number or "",
             names.get(c.row, ""),
             PLAN_SHORT.get(c.plan, c.plan),
             BENEFIT_NAMES.get(c.benefit, c.benefit),
             c.event_date.isoformat(),
         ]
-        for col, value in enumerate(texts, start=1):
-            sheet.write_string(i, col, clean(value))
+        for col, value in enumerate(values, start=1):
+            texts.write(sheet, i, col, value)
         sheet.write_number(i, 6, r.day_index)
         sheet.write_number(i, 7, r.payout, fmt["money"])
         sheet.write_string(i, 8, "、".join(REASON_LABELS.get(x, x) for x in r.reasons))
-        sheet.write_string(i, 9, clean(r.exclusion or ""))
+        texts.write(sheet, i, 9, r.exclusion or "")
         sheet.write_string(i, 10, "是" if r.cover_ended else "否")
         sheet.write_string(i, 11, r.rules_version)
         sheet.write_string(i, 12, clean("\n".join(r.steps)), fmt["wrap"])
@@ -112,6 +115,9 @@ def _claims_sheet(
 def _members_sheet(
     book: Any, fmt: dict[str, Any], results: Sequence[ClaimResult], names: dict[int | None, str]
 ) -> None:
+    from xjma.io.xlsx_util import TextCells
+
+    texts = TextCells(book)
     sheet = book.add_worksheet("会员汇总")
     sheet.write_row(0, 0, ("身份证号码", "姓名", "理赔笔数", "给付合计（元）"), fmt["head"])
     totals: dict[str, tuple[str, int, Decimal]] = {}
@@ -120,8 +126,8 @@ def _members_sheet(
         name, count, amount = totals.get(key, (names.get(r.claim.row, ""), 0, Decimal(0)))
         totals[key] = (name, count + 1, amount + r.payout)
     for i, (number, (name, count, amount)) in enumerate(totals.items(), start=1):
-        sheet.write_string(i, 0, clean(number))
-        sheet.write_string(i, 1, clean(name))
+        texts.write(sheet, i, 0, number)
+        texts.write(sheet, i, 1, name)
         sheet.write_number(i, 2, count)
         sheet.write_number(i, 3, amount, fmt["money"])
     last = len(totals) + 1

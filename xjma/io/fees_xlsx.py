@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.columns import PLAN_SHORT
-from xjma.io.xlsx_util import atomic_target, write_text
+from xjma.io.xlsx_util import TextCells, atomic_target
 
 if TYPE_CHECKING:
     from xjma.io.ledger.fees import FeeFigures
@@ -69,11 +69,11 @@ def _sheet(book: Any, styles: dict[str, Any], name: str, head: list[str], rows: 
     ws.set_column(1, len(head) - 1, 14)
     for c, title in enumerate(head):
         ws.write_string(0, c, title, styles["head"])
-    money = styles["money"]
+    money, texts = styles["money"], TextCells(book)
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values):
             if isinstance(value, str):
-                write_text(ws, r, c, value)
+                texts.write(ws, r, c, value)
             elif isinstance(value, Decimal):
                 ws.write_number(r, c, value, money)  # xlsxwriter takes Decimal
             else:

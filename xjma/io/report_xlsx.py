@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.messages import TITLES
 from xjma.core.problems import ERROR, Problem
-from xjma.io.xlsx_util import cell_text, workbook_at, write_text
+from xjma.io.xlsx_util import QUOTED_FIRST, TextCells, cell_text, workbook_at, write_text
 
 if TYPE_CHECKING:
     from xjma.io.checked_roster import ValidationOutcome
@@ -47,10 +47,12 @@ def systemic_codes(outcome: ValidationOutcome) -> dict[str, int]:
 
 
 def _formats(book: Any) -> dict[str, Any]:
+    texts = TextCells(book)  # the roster's own text: headers and cells, with Excel's quote prefix
     return {
-        "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
-        "error": book.add_format({"bg_color": RED, "font_color": "#9C0006", "border": 1}),
-        "warning": book.add_format({"bg_color": YELLOW, "font_color": "#9C5700", "border": 1}),
+        "texts": texts,
+        "head": texts.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
+        "error": texts.add_format({"bg_color": RED, "font_color": "#9C0006", "border": 1}),
+        "warning": texts.add_format({"bg_color": YELLOW, "font_color": "#9C5700", "border": 1}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),
@@ -73,7 +75,7 @@ def _problem_rows(
     write_text(sheet, 0, 0, "行号", fmt["head"])
     write_text(sheet, 0, 1, "问题", fmt["head"])
     for i, header in enumerate(table.headers):
-        write_text(sheet, 0, i + 2, header, fmt["head"])
+        fmt["texts"].write(sheet, 0, i + 2, header, fmt["head"])
     comments: Counter[str] = Counter()
     rows_of: Counter[str] = Counter()  # rows met so far with each systemic problem
     shown_text: dict[str, str] = {}  # a systemic problem's text repeats on every row: made once
@@ -95,10 +97,13 @@ def _problem_rows(
                 cells[col_of[p.column]].append(p)
         texts = list(map(cell_text, raw[:width]))
         sheet.write_row(out, 2, texts)  # "" leaves a cell blank; problem cells are written again
+        for i, text in enumerate(texts):
+            if text.startswith(QUOTED_FIRST) and i not in cells:
+                fmt["texts"].write_clean(sheet, out, i + 2, text)  # Excel's quote prefix
         for i, found in cells.items():
             look = fmt[_worst(found)]
             if i < len(texts) and texts[i]:
-                sheet.write_string(out, i + 2, texts[i], look)
+                fmt["texts"].write_clean(sheet, out, i + 2, texts[i], look)
             else:
                 sheet.write_blank(out, i + 2, None, look)
             shown = [p for p in found if _comment_allowed(p, systemic, comments)]
@@ -200,7 +205,7 @@ def _summary(
     ]
     for i, (label, value) in enumerate(facts, start=2):
         write_text(sheet, i, 0, label, fmt["bold"])
-        write_text(sheet, i, 1, value)
+        fmt["texts"].write(sheet, i, 1, value)
     at = len(facts) + 3
     for sentence in _systemic_sentences(outcome, systemic):
         write_text(sheet, at, 0, sentence, fmt["bold"])

@@ -16,7 +16,7 @@ from xjma.core.normalize import EMPLOYMENT_KINDS
 from xjma.core.prefectures import Prefectures
 from xjma.core.rules import Plan, Rules, Version
 from xjma.core.vocab import BENEFIT_NAMES
-from xjma.io.xlsx_util import atomic_target, write_text
+from xjma.io.xlsx_util import TextCells, atomic_target, write_text
 
 DATA_ROWS = 2000  # rows that carry the drop-down lists and formats
 YES_NO = ("是", "否")
@@ -151,6 +151,7 @@ def _write(
         sheet = book.add_worksheet(name)
         notes_sheet, plans_sheet = book.add_worksheet("填表说明"), book.add_worksheet("险种及会费")
         options = book.add_worksheet("选项")
+        texts = TextCells(book)
         head = book.add_format(
             {
                 "bold": True,
@@ -176,7 +177,7 @@ def _write(
             fmt = text if f.name in TEXT_FIELDS else date if f.name in DATE_FIELDS else None
             sheet.set_column(col, col, 20 if f.name in ("id_number", "unit") else 12, fmt)
         for n, fld in enumerate(lists):
-            _list(sheet, options, n, fld, lists, fields, (first, last))
+            _list(sheet, options, n, fld, lists, fields, (first, last), texts)
         if "prefecture" in lists and preamble:
             sheet.data_validation(
                 top + 1, 1, top + 1, 1, {"validate": "list", "source": _ref(lists, "prefecture")}
@@ -185,7 +186,7 @@ def _write(
         sheet.set_row(header_row, 32)
         options.hide()
         _notes(notes_sheet, notes)
-        _plans(plans_sheet, plans_doc, head)
+        _plans(plans_sheet, plans_doc, head, texts)
         book.close()
 
 
@@ -205,12 +206,13 @@ def _list(
     lists: dict[str, list[str]],
     fields: Sequence[FieldDef],
     rows: tuple[int, int],
+    texts: TextCells,
 ) -> None:
     """A column of the hidden 选项 sheet, and the drop-down of that field's column."""
     values = lists[fld]
     write_text(options, 0, n, fld)
     for i, value in enumerate(values, start=1):
-        write_text(options, i, n, value)
+        texts.write(options, i, n, value)
     col = next((i for i, f in enumerate(fields) if f.name == fld), None)
     if col is None:
         return
@@ -235,7 +237,7 @@ def _notes(sheet: Any, notes: Sequence[str]) -> None:
         write_text(sheet, i, 0, line)
 
 
-def _plans(sheet: Any, doc: dict[str, Any], head: Any) -> None:
+def _plans(sheet: Any, doc: dict[str, Any], head: Any, texts: TextCells) -> None:
     write_text(sheet, 0, 0, f"{doc['on']} 生效的互助保障险种（{doc['version']}）")
     for col, label in enumerate(
         ("险种", "代码", "会费（元/份）", "最多份数", "观察期（天）", "参加对象", "每份最高保障（元）")
@@ -255,7 +257,7 @@ def _plans(sheet: Any, doc: dict[str, Any], head: Any) -> None:
                 benefits,
             )
         ):
-            write_text(sheet, row, col, value)
+            texts.write(sheet, row, col, value)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 4, 14)
     sheet.set_column(5, 6, 60)

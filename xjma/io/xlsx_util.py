@@ -17,6 +17,7 @@ import contextlib
 import contextvars
 import os
 import re
+import shutil
 import stat
 import tempfile
 import time
@@ -146,20 +147,48 @@ def workbook_at(target: Path, options: dict[str, Any] | None = None) -> Iterator
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, dict(options or {}))
+    parts = _parts_folder(Path(target))  # constant_memory's row files: beside the target, not in /tmp
+    book = xlsxwriter.Workbook(buffer, {**(options or {}), "tmpdir": str(parts)})
     closed = False
     try:
         yield book
         book.close()
         closed = True
+    except XjmaError:
+        raise
+    except Exception as exc:  # a full disk while the parts are written
+        cause = os_error_in(exc)
+        if cause is None:
+            raise
+        raise write_error(Path(target), cause) from None
     finally:
         if not closed:
             with contextlib.suppress(Exception):
                 book.close()  # into the buffer: its temporary parts are removed, nothing is written
+        shutil.rmtree(parts, ignore_errors=True)
     with atomic_target(target) as tmp, tmp.open("wb") as handle:
         handle.write(buffer.getbuffer())
         handle.flush()
         os.fsync(handle.fileno())
+
+
+PARTS_PREFIX = "xjma-parts."  # "<system temp>/xjma-parts.<pid>-<random>": one writer's parts folder
+
+
+def _parts_folder(target: Path) -> Path:
+    """A private folder (0700) in the system's temporary folder for the writer's temporary parts (in
+    constant_memory mode every ID of the batch), named after this process: the parts left by a killed
+    run are removed when the next workbook is written."""
+    check_output(target)
+    remove_stale_parts()
+    return Path(tempfile.mkdtemp(prefix=f"{PARTS_PREFIX}{os.getpid()}-"))
+
+
+def remove_stale_parts() -> None:
+    for path in Path(tempfile.gettempdir()).glob(f"{PARTS_PREFIX}*"):
+        head = path.name[len(PARTS_PREFIX) :].split("-", 1)[0]
+        if head.isdigit() and int(head) != os.getpid() and not _alive(int(head), path):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def os_error_in(exc: BaseException) -> OSError | None:

@@ -215,9 +215,12 @@ def _money(values: Mapping[str, object], name: str) -> Decimal | None:
         amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(clean_text(raw).replace(",", ""))
     except InvalidOperation:
         raise Invalid(f"{LABELS[name]}“{clean_text(raw)}”不是金额") from None
-    if not amount.is_finite() or amount < 0:
-        raise Invalid(f"{LABELS[name]}“{clean_text(raw)}”不是有效金额")
-    return round_fen(amount)
+    try:
+        if not amount.is_finite() or amount < 0:
+            raise InvalidOperation
+        return round_fen(amount)  # more digits than Decimal holds (1e309) cannot be rounded to the fen
+    except InvalidOperation:
+        raise Invalid(f"{LABELS[name]}“{clean_text(raw)}”不是有效金额") from None
 
 
 def _count(values: Mapping[str, object], name: str) -> int | None:

@@ -46,7 +46,7 @@ def resolve_url(target: str | None) -> URL:
     text = (target or "").strip() or default_target()
     try:
         url = _password_out_of_query(make_url(text))
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise XjmaError(
             "--db 不是有效的数据库地址，请写 SQLite 文件路径、sqlite:///路径 或 postgresql://…"
         ) from None
