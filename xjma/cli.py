@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from xjma import __version__
-from xjma.commands import claims, db, enroll, fees, member, rules_cmd, template, validate
+from xjma.commands import claims, db, enroll, fees, member, renewals, rules_cmd, template, validate
 from xjma.commands.common import err, prepare_consoles, say_error
 from xjma.errors import DEBUG, XjmaError
 
@@ -117,6 +117,7 @@ fees.register(app)
 claims.register(app)
 member.register(app)
 db.register(app)
+renewals.register(app)
 
 
 def main() -> None:
