@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.rules import PLAN_CODES
 from xjma.core.vocab import PLAN_SHORT
-from xjma.io.xlsx_util import atomic_target, write_text
+from xjma.io.xlsx_util import atomic_target, cell_text, write_text
 
 if TYPE_CHECKING:
     from xjma.core.renewals import DueMember, RenewalsDue, UnitDue
@@ -106,14 +106,27 @@ def _member_sheet(book: Any, styles: dict[str, Any], members: list[DueMember]) -
     ws = book.add_worksheet("会员名单")
     _page(ws, len(MEMBER_HEAD))
     _head(ws, styles, MEMBER_HEAD)
+    shown: dict[object, str] = {}  # units, plans and dates repeat: each is made cell text once
+
+    def text(value: object) -> str:
+        found = shown.get(value)
+        if found is None:
+            found = shown[value] = cell_text(value)
+        return found
+
+    money, write_string, write_number = styles["money"], ws.write_string, ws.write_number
     r = 0
     for r, m in enumerate(members, start=1):
         p = m.period
-        for c, text in enumerate((p.prefecture, p.unit, p.name, p.id_number, PLAN_SHORT.get(p.plan, p.plan))):
-            write_text(ws, r, c, text)
-        ws.write_number(r, 5, p.shares)
-        write_text(ws, r, 6, p.end)
-        ws.write_number(r, 7, m.fee, styles["money"])
-        write_text(ws, r, 8, REFUSALS.get(m.refusal or "", ""))
+        write_string(r, 0, text(p.prefecture))
+        write_string(r, 1, text(p.unit))
+        write_text(ws, r, 2, p.name)
+        write_text(ws, r, 3, p.id_number)  # masked with --mask
+        write_string(r, 4, text(PLAN_SHORT.get(p.plan, p.plan)))
+        write_number(r, 5, p.shares)
+        write_string(r, 6, text(p.end))
+        write_number(r, 7, m.fee, money)
+        if m.refusal:
+            write_string(r, 8, REFUSALS.get(m.refusal, ""))
     ws.write_string(r + 1, 0, "合计", styles["total"])
     ws.write_number(r + 1, 7, sum((m.fee for m in members), Decimal("0.00")), styles["total_money"])

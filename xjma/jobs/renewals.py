@@ -86,3 +86,50 @@ def renewal_ratio(lo: dt.date, hi: dt.date, *, db: str | None, rules_path: Path 
                 p if p.prefecture else replace(p, prefecture=UNFILLED) for p in ended_periods(conn, lo, hi)
             ]
     return renewal_ratios(ended, grace)
+
+
+@dataclass(frozen=True)
+class RenewalRoster:
+    unit: str
+    start: dt.date
+    rows: int
+    flagged: int
+    report: Path
+
+
+def renewal_roster(
+    unit: str, start: dt.date | None, *, db: str | None, rules_path: Path | None, output: Path, today: dt.date
+) -> RenewalRoster:
+    """The unit's next roster pre-filled from the ledger (office.md §4); an unknown unit is an XjmaError."""
+    from xjma.core.renewal_roster import default_start, renewal_rows
+    from xjma.errors import XjmaError
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.renewals import unit_last_periods
+    from xjma.io.prefectures import load_prefectures
+    from xjma.io.rules_file import load_rules
+    from xjma.io.template_xlsx import write_roster_template
+    from xjma.jobs.plans import plans_document
+
+    rules = load_rules(rules_path)
+    periods: list[LastPeriod] = []
+    claimed: set[tuple[str, str]] = set()
+    with open_ledger(db, mode="read") as ledger:
+        if ledger.exists:
+            with ledger.connect() as conn:
+                periods, claimed = unit_last_periods(conn, unit)
+    first = start or default_start(periods)
+    if first is None:
+        raise XjmaError(f"台账中没有工作单位“{unit}”的参保记录，无法生成续保名册")
+    rows = renewal_rows(periods, first, rules, claimed)
+    version = rules.version_on(first) or rules.version_on(today)
+    if version is None:
+        raise XjmaError(f"{first.isoformat()} 没有生效的保障规则")
+    write_roster_template(
+        output,
+        rules,
+        version,
+        load_prefectures(),
+        plans_document(rules, first),
+        [(r.values, r.notes) for r in rows],
+    )
+    return RenewalRoster(unit, first, len(rows), sum(1 for r in rows if r.notes), output)

@@ -29,18 +29,19 @@ def live_sql(alias: str) -> str:
     return "1 = 1"
 
 
-def current_unit_sql(alias: str, column: str) -> str:
-    """The member's current unit (`column` = unit | prefecture): from the latest live enrollment."""
+def current_unit_sql(alias: str) -> str:
+    """The enrollment whose unit and 地州市 are the member's current unit: the member's latest live one."""
     return (
-        f"(SELECT u.{column} FROM enrollments u WHERE u.id_number = {alias}.id_number AND {live_sql('u')} "
-        f"ORDER BY u.start DESC, u.id DESC LIMIT 1)"
+        f"(SELECT u.id FROM enrollments u WHERE u.id_number = {alias}.id_number AND {live_sql('u')} "
+        "ORDER BY u.start DESC, u.id DESC LIMIT 1)"
     )
 
 
 _LAST = """
 SELECT e.id_number, e.name, e.plan, e."end", e.shares, e.tier, m.birth, m.gender,
-       {unit} AS unit, {prefecture} AS prefecture
+       cur.unit, cur.prefecture
 FROM enrollments e JOIN members m ON m.id_number = e.id_number
+JOIN enrollments cur ON cur.id = {current}
 WHERE e."end" <= {before} AND e."end" >= {since} AND {live_e}
   AND NOT EXISTS (SELECT 1 FROM enrollments f WHERE f.id_number = e.id_number AND f.plan = e.plan
                   AND f.start > e."end" AND {live_f})
@@ -67,15 +68,14 @@ def last_periods(conn: Connection, since: dt.date, before: dt.date) -> Iterator[
     """Each member's last period of each plan with since <= E <= before, under the member's current unit."""
     mark = _marks(conn)
     sql = _LAST.format(
-        unit=current_unit_sql("e", "unit"),
-        prefecture=current_unit_sql("e", "prefecture"),
+        current=current_unit_sql("e"),
         before=mark,
         since=mark,
         live_e=live_sql("e"),
         live_f=live_sql("f"),
     )
     day = Dates(conn.dialect.name == "postgresql")
-    result = conn.exec_driver_sql(sql, (_day(conn, before), _day(conn, since)))
+    result = conn.exec_driver_sql(sql, (_day(conn, before), _day(conn, since))).fetchall()
     for number, name, plan, end, shares, tier, birth, gender, unit, prefecture in result:
         yield LastPeriod(
             id_number=number,
@@ -100,3 +100,73 @@ def ended_periods(conn: Connection, lo: dt.date, hi: dt.date) -> Iterator[EndedP
         sql, (_day(conn, lo), _day(conn, hi))
     ):
         yield EndedPeriod(number, plan, prefecture or "", day[end], day[next_start])
+
+
+_UNIT_MEMBERS = """
+SELECT DISTINCT e.id_number FROM enrollments e WHERE e.unit = {mark} AND {live_e}
+"""
+
+_MEMBER_LAST = """
+SELECT e.id_number, e.name, e.plan, e."end", e.shares, e.tier, m.birth, m.gender, cur.unit, cur.prefecture,
+       (SELECT count(*) FROM claims c WHERE c.id_number = e.id_number AND c.plan = e.plan
+        AND c.period_start = e.start AND c.payout_fen > 0) AS claimed
+FROM enrollments e JOIN members m ON m.id_number = e.id_number
+JOIN enrollments cur ON cur.id = {current}
+WHERE e.id_number IN ({marks}) AND {live_e}
+  AND NOT EXISTS (SELECT 1 FROM enrollments f WHERE f.id_number = e.id_number AND f.plan = e.plan
+                  AND f.start > e.start AND {live_f})
+"""
+
+
+def unit_last_periods(conn: Connection, unit: str) -> tuple[list[LastPeriod], set[tuple[str, str]]]:
+    """The last period per plan of every member whose current unit is `unit`, and the (ID, plan) whose
+    last period had a paid claim."""
+    mark = _marks(conn)
+    ids = [r[0] for r in conn.exec_driver_sql(_UNIT_MEMBERS.format(mark=mark, live_e=live_sql("e")), (unit,))]
+    day = Dates(conn.dialect.name == "postgresql")
+    periods: list[LastPeriod] = []
+    claimed: set[tuple[str, str]] = set()
+    for lo in range(0, len(ids), 900):
+        part = ids[lo : lo + 900]
+        sql = _MEMBER_LAST.format(
+            current=current_unit_sql("e"),
+            marks=", ".join(mark for _ in part),
+            live_e=live_sql("e"),
+            live_f=live_sql("f"),
+        )
+        for (
+            number,
+            name,
+            plan,
+            end,
+            shares,
+            tier,
+            birth,
+            gender,
+            cur_unit,
+            pref,
+            hits,
+        ) in conn.exec_driver_sql(sql, tuple(part)).fetchall():
+            if cur_unit != unit:
+                continue  # moved to another unit since
+            periods.append(
+                LastPeriod(
+                    number,
+                    name or "",
+                    plan,
+                    day[end],
+                    shares,
+                    tier,
+                    cur_unit,
+                    pref or "",
+                    day[birth],
+                    _female(gender),
+                )
+            )
+            if hits:
+                claimed.add((number, plan))
+    return periods, claimed
+
+
+def _female(gender: str | None) -> bool | None:
+    return None if gender not in ("男", "女") else gender == "女"
