@@ -238,3 +238,16 @@ def test_a_renewal_roster_needs_a_known_unit(ledger, tmp_path):
         ["template", "roster", "--renewal", "--unit", "无此单位", "-o", str(tmp_path / "x.xlsx")], ledger
     )
     assert code == 2 and "无此单位" in output
+
+
+def test_the_renewal_ratio_job_reads_the_ledger(ledger, tmp_path):
+    from xjma.jobs.renewals import renewal_ratio
+
+    roster = write_roster(tmp_path / "r.xlsx", [person("张三", ZHANG, **{"inpatient-accident": 1})])
+    code, doc, _ = enroll(roster, ledger, start="2027-01-01", today="2026-12-10")
+    assert code == 0, doc["problems"]
+    ratios = renewal_ratio(dt.date(2026, 12, 1), dt.date(2026, 12, 31), db=str(ledger), rules_path=None)
+    # ended in December 2026: 张三 (plans 1, 2), 李四 (1), 孙老 (1); only 张三's plan 1 renewed
+    assert (ratios.total.renewed, ratios.total.ended) == (1, 4)
+    assert ratios.by_plan["inpatient-accident"].ratio == Decimal("0.3333")
+    assert ratios.by_prefecture["巴州"].ratio == Decimal("0.2500")
