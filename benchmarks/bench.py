@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -254,7 +255,61 @@ def bench_ledger(tmp: Path) -> list[dict[str, object]]:
         }
         for name, t in results.items()
     ]
-    return rows + [catch_up(db, tmp)]
+    return rows + [catch_up(db, tmp), *renewal_cases(db, tmp)]
+
+
+def cpu_run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run a child; return (its CPU seconds, user + system: the machine is shared), exit code, stdout."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env={**os.environ, **env})
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.seek(0)
+        return usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), out.read().decode()
+
+
+def renewal_cases(db: Path, tmp: Path) -> list[dict[str, object]]:
+    """`renewals due` over the big ledger (a month of ends: ~100k members), and the renewal roster of a
+    unit of 10,000 members (a small ledger whose members are all moved into one unit), in CPU seconds."""
+    env = {"XJMA_TODAY": "2026-12-15"}
+    due = [
+        XJMA,
+        "renewals",
+        "due",
+        "--before",
+        "2027-01-15",
+        "--db",
+        str(db),
+        "--json",
+        "-o",
+        str(tmp / "due.xlsx"),
+    ]
+    big_unit = DATA / "ledger_100000_one_unit_r2.db"  # 100k members, 10,000 of them in one unit
+    if not big_unit.exists():
+        fill_ledger(big_unit, 100_000)
+        with sqlite3.connect(big_unit) as conn:
+            conn.execute(
+                "UPDATE enrollments SET unit = '某大单位', prefecture = '巴州' WHERE id_number IN "
+                "(SELECT id_number FROM members ORDER BY id_number LIMIT 10000)"
+            )
+    roster_cmd = [XJMA, "template", "roster", "--renewal", "--unit", "某大单位", "--db", str(big_unit)]
+    roster_cmd += ["-o", str(tmp / "renewal.xlsx")]
+    rows = []
+    for name, cmd in (
+        ("xjma renewals due (1.7M members), CPU s", due),
+        ("renewal roster, 10,000 members, CPU s", roster_cmd),
+    ):
+        times, note = [], ""
+        for _ in range(REPEAT):
+            seconds, rc, stdout = cpu_run(cmd, env)
+            times.append(seconds)
+            if rc != 0:
+                note = f"exit {rc}"
+            elif stdout.startswith("{") and not note:
+                note = f"members due {json.loads(stdout)['members_due']:,}"
+        rows.append(
+            {"what": name, "seconds": statistics.median(times), "ratio": None, "peak_mb": 0.0, "note": note}
+        )
+    return rows
 
 
 def catch_up(db: Path, tmp: Path) -> dict[str, object]:

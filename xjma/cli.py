@@ -20,6 +20,7 @@ from xjma.commands import (
     log,
     member,
     member_correct,
+    renewals,
     rules_cmd,
     serve,
     template,
@@ -138,6 +139,7 @@ batch.register(app)
 void.register(app)
 member_correct.register(app)
 log.register(app)
+renewals.register(app)
 
 
 def main() -> None:

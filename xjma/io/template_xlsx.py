@@ -80,9 +80,15 @@ def roster_notes(rules: Rules, version: Version) -> tuple[str, ...]:
 
 
 def write_roster_template(
-    target: Path, rules: Rules, version: Version, prefectures: Prefectures, plans_doc: dict[str, Any]
+    target: Path,
+    rules: Rules,
+    version: Version,
+    prefectures: Prefectures,
+    plans_doc: dict[str, Any],
+    rows: Sequence[tuple[dict[str, object], Sequence[str]]] = (),
 ) -> None:
-    """The roster template: header in row 4, 单位名称 / 所属地州市 lines above it."""
+    """The roster template: header in row 4, 单位名称 / 所属地州市 lines above it; `rows` (field -> value,
+    notes) pre-fill it (a renewal roster): a row with notes gets them in 备注 and a yellow fill."""
     lists = _roster_lists(rules, version, prefectures)
     _write(
         target,
@@ -93,6 +99,7 @@ def write_roster_template(
         plans_doc,
         title="职工互助保障活动参保人员名册",
         preamble=("单位名称：", "所属地州市："),
+        rows=rows,
     )
 
 
@@ -143,6 +150,7 @@ def _write(
     *,
     title: str,
     preamble: Sequence[str],
+    rows: Sequence[tuple[dict[str, object], Sequence[str]]] = (),
 ) -> None:
     import xlsxwriter
 
@@ -182,12 +190,38 @@ def _write(
             sheet.data_validation(
                 top + 1, 1, top + 1, 1, {"validate": "list", "source": _ref(lists, "prefecture")}
             )
+        _fill(book, sheet, fields, header_row + 1, rows)
         sheet.freeze_panes(header_row + 1, 0)
         sheet.set_row(header_row, 32)
         options.hide()
         _notes(notes_sheet, notes)
         _plans(plans_sheet, plans_doc, head, texts)
         book.close()
+
+
+def _fill(
+    book: Any,
+    sheet: Any,
+    fields: Sequence[FieldDef],
+    first: int,
+    rows: Sequence[tuple[dict[str, object], Sequence[str]]],
+) -> None:
+    """Pre-filled rows: every value as text (IDs, dates), counts as numbers; noted rows in yellow."""
+    if not rows:
+        return
+    yellow = book.add_format({"bg_color": "#FFFF00"})
+    yellow_text = book.add_format({"bg_color": "#FFFF00", "num_format": "@"})
+    columns = {f.name: col for col, f in enumerate(fields)}
+    for r, (values, notes) in enumerate(rows, start=first):
+        shown = {**values, "remarks": "；".join(notes)} if notes else values
+        for name, value in shown.items():
+            col = columns.get(name)
+            if col is None or value is None or value == "":
+                continue
+            if isinstance(value, int):
+                sheet.write_number(r, col, value, yellow if notes else None)
+            else:
+                write_text(sheet, r, col, value, yellow_text if notes else None)
 
 
 def _ref(lists: dict[str, list[str]], fld: str) -> str:

@@ -15,6 +15,7 @@ from xjma.commands.documents.ledger import (
     member_document,
     migrate_document,
 )
+from xjma.commands.documents.renewals import renewals_due_document
 from xjma.commands.documents.roster import EmptyValidation, enroll_document, fees_of, validation_document
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "init_document",
     "member_document",
     "migrate_document",
+    "renewals_due_document",
     "validation_document",
 ]

@@ -1,0 +1,253 @@
+"""`xjma renewals due` (office.md §4) on both backends, and the renewal ratio."""
+
+import datetime as dt
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from test_enroll_cli import LI, ZHANG, enroll, person, pid, run, write_roster
+
+from xjma.core.renewals import EndedPeriod, LastPeriod, is_lapsed, refusal_on, renewal_ratios
+from xjma.io.ledger import open_ledger
+from xjma.io.ledger.history import history_for
+from xjma.io.rules_file import load_rules
+
+DUE_KEYS = {"before", "units", "lapsed_units", "members_due", "fee_due"}
+UNIT_KEYS = {"unit", "code", "prefecture", "members_due", "not_renewable", "fee_due", "earliest_end", "plans"}
+OLD_WOMAN = pid("19660101", "128")  # 60 on 2026-01-01, 61 on 2027-01-01
+GONE = pid("19800505", "137")  # ended 2026-10-31, not renewed
+
+
+@pytest.fixture
+def ledger(ledger_target, tmp_path):
+    db = ledger_target
+    batches = [
+        (
+            "a",
+            [
+                person("张三", ZHANG, **{"inpatient-accident": 1, "critical-illness": 2}),
+                person("李四", LI, **{"inpatient-accident": 1}),
+                person("孙老", OLD_WOMAN, **{"inpatient-accident": 1}),
+            ],
+            "2026-01-01",
+        ),
+        ("b", [person("周走", GONE, unit="丁公司", **{"inpatient-accident": 1})], "2025-11-01"),
+        # 李四 moved to 乙公司: her newest enrollment is there
+        ("c", [person("李四", LI, unit="乙公司", prefecture="伊犁", **{"female-illness": 1})], "2026-06-01"),
+    ]
+    for name, rows, start in batches:
+        code, doc, _ = enroll(
+            write_roster(tmp_path / f"{name}.xlsx", rows), db, start=start, today="2025-10-20"
+        )
+        assert code == 0, doc["problems"]
+    return db
+
+
+def due(db, tmp_path, *args, today="2026-12-15"):
+    return run(["renewals", "due", *args, "--json", "-o", str(tmp_path / "due.xlsx")], db, today)
+
+
+def test_due_members_per_unit_with_fee_at_the_next_rules(ledger, tmp_path):
+    code, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31")
+    assert code == 0
+    assert set(doc) == DUE_KEYS and all(set(u) == UNIT_KEYS for u in doc["units"])
+    units = {u["unit"]: u for u in doc["units"]}
+    assert set(units) == {"甲公司", "乙公司"}
+    jia = units["甲公司"]
+    assert (jia["members_due"], jia["not_renewable"], jia["fee_due"]) == (2, 1, "190.00")
+    assert jia["plans"] == {
+        "critical-illness": {"members": 1, "shares": 2},
+        "inpatient-accident": {"members": 2, "shares": 2},
+    }
+    assert jia["earliest_end"] == "2026-12-31"
+    # 李四's plan-1 period was with 甲公司; she is now with 乙公司 and is listed there
+    assert units["乙公司"]["members_due"] == 1 and units["乙公司"]["prefecture"] == "伊犁州"
+    assert units["乙公司"]["plans"] == {"inpatient-accident": {"members": 1, "shares": 1}}
+    assert doc["members_due"] == 3 and doc["fee_due"] == "300.00"
+    assert doc["lapsed_units"] == 1  # 丁公司: its only member ended 2026-10-31
+
+
+def test_a_period_ending_after_the_date_is_not_due(ledger, tmp_path):
+    _, doc, _ = due(ledger, tmp_path, "--before", "2026-12-30")
+    assert doc["units"] == [] and doc["members_due"] == 0 and doc["fee_due"] == "0.00"
+
+
+def test_a_renewed_member_is_no_longer_due(ledger, tmp_path):
+    roster = write_roster(tmp_path / "r.xlsx", [person("张三", ZHANG, **{"inpatient-accident": 1})])
+    code, doc, _ = enroll(roster, ledger, start="2027-01-01", today="2026-12-10")
+    assert code == 0, doc["problems"]
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31")
+    jia = next(u for u in doc["units"] if u["unit"] == "甲公司")
+    assert jia["plans"]["inpatient-accident"] == {"members": 1, "shares": 1}  # only 孙老 left in plan 1
+    assert jia["plans"]["critical-illness"] == {"members": 1, "shares": 2}  # 张三 did not renew plan 2
+
+
+def test_filters_by_prefecture_and_unit(ledger, tmp_path):
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31", "--prefecture", "伊犁")
+    assert [u["unit"] for u in doc["units"]] == ["乙公司"]
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31", "--unit", "甲公司")
+    assert [u["unit"] for u in doc["units"]] == ["甲公司"]
+
+
+def test_the_workbook_has_a_sheet_per_prefecture_and_one_of_members(ledger, tmp_path):
+    due(ledger, tmp_path, "--before", "2027-01-31")
+    book = openpyxl.load_workbook(tmp_path / "due.xlsx")
+    assert book.sheetnames == ["伊犁州", "巴州", "会员名单"]
+    ba = book["巴州"]
+    assert ba["A1"].value == "工作单位" and ba.print_title_rows == "$1:$1"
+    assert ba.page_setup.orientation == "landscape" and ba.page_setup.paperSize == 9
+    assert ba.sheet_properties.pageSetUpPr.fitToPage and ba.page_setup.fitToHeight == 0
+    last = [c.value for c in ba[ba.max_row]]
+    assert last[0] == "合计"
+    members = book["会员名单"]
+    ids = [r[3] for r in members.iter_rows(min_row=2, values_only=True) if r[3]]
+    assert ZHANG in ids and all(isinstance(i, str) for i in ids)
+    notes = {r[3]: r[8] for r in members.iter_rows(min_row=2, values_only=True) if r[3]}
+    assert notes[OLD_WOMAN].startswith("不可续保")
+
+
+def test_an_empty_ledger_reads_as_nothing_due(tmp_path):
+    code, doc, _ = due(tmp_path / "none.db", tmp_path, "--before", "2027-01-31")
+    assert code == 0 and doc["units"] == [] and not (tmp_path / "none.db").exists()
+
+
+def test_a_bad_date_is_exit_2(tmp_path):
+    code, _, _ = due(tmp_path / "none.db", tmp_path, "--before", "明天")
+    assert code == 2
+
+
+# --- the pure rules -------------------------------------------------------------------------------
+
+RULES = load_rules(None)
+
+
+def period(birth, female, plan="inpatient-accident", end=dt.date(2026, 12, 31)):
+    return LastPeriod(
+        "x", "", plan, end, 1, "10" if plan == "short-accident" else None, "u", "p", birth, female
+    )
+
+
+@pytest.mark.parametrize(
+    ("birth", "female", "plan", "expected"),
+    [
+        (dt.date(1966, 1, 2), True, "inpatient-accident", None),  # 60 on E+1 = 2027-01-01
+        (dt.date(1966, 1, 1), True, "inpatient-accident", "age"),  # 61 on E+1
+        (dt.date(2011, 1, 1), False, "inpatient-accident", None),  # 16 on E+1
+        (dt.date(2011, 1, 2), False, "inpatient-accident", "age"),  # 15 on E+1
+        (dt.date(1966, 1, 1), False, "inpatient-accident", "age"),  # a man over 60, not plan 5
+        (dt.date(1966, 1, 1), False, "short-accident", "retired"),  # plan 5: past his date (2026-05-01)
+    ],
+)
+def test_the_rules_on_the_day_after_e_decide_who_is_not_renewable(birth, female, plan, expected):
+    assert refusal_on(period(birth, female, plan), RULES) == expected
+
+
+def test_plan_5_of_a_man_over_60_follows_his_retirement_date():
+    # born 1971-06-01: retires 2033-02-01 (20 months' delay); 61 on 2033-01-01
+    late = period(dt.date(1971, 6, 1), False, "short-accident", end=dt.date(2032, 12, 31))
+    assert refusal_on(late, RULES) is None
+    assert refusal_on(period(dt.date(1971, 6, 1), False, end=dt.date(2032, 12, 31)), RULES) == "age"
+
+
+def test_a_period_lapses_the_day_after_the_grace_ends():
+    end = dt.date(2026, 10, 31)
+    assert not is_lapsed(end, dt.date(2026, 11, 1), 0)
+    assert is_lapsed(end, dt.date(2026, 11, 2), 0)
+    assert not is_lapsed(end, dt.date(2026, 11, 2), 1)
+
+
+def test_the_renewal_ratio_counts_continuous_next_periods_by_prefecture_and_plan():
+    e = dt.date(2026, 12, 31)
+    ratios = renewal_ratios(
+        [
+            EndedPeriod("a", "p1", "巴州", e, dt.date(2027, 1, 1)),  # renewed
+            EndedPeriod("b", "p1", "巴州", e, dt.date(2027, 1, 2)),  # a day late: not continuous
+            EndedPeriod("c", "p1", "伊犁州", e, None),
+            EndedPeriod("a", "p2", "巴州", e, dt.date(2027, 1, 1)),
+        ],
+        0,
+    )
+    assert (ratios.total.renewed, ratios.total.ended, ratios.total.ratio) == (2, 4, Decimal("0.5000"))
+    assert ratios.by_prefecture["巴州"].ratio == Decimal("0.6667")
+    assert ratios.by_prefecture["伊犁州"].ratio == Decimal("0.0000")
+    assert ratios.by_plan["p2"].ratio == Decimal("1.0000")
+    assert renewal_ratios([], 0).total.ratio is None
+
+
+# --- template roster --renewal: the round trip ----------------------------------------------------
+
+
+def test_the_renewal_roster_round_trips_through_validate_and_enroll(ledger, tmp_path):
+    target = tmp_path / "续保.xlsx"
+    code, _, output = run(
+        ["template", "roster", "--renewal", "--unit", "甲公司", "-o", str(target)], ledger, "2026-12-10"
+    )
+    assert code == 0, output
+    sheet = openpyxl.load_workbook(target)["参保人员名册"]
+    all_rows = list(sheet.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(all_rows) if "身份证号码" in r)
+    head = list(all_rows[top])
+    rows = [r for r in all_rows[top + 1 :] if r[head.index("身份证号码")]]
+    ids = [r[head.index("身份证号码")] for r in rows]
+    assert sorted(ids) == sorted([ZHANG, OLD_WOMAN])  # 李四 moved to 乙公司
+    notes = {r[head.index("身份证号码")]: r[head.index("备注")] for r in rows}
+    assert "61周岁" in notes[OLD_WOMAN] and notes[ZHANG] is None
+    assert all(r[head.index("是否续保")] == "是" for r in rows)
+    code, doc, _ = run(
+        ["validate", str(target), "--start", "2027-01-01", "--json", "-o", str(tmp_path / "v.xlsx")],
+        ledger,
+        "2026-12-10",
+    )
+    errors = {(p["row"], p["code"]) for p in doc["problems"] if p["severity"] == "error"}
+    # the ledger keeps no phone numbers (yet): every row lacks one; else only the flagged row is refused
+    old_row = top + 2 + ids.index(OLD_WOMAN)
+    assert {code for _, code in errors} == {"phone-missing", "age-out-of-range"}
+    assert {row for row, code in errors if code == "age-out-of-range"} == {old_row}
+    _fill_phones(target, top, head.index("联系电话"))
+    code, doc, _ = run(
+        ["validate", str(target), "--start", "2027-01-01", "--json", "-o", str(tmp_path / "v.xlsx")],
+        ledger,
+        "2026-12-10",
+    )
+    assert [(p["row"], p["code"]) for p in doc["problems"] if p["severity"] == "error"] == [
+        (old_row, "age-out-of-range")
+    ]
+    code, doc, _ = enroll(target, ledger, "--skip-invalid", start="2027-01-01", today="2026-12-10")
+    assert code == 0, doc["problems"]
+    with open_ledger(str(ledger)) as opened:
+        history = history_for(opened, [ZHANG])[ZHANG]
+    renewed = [e for e in history if e.start == dt.date(2027, 1, 1)]
+    assert sorted((e.plan, e.shares, e.renewed_shares) for e in renewed) == [
+        ("critical-illness", 2, 2),
+        ("inpatient-accident", 1, 1),
+    ]
+
+
+def _fill_phones(target, top, col):
+    book = openpyxl.load_workbook(target)
+    sheet = book["参保人员名册"]
+    for row in sheet.iter_rows(min_row=top + 2):
+        if row[col].value is None and any(c.value for c in row):
+            row[col].value = "13800138000"
+            row[col].data_type = "s"
+    book.save(target)
+
+
+def test_a_renewal_roster_needs_a_known_unit(ledger, tmp_path):
+    code, _, output = run(
+        ["template", "roster", "--renewal", "--unit", "无此单位", "-o", str(tmp_path / "x.xlsx")], ledger
+    )
+    assert code == 2 and "无此单位" in output
+
+
+def test_the_renewal_ratio_job_reads_the_ledger(ledger, tmp_path):
+    from xjma.jobs.renewals import renewal_ratio
+
+    roster = write_roster(tmp_path / "r.xlsx", [person("张三", ZHANG, **{"inpatient-accident": 1})])
+    code, doc, _ = enroll(roster, ledger, start="2027-01-01", today="2026-12-10")
+    assert code == 0, doc["problems"]
+    ratios = renewal_ratio(dt.date(2026, 12, 1), dt.date(2026, 12, 31), db=str(ledger), rules_path=None)
+    # ended in December 2026: 张三 (plans 1, 2), 李四 (1), 孙老 (1); only 张三's plan 1 renewed
+    assert (ratios.total.renewed, ratios.total.ended) == (1, 4)
+    assert ratios.by_plan["inpatient-accident"].ratio == Decimal("0.3333")
+    assert ratios.by_prefecture["巴州"].ratio == Decimal("0.2500")
