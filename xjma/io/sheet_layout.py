@@ -52,6 +52,7 @@ class Styles:
 
     book: Any
     made: dict[str, Any] = field(default_factory=dict)
+    text_ranges: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ranges held as text
 
     SPECS = {
         "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
@@ -79,6 +80,13 @@ class Styles:
         if fmt is None:
             fmt = self.made[name] = self.book.add_format(self.SPECS[name])
         return fmt
+
+    def switch_off_text_marker(self, ws: Any, ranges: list[str]) -> None:
+        """Excel's "number stored as text" marker off for these ranges of `ws`, and for those set
+        before (xlsxwriter's ignore_errors keeps only its last call)."""
+        held = self.text_ranges.setdefault(ws.get_name(), [])
+        held += ranges
+        ws.ignore_errors({"number_stored_as_text": " ".join(held)})
 
     def custom(self, name: str, spec: dict[str, Any]) -> Any:
         """A format this module does not list (the 缴费通知's), made once under `name`."""

@@ -92,11 +92,14 @@ def write_table(
     freeze_cols: int = 1,
     total_label: str | None = "合计",
     setup_page: bool = True,
+    freeze: bool = True,
 ) -> Table:
     """Write title block (when `heading`), header, rows and 合计 from row `top`; lay out the page.
 
     A row holds one value per column: str, int, Decimal, date or None (blank). `freeze_cols` is how
-    many left columns stay in view (序号 and 姓名, or 工作单位); None as `total_label` leaves out 合计."""
+    many left columns stay in view (序号 and 姓名, or 工作单位); None as `total_label` leaves out 合计.
+    A table that is not the sheet's main one (a small table on a verdict sheet) passes freeze=False and
+    setup_page=False."""
     last_col = len(columns) - 1
     if heading is not None:
         top = write_title_block(ws, styles, heading, last_col)
@@ -119,7 +122,7 @@ def write_table(
     table = Table(header_row=top, first_row=top + 1, end_row=r, widths=widths, totals=sums)
     if total_label is not None:
         _write_totals(ws, styles, columns, table, total_label)
-    _finish(ws, columns, table, freeze_cols)
+    _finish(ws, styles, columns, table, freeze_cols if freeze else None)
     if setup_page:
         title = heading.title if heading is not None else ws.get_name()
         mark = heading.mark if heading is not None else ""
@@ -202,18 +205,21 @@ def _write_totals(ws: Any, styles: Styles, columns: Sequence[Column], table: Tab
             ws.write_blank(r, i, None, fmt)
 
 
-def _finish(ws: Any, columns: Sequence[Column], table: Table, freeze_cols: int) -> None:
+def _finish(
+    ws: Any, styles: Styles, columns: Sequence[Column], table: Table, freeze_cols: int | None
+) -> None:
     """Column widths, frozen panes and the "number stored as text" marker off for text columns."""
     for i, c in enumerate(columns):
         fixed = _KINDS[c.kind][2]
         if fixed is not None:
             table.widths[i] = max(fixed, table.widths[i])
         ws.set_column(i, i, table.widths[i])
-    ws.freeze_panes(table.first_row, freeze_cols)
+    if freeze_cols is not None:
+        ws.freeze_panes(table.first_row, freeze_cols)
     ranges = [
         f"{xl_col_to_name(i)}{table.first_row + 1}:{xl_col_to_name(i)}{max(table.end_row, table.first_row + 1)}"
         for i, c in enumerate(columns)
         if c.kind in TEXT_KINDS
     ]
     if ranges:
-        ws.ignore_errors({"number_stored_as_text": " ".join(ranges)})
+        styles.switch_off_text_marker(ws, ranges)
