@@ -10,6 +10,7 @@ Widths are in Excel's character units, where a CJK character counts two (`displa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,14 @@ def display_width(text: str) -> int:
     """Width of `text` in character units: east-asian wide and full-width characters count two."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return len(text) + sum(map(_extra, text))
+
+
+@functools.cache
+def _extra(char: str) -> int:
+    """1 for a character Unicode calls East Asian Wide or Fullwidth (UAX #11), else 0 (cached: a
+    sheet of names asks about the same few thousand characters again and again)."""
+    return 1 if unicodedata.east_asian_width(char) in "WF" else 0
 
 
 def wrapped_lines(text: str, width: int) -> int:

@@ -105,20 +105,13 @@ def write_table(
         top = write_title_block(ws, styles, heading, last_col)
     widths = [float(max(c.min_width, display_width(c.header) + 2)) for c in columns]
     _write_header(ws, styles, columns, top, widths)
-    writers = [_cell_writer(ws, styles, c) for c in columns]
     sums: dict[int, Decimal | int] = {i: 0 for i, c in enumerate(columns) if c.total}
-    caps = [c.max_width for c in columns]
-    r = top + 1
-    for values in rows:
-        _fit_row(ws, r, columns, values, widths, caps)
-        for i, value in enumerate(values):
-            if value is None or value == "":
-                writers[i](r, i, None)
-                continue
-            writers[i](r, i, value)
-            if i in sums:
-                sums[i] += value  # type: ignore[operator]
-        r += 1
+    largest: dict[int, Decimal | int] = {i: 0 for i, c in enumerate(columns) if c.kind in ("int", "money")}
+    r = _write_rows(ws, styles, columns, rows, top + 1, widths, sums, largest)
+    for i, value in largest.items():  # numbers: as wide as the largest (or the 合计, when larger)
+        shown = max(abs(value), abs(sums.get(i, 0)))
+        need = len(f"{shown:,.2f}") + 3 if columns[i].kind == "money" else len(str(shown)) + 2
+        widths[i] = max(widths[i], need)
     table = Table(header_row=top, first_row=top + 1, end_row=r, widths=widths, totals=sums)
     if total_label is not None:
         _write_totals(ws, styles, columns, table, total_label)
@@ -140,58 +133,59 @@ def _write_header(ws: Any, styles: Styles, columns: Sequence[Column], row: int, 
     ws.set_row(row, row_height(lines))
 
 
-def _fit_row(
+def _write_rows(
     ws: Any,
-    r: int,
+    styles: Styles,
     columns: Sequence[Column],
-    values: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    r: int,
     widths: list[float],
-    caps: list[int],
-) -> None:
-    """Widen columns to this row's values (up to their cap) and set its height if a text wraps."""
-    lines = 1
-    for i, value in enumerate(values):
-        kind = columns[i].kind
-        if value is None or kind == "date":
-            continue
-        if isinstance(value, str):
-            need = display_width(value) + 2 if "\n" not in value else _longest_line(value) + 2
-            if kind != "id" and need > caps[i]:
-                lines = max(lines, wrapped_lines(value, caps[i]))
-                need = caps[i]
-        elif isinstance(value, Decimal):
-            need = len(f"{value:,.2f}") + 3
-        else:
-            need = len(str(value)) + 2
-        if need > widths[i]:
-            widths[i] = need
-    if lines > 1:
-        ws.set_row(r, row_height(lines))
+    sums: dict[int, Decimal | int],
+    largest: dict[int, Decimal | int],
+) -> int:
+    """Write the rows from row `r`, widening text columns to their values (up to their cap) and
+    setting a row's height before its cells when a text wraps; returns the row after the last."""
+    kinds = [c.kind for c in columns]
+    fmts = [styles[_KINDS[k][0]] for k in kinds]
+    caps = [c.max_width for c in columns]
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    for values in rows:
+        cells: list[object] = list(values)
+        lines = 1
+        for i, value in enumerate(cells):
+            kind = kinds[i]
+            if value is None or value == "":
+                cells[i] = None
+            elif kind in TEXT_KINDS or isinstance(value, str):
+                text = cells[i] = cell_text(value)
+                need = (len(text) if text.isascii() else _longest_line(text)) + 2
+                if need > caps[i] and kind != "id":
+                    lines = max(lines, wrapped_lines(text, caps[i]))
+                    need = caps[i]
+                if need > widths[i]:
+                    widths[i] = need
+            elif kind == "date":
+                cells[i] = (value - _EPOCH).days  # type: ignore[operator]
+            else:
+                if i in sums:
+                    sums[i] += value  # type: ignore[operator]
+                if value > largest[i]:  # type: ignore[operator]
+                    largest[i] = value  # type: ignore[assignment]
+        if lines > 1:
+            ws.set_row(r, row_height(lines))
+        for i, value in enumerate(cells):
+            if value is None:
+                write_blank(r, i, None, fmts[i])
+            elif value.__class__ is str:
+                write_string(r, i, value, fmts[i])
+            else:
+                write_number(r, i, value, fmts[i])
+        r += 1
+    return r
 
 
 def _longest_line(text: str) -> int:
-    return max(display_width(part) for part in text.split("\n"))
-
-
-def _cell_writer(ws: Any, styles: Styles, column: Column) -> Any:
-    fmt = styles[_KINDS[column.kind][0]]
-    kind = column.kind
-
-    def write(r: int, c: int, value: object) -> None:
-        if value is None:
-            ws.write_blank(r, c, None, fmt)
-        elif kind in TEXT_KINDS or isinstance(value, str):
-            text = cell_text(value)
-            if text:
-                ws.write_string(r, c, text, fmt)
-            else:
-                ws.write_blank(r, c, None, fmt)
-        elif kind == "date":
-            ws.write_number(r, c, (value - _EPOCH).days, fmt)  # type: ignore[operator]
-        else:
-            ws.write_number(r, c, value, fmt)
-
-    return write
+    return max(display_width(part) for part in text.split("\n")) if "\n" in text else display_width(text)
 
 
 def _write_totals(ws: Any, styles: Styles, columns: Sequence[Column], table: Table, label: str) -> None:
