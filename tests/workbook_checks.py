@@ -46,27 +46,40 @@ def print_problems(ws: Any, fit_width: bool = True) -> list[str]:
 
 def header_row(ws: Any) -> int:
     """The table's header row (1-based) as printed titles: repeat_rows."""
-    titles = ws.print_title_rows or ""
-    match = re.match(r"\$?(\d+):\$?(\d+)", titles)
-    assert match, f"{ws.title}: no repeated header row"
-    return int(match.group(1))
+    row = table_header_row(ws)
+    assert row is not None, f"{ws.title}: no repeated header row"
+    return row
+
+
+def table_header_row(ws: Any) -> int | None:
+    """The repeated header row, or None for a sheet without one (a notice, a verdict)."""
+    match = re.match(r"\$?(\d+):\$?(\d+)", ws.print_title_rows or "")
+    return int(match.group(1)) if match else None
 
 
 def headers(ws: Any) -> list[str]:
-    row = header_row(ws)
+    row = table_header_row(ws)
+    if row is None:
+        return []
     return [str(c.value) if c.value is not None else "" for c in ws[row]]
 
 
+def page_title(ws: Any) -> str:
+    """The sheet's title as its page header prints it."""
+    return (ws.oddHeader.center.text or "").replace("&&", "&")
+
+
 def code_cells(ws: Any) -> list[str]:
-    """Cells a clerk sees that hold a bare English code (anything but the last 代码 column)."""
-    names = headers(ws)
-    skip = {i + 1 for i, name in enumerate(names) if name == CODE_HEADER}
+    """Cells a clerk sees that hold a bare English code: anything but a column under a 代码 header."""
     found = []
+    code_columns: set[int] = set()
     for row in ws.iter_rows(min_row=1):
         for cell in row:
-            if cell.column in skip or not isinstance(cell.value, str):
+            if cell.value == CODE_HEADER:
+                code_columns.add(cell.column)
+            elif cell.column in code_columns or not isinstance(cell.value, str):
                 continue
-            if looks_like_code(cell.value):
+            elif looks_like_code(cell.value):
                 found.append(f"{ws.title}!{cell.coordinate}={cell.value!r}")
     return found
 
