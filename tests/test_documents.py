@@ -45,11 +45,24 @@ def made(tmp_path_factory) -> dict[str, Path]:
     """The workbooks of one office day: checks, an enrollment, a dry run, refused rows, fees, claims."""
     root = tmp_path_factory.mktemp("documents")
     db = root / "ledger.db"
-    out = {name: root / f"{name}.xlsx" for name in ("clean", "mistakes", "enroll", "dry", "skip", "fees", "claims")}
+    out = {
+        name: root / f"{name}.xlsx"
+        for name in ("clean", "mistakes", "enroll", "dry", "skip", "fees", "claims")
+    }
     start = ("--start", "2026-12-01")
-    assert xjma("validate", str(SAMPLES / "roster_clean.xlsx"), *start, "-o", str(out["clean"]), db=db)[0] == 0
-    assert xjma("validate", str(SAMPLES / "roster_mistakes.xlsx"), *start, "-o", str(out["mistakes"]), db=db)[0] == 1
-    assert xjma("enroll", str(SAMPLES / "roster_clean.xlsx"), *start, "--dry-run", "-o", str(out["dry"]), db=db)[0] == 0
+    assert (
+        xjma("validate", str(SAMPLES / "roster_clean.xlsx"), *start, "-o", str(out["clean"]), db=db)[0] == 0
+    )
+    assert (
+        xjma("validate", str(SAMPLES / "roster_mistakes.xlsx"), *start, "-o", str(out["mistakes"]), db=db)[0]
+        == 1
+    )
+    assert (
+        xjma("enroll", str(SAMPLES / "roster_clean.xlsx"), *start, "--dry-run", "-o", str(out["dry"]), db=db)[
+            0
+        ]
+        == 0
+    )
     assert xjma("enroll", str(SAMPLES / "roster_clean.xlsx"), *start, "-o", str(out["enroll"]), db=db)[0] == 0
     skip = ("enroll", str(SAMPLES / "roster_mistakes.xlsx"), *start, "--skip-invalid", "-o", str(out["skip"]))
     assert xjma(*skip, db=db)[0] == 0
@@ -62,7 +75,17 @@ def made(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-WORKBOOKS = ["clean", "mistakes", "enroll", "dry", "skip", "fees", "claims", "template_roster", "template_claims"]
+WORKBOOKS = [
+    "clean",
+    "mistakes",
+    "enroll",
+    "dry",
+    "skip",
+    "fees",
+    "claims",
+    "template_roster",
+    "template_claims",
+]
 
 
 @pytest.mark.parametrize("name", WORKBOOKS)
@@ -133,12 +156,17 @@ def test_the_member_list_has_at_most_fourteen_columns_and_the_unit_summary_a_tot
     units = book["单位汇总"]
     fees = headers(units).index("会费（元）") + 1
     rows = range(table_header_row(units) + 1, total_row(units))
-    assert units.cell(total_row(units), fees).value == pytest.approx(sum(units.cell(r, fees).value for r in rows))
+    assert units.cell(total_row(units), fees).value == pytest.approx(
+        sum(units.cell(r, fees).value for r in rows)
+    )
 
 
 def test_printed_each_unit_notice_is_one_page_with_capitals_and_stamp_lines(made):
     book = openpyxl.load_workbook(made["enroll"])
-    units = {str(c.value) for c in book["缴费通知"]["B"] if c.value} & {"新疆天山建设集团有限公司", "乌鲁木齐市第一中学"}
+    units = {str(c.value) for c in book["缴费通知"]["B"] if c.value} & {
+        "新疆天山建设集团有限公司",
+        "乌鲁木齐市第一中学",
+    }
     out = printed(made["enroll"])
     pages = out.pages_of("职工互助保障活动缴费通知书")
     assert len(pages) == 3  # the sample's three units
@@ -181,7 +209,9 @@ def test_claim_steps_are_shown_whole_with_a_total_row(made):
     lines = str(ws.cell(row, steps).value).count("\n") + 1
     assert (ws.row_dimensions[row].height or 15) >= 15 * lines
     assert total_row(ws) is not None
-    assert isinstance(ws.cell(total_row(ws), headers(ws).index("给付金额（元）") + 1).value, (int, float, Decimal))
+    assert isinstance(
+        ws.cell(total_row(ws), headers(ws).index("给付金额（元）") + 1).value, (int, float, Decimal)
+    )
 
 
 @pytest.mark.parametrize("kind", ["roster", "claims"])
@@ -201,8 +231,19 @@ def test_plans_at_80_columns_hide_nothing():
 
 def test_a_single_claim_at_80_columns_hides_nothing(tmp_path):
     args = ["claim", "calc", "--plan", "住院+意外", "--benefit", "住院", "--event-date", "2027-03-01"]
-    args += ["--start", "2026-12-01", "--cause", "疾病", "--pooled-self-pay", "2880", "--pooled-fund-paid", "16320"]
-    result = at_80_columns([*args, "--db", str(tmp_path / "none.db")], env={"XJMA_TODAY": TODAY, "XJMA_DB": ""})
+    args += [
+        "--start",
+        "2026-12-01",
+        "--cause",
+        "疾病",
+        "--pooled-self-pay",
+        "2880",
+        "--pooled-fund-paid",
+        "16320",
+    ]
+    result = at_80_columns(
+        [*args, "--db", str(tmp_path / "none.db")], env={"XJMA_TODAY": TODAY, "XJMA_DB": ""}
+    )
     assert result.exit_code == 0 and hidden_behind_ellipsis(result.stdout) == []
 
 

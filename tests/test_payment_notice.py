@@ -145,3 +145,51 @@ def test_printed_each_unit_notice_is_exactly_one_a4_page_one_page_wide(tmp_path)
         assert "单位盖章" in text and "人民币（大写）" in text and DRAFT_MARK in text
         assert not out.landscape(page)
     assert one_page_wide(out, "职工互助保障活动缴费通知书", "险种", "会费（元）") == []
+
+
+def _member(id_number, unit, prefecture, *plans):
+    from types import SimpleNamespace as NS
+
+    row = NS(id_number=id_number, unit=unit, prefecture=prefecture)
+    items = [
+        NS(enrollment=NS(plan=plan, tier=tier, shares=shares, end=end), fee=Decimal(fee))
+        for plan, tier, shares, fee, end in plans
+    ]
+    return row, items
+
+
+def test_a_batch_gives_one_notice_per_unit_a_line_per_plan_and_plan_five_per_tier():
+    names = {"inpatient-accident": "住院+意外", "short-accident": "短期意外", "critical-illness": "重大疾病"}
+    members = [
+        _member(
+            "A",
+            "甲",
+            "巴州",
+            ("critical-illness", None, 2, "80.00", E),
+            ("inpatient-accident", None, 1, "110.00", E),
+        ),
+        _member(
+            "B",
+            "甲",
+            "巴州",
+            ("inpatient-accident", None, 1, "110.00", E),
+            ("short-accident", "10", 2, "20.00", S),
+        ),
+        _member(
+            "C", "乙", "", ("short-accident", "5", 1, "5.00", S), ("short-accident", "10", 1, "10.00", S)
+        ),
+    ]
+    first, second = payment_notice.unit_notices(members, names, S)
+    assert (first.unit, first.members, first.total, first.end) == ("甲", 2, Decimal("320.00"), E)
+    assert [(x.plan, x.members, x.shares, x.fee_per_share, x.fee) for x in first.lines] == [
+        ("住院+意外", 2, 2, Decimal("110.00"), Decimal("220.00")),
+        ("重大疾病", 1, 2, Decimal("40.00"), Decimal("80.00")),
+        ("短期意外（10元档）", 1, 2, Decimal("10.00"), Decimal("20.00")),
+    ]
+    assert [x.plan for x in second.lines] == ["短期意外（5元档）", "短期意外（10元档）"]
+    assert (second.prefecture, second.members, second.end) == ("", 1, S)
+
+
+def test_a_line_whose_shares_cost_differently_shows_no_fee_per_share():
+    line = payment_notice._line((0, 0, "x"), [{"A"}, 3, Decimal("100.00")], {})
+    assert line.fee_per_share is None and line.fee == Decimal("100.00")

@@ -15,14 +15,17 @@ more units continues on sheets 缴费通知2, 缴费通知3, ….
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from xjma.core.capital import capital_amount
+from xjma.core.enrollment import NewEnrollment
+from xjma.core.model import RosterRow
 from xjma.core.payment_terms import PaymentTerms
 from xjma.core.prefectures import Prefectures
+from xjma.core.rules import PLAN_CODES
 from xjma.io.sheet_layout import DRAFT_MARK, YUAN, Styles, page_setup, row_height, wrapped_lines
 from xjma.io.xlsx_util import cell_text
 
@@ -63,6 +66,57 @@ class NoticeIssue:
     terms: PaymentTerms
     prefectures: Prefectures
     mark: str = ""  # sheet_layout.DRAFT_MARK on a dry run, REPRINT_MARK on `batch report`
+
+
+def unit_notices(
+    members: Sequence[tuple[RosterRow, Sequence[NewEnrollment]]], names: Mapping[str, str], start: dt.date
+) -> list[UnitNotice]:
+    """The notices of a batch: one per unit in roster order, a line per plan (plan 5 per tier), the
+    unit's distinct members and its fee; 保障期 from S to the latest end of the unit's enrollments."""
+    units: dict[str, tuple[str, dict[tuple[int, int, str], list[Any]], set[str], list[dt.date]]] = {}
+    for row, items in members:
+        unit = units.get(row.unit)
+        if unit is None:
+            unit = units[row.unit] = (row.prefecture, {}, set(), [])
+        lines, people, ends = unit[1], unit[2], unit[3]
+        for item in items:
+            e = item.enrollment
+            key = (_plan_order(e.plan), int(e.tier or 0), e.plan)  # plan order, then plan 5's tiers
+            slot = lines.get(key)
+            if slot is None:
+                slot = lines[key] = [set(), 0, Decimal("0.00")]
+            slot[0].add(row.id_number)
+            slot[1] += e.shares
+            slot[2] += item.fee
+            people.add(row.id_number)
+            ends.append(e.end)
+    return [
+        UnitNotice(
+            unit=unit,
+            prefecture=prefecture,
+            start=start,
+            end=max(ends) if ends else start,
+            lines=tuple(_line(key, slot, names) for key, slot in sorted(lines.items())),
+            members=len(people),
+            total=sum((slot[2] for slot in lines.values()), Decimal("0.00")),
+        )
+        for unit, (prefecture, lines, people, ends) in units.items()
+    ]
+
+
+def _plan_order(plan: str) -> int:
+    return PLAN_CODES.index(plan) if plan in PLAN_CODES else len(PLAN_CODES)
+
+
+def _line(key: tuple[int, int, str], slot: list[Any], names: Mapping[str, str]) -> NoticeLine:
+    """One line; 每份会费 is shown when every share of the line cost the same (fee = shares × it)."""
+    _, tier, plan = key
+    ids, shares, fee = slot
+    name = names.get(plan, plan) + (f"（{tier}元档）" if tier else "")
+    each = (fee / shares).quantize(Decimal("0.01")) if shares else None
+    return NoticeLine(
+        name, len(ids), shares, each if each is not None and each * shares == fee else None, fee
+    )
 
 
 def write_payment_notices(
