@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from xjma.core.prefectures import Prefectures
 
 A4 = 9  # xlsxwriter's paper index for A4
 PORTRAIT_WIDTH = 90  # character units that fit across A4 portrait at 100 % between default margins
@@ -102,6 +105,17 @@ class Styles:
         if fmt is None:
             fmt = self.made[name] = self.book.add_format(spec)
         return fmt
+
+
+def issuer_for(prefectures: Prefectures, seen: Sequence[str]) -> str:
+    """制表单位: the prefecture union when every row is of one prefecture with on-site staff, else the
+    office (区直, several prefectures, none)."""
+    shorts = {s for s in seen if s}
+    if len(shorts) == 1:
+        pref = prefectures.get(next(iter(shorts)))
+        if pref is not None and pref.contact is not None:
+            return pref.union
+    return prefectures.office.name
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ def _write_rows(
     setting a row's height before its cells when a text wraps; returns the row after the last."""
     kinds = [c.kind for c in columns]
     fmts = [styles[_KINDS[k][0]] for k in kinds]
+    wrap = styles["wrap"]  # a text in a date or number column (e.g. "按档次"): wrapped like any text
     caps = [c.max_width for c in columns]
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for values in rows:
@@ -177,7 +178,7 @@ def _write_rows(
             if value is None:
                 write_blank(r, i, None, fmts[i])
             elif value.__class__ is str:
-                write_string(r, i, value, fmts[i])
+                write_string(r, i, value, fmts[i] if kinds[i] in TEXT_KINDS else wrap)
             else:
                 write_number(r, i, value, fmts[i])
         r += 1
