@@ -11,7 +11,7 @@ from workbook_checks import code_cells, header_row, headers, marker_off, print_p
 
 from xjma.core.labels import label, labels, looks_like_code
 from xjma.io.sheet_layout import DRAFT_MARK, Heading, Styles, display_width, page_setup, wrapped_lines
-from xjma.io.sheet_table import Column, write_table
+from xjma.io.sheet_table import Column, Marked, write_table
 
 LONG_UNIT = "乌鲁木齐市天山区某某街道办事处社区工作者服务中心"  # 24 CJK characters: 48 units
 COLUMNS = [
@@ -151,3 +151,12 @@ def test_page_setup_escapes_an_ampersand_in_the_title(tmp_path):
     ws.write_string(0, 0, "x")
     book.close()
     assert openpyxl.load_workbook(tmp_path / "a.xlsx")["x"].oddHeader.center.text == "A&&B 公司"
+
+
+def test_a_marked_cell_takes_its_style_and_the_others_their_column_format(tmp_path):
+    rows = [(1, Marked("张三", "error"), Marked("650104199310100012", "warning"), "甲", 1, Decimal("1.00"),
+             dt.date(2026, 1, 1), "x")]  # fmt: skip
+    _, ws = _write(tmp_path / "t.xlsx", rows=rows)
+    assert ws["B4"].fill.fgColor.rgb.endswith("FFC7CE") and ws["B4"].value == "张三"
+    assert ws["C4"].fill.fgColor.rgb.endswith("FFEB9C")
+    assert ws["D4"].fill.fgColor.rgb in (None, "00000000")

@@ -81,6 +81,8 @@ class Styles:
         "total_text": {"border": 1, "bold": True, "bg_color": "#F2F2F2"},
         "total_money": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": MONEY},
         "total_int": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": INTEGER},
+        "error": {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFC7CE", "font_color": "#9C0006"},
+        "warning": {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFEB9C", "font_color": "#9C5700"},
         "plain": {},
         "bold": {"bold": True},
         "wrap_plain": {"text_wrap": True, "valign": "top"},

@@ -62,6 +62,15 @@ class Column:
             raise ValueError(f"unknown column kind {self.kind!r}")
 
 
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A cell written with one of the Styles instead of its column's format (a problem cell of
+    问题行: "error" red, "warning" yellow)."""
+
+    value: object
+    style: str
+
+
 @dataclass
 class Table:
     """What was written: where, how wide, the 合计 figures (by column index)."""
@@ -152,9 +161,13 @@ def _write_rows(
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for values in rows:
         cells: list[object] = list(values)
+        marked: dict[int, Any] = {}
         lines = 1
         for i, value in enumerate(cells):
             kind = kinds[i]
+            if value.__class__ is Marked:
+                marked[i] = styles[value.style]  # type: ignore[attr-defined]
+                value = cells[i] = value.value  # type: ignore[attr-defined]
             if value is None or value == "":
                 cells[i] = None
             elif kind in TEXT_KINDS or isinstance(value, str):
@@ -175,12 +188,13 @@ def _write_rows(
         if lines > 1:
             ws.set_row(r, row_height(lines))
         for i, value in enumerate(cells):
+            fmt = marked.get(i) if marked else None
             if value is None:
-                write_blank(r, i, None, fmts[i])
+                write_blank(r, i, None, fmt or fmts[i])
             elif value.__class__ is str:
-                write_string(r, i, value, fmts[i] if kinds[i] in TEXT_KINDS else wrap)
+                write_string(r, i, value, fmt or (fmts[i] if kinds[i] in TEXT_KINDS else wrap))
             else:
-                write_number(r, i, value, fmts[i])
+                write_number(r, i, value, fmt or fmts[i])
         r += 1
     return r
 
