@@ -215,10 +215,14 @@ def test_claim_steps_are_shown_whole_with_a_total_row(made):
 
 
 @pytest.mark.parametrize("kind", ["roster", "claims"])
-def test_a_template_has_its_filer_line_and_text_id_columns(made, kind):
-    book = openpyxl.load_workbook(made[f"template_{kind}"])
-    texts = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
-    assert any(t.startswith("填报人") for t in texts) and any(t.startswith("单位盖章") for t in texts)
+def test_a_template_prints_its_filer_line_on_every_page_and_keeps_id_columns_text(made, kind):
+    """The line is in the footer: a "联系电话：" cell above the header would be read back as the
+    file-level phone of every row (roster.md)."""
+    ws = openpyxl.load_workbook(made[f"template_{kind}"]).worksheets[0]
+    footer = (ws.oddFooter.left.text or "") + (ws.oddFooter.right.text or "")
+    assert all(f"{name}：" in footer for name in ("填报人", "联系电话", "单位盖章", "日期"))
+    ids = headers(ws).index("身份证号码") + 1
+    assert ws.cell(table_header_row(ws) + 1, ids).number_format == "@"
 
 
 # ------------------------------------------------------------------ the terminal

@@ -160,3 +160,21 @@ def test_a_marked_cell_takes_its_style_and_the_others_their_column_format(tmp_pa
     assert ws["B4"].fill.fgColor.rgb.endswith("FFC7CE") and ws["B4"].value == "张三"
     assert ws["C4"].fill.fgColor.rgb.endswith("FFEB9C")
     assert ws["D4"].fill.fgColor.rgb in (None, "00000000")
+
+
+def test_a_form_to_fill_in_has_its_signature_line_in_the_footer_of_every_page(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "a.xlsx"))
+    ws = book.add_worksheet("参保人员名册")
+    page_setup(
+        ws,
+        "职工互助保障活动参保人员名册",
+        200,
+        header_rows=(3, 3),
+        sign=("填报人", "联系电话", "单位盖章", "日期"),
+    )
+    ws.write_string(0, 0, "x")
+    book.close()
+    footer = openpyxl.load_workbook(tmp_path / "a.xlsx")["参保人员名册"].oddFooter
+    assert footer.left.text.startswith("填报人：＿") and "联系电话：＿" in footer.left.text
+    assert footer.right.text.startswith("单位盖章：＿") and "日期：　年　月　日" in footer.right.text
+    assert "&P" in footer.center.text and "&N" in footer.center.text

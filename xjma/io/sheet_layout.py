@@ -162,10 +162,12 @@ def page_setup(
     header_rows: tuple[int, int] | None = None,
     mark: str = "",
     fit_width: bool = True,
+    sign: Sequence[str] = (),
 ) -> None:
     """A4; landscape when `width` (character units) is wider than portrait; one page wide, height free;
     `header_rows` (first, last) repeat on every page; title in the page header; page x of n and the
-    print date in the footer; gridlines not printed."""
+    print date in the footer — or, for a form to be filled in, the `sign` line (填报人 / 联系电话 /
+    单位盖章 / 日期) on every page, where it cannot be read back as data; gridlines not printed."""
     ws.set_paper(A4)
     if width > PORTRAIT_WIDTH:
         ws.set_landscape()
@@ -177,10 +179,17 @@ def page_setup(
         ws.repeat_rows(*header_rows)
     left = f"&L&B{_escape(mark)}&B" if mark else ""
     ws.set_header(f"{left}&C{_escape(title)}"[:250])
-    ws.set_footer(FOOTER)
+    ws.set_footer(sign_footer(sign) if sign else FOOTER)
     ws.hide_gridlines(1)
     ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     ws.center_horizontally()
+
+
+def sign_footer(labels: Sequence[str]) -> str:
+    """A footer with blanks to sign: the first half of `labels` left, page x of n centre, the rest right."""
+    blanks = [f"{name}：{'　年　月　日' if name == '日期' else '＿' * 8}" for name in labels]
+    half = (len(blanks) + 1) // 2
+    return f"&L{'　'.join(blanks[:half])}&C第 &P 页，共 &N 页&R{'　'.join(blanks[half:])}"
 
 
 def _escape(text: str) -> str:
