@@ -4,7 +4,7 @@ from rich.console import Console
 from rich.table import Table
 from terminal80 import hidden_behind_ellipsis, too_wide
 
-from xjma.commands.screen import fitting_table, key_values, list_form, min_width
+from xjma.commands.screen import fitting_table, key_values, list_form, min_width, numbered
 
 PLAN_ROWS = [
     ["住院+意外", "110.00 元/份", "1", "30 天（续保无观察期）", "在职职工，年龄 16–60 周岁", "住院：8000.00 元\n意外：40000.00 元"],
@@ -57,3 +57,12 @@ def test_a_record_is_shown_as_name_value_lines():
     text = _render(key_values("参保人", [("姓名", "张三"), ("身份证号码", "650104********0012")]))
     assert "姓名：张三" in text and "身份证号码：650104********0012" in text
     assert _render(list_form("", ["a"], [["1"]])).strip() == "1. a：1"
+
+
+def test_numbered_steps_wrap_under_their_own_text():
+    step = "基本统筹段（本地就医）：统筹段个人自付 2880元 × 60% = 1728元，最高不超过统筹基金支付 16320元 × 20% = 3264元"
+    text = _render(numbered([step, "本次给付 1728元"]), 60)
+    lines = text.splitlines()
+    assert lines[0].startswith("  1. 基本统筹段") and lines[1].startswith("     ")
+    assert any(line.startswith("  2. 本次给付 1728元") for line in lines)
+    assert hidden_behind_ellipsis(text) == [] and "16320元" in text.replace("\n", "")

@@ -98,3 +98,13 @@ def key_values(title: str, pairs: Sequence[tuple[str, object]]) -> RenderableTyp
     lines = [f"{key}：{'' if value is None else value}" for key, value in pairs]
     body = Text("\n".join(lines), overflow="fold")
     return Group(Text(title, style="bold"), body) if title else body
+
+
+def numbered(lines: Sequence[str], indent: int = 2) -> RenderableType:
+    """Steps "1. …" with a hanging indent: a wrapped step continues under its own text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for i, line in enumerate(lines, start=1):
+        grid.add_row(f"{' ' * indent}{i}.", Text(line, overflow="fold"))
+    return grid
