@@ -2,6 +2,7 @@
 table with 合计, widths that fit (CJK counts two), wrapped rows tall enough, text columns as text."""
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -178,3 +179,13 @@ def test_a_form_to_fill_in_has_its_signature_line_in_the_footer_of_every_page(tm
     assert footer.left.text.startswith("填报人：＿") and "联系电话：＿" in footer.left.text
     assert footer.right.text.startswith("单位盖章：＿") and "日期：　年　月　日" in footer.right.text
     assert "&P" in footer.center.text and "&N" in footer.center.text
+
+
+def test_the_data_has_borders_from_one_rule_so_blank_cells_need_not_be_written(tmp_path):
+    path = tmp_path / "t.xlsx"
+    rows = [(1, "张三", None, None, None, None, None, None)]
+    _, ws = _write(path, rows=rows)
+    assert ws["C4"].value is None and ws["C4"].has_style is False
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<conditionalFormatting sqref="A4:H4">' in xml

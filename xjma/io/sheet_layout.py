@@ -72,15 +72,16 @@ class Styles:
         "mark": {"bold": True, "font_color": "#C00000", "font_size": 12},
         "head": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                  "align": "center", "valign": "vcenter"},
-        "text": {"border": 1, "valign": "top", "text_wrap": True},  # wraps only past its width
-        "wrap": {"border": 1, "valign": "top", "text_wrap": True},
-        "id": {"border": 1, "valign": "top", "num_format": "@"},
-        "money": {"border": 1, "valign": "top", "num_format": MONEY},
-        "date": {"border": 1, "valign": "top", "num_format": DATE},
-        "int": {"border": 1, "valign": "top", "num_format": INTEGER},
+        "text": {"valign": "top", "text_wrap": True},  # wraps only past its width
+        "wrap": {"valign": "top", "text_wrap": True},
+        "id": {"valign": "top", "num_format": "@"},
+        "money": {"valign": "top", "num_format": MONEY},
+        "date": {"valign": "top", "num_format": DATE, "align": "center"},
+        "int": {"valign": "top", "num_format": INTEGER, "align": "center"},  # 行号 clear of the name
+        "grid": {"border": 1},  # the data's borders: one conditional format over the table
         "total_text": {"border": 1, "bold": True, "bg_color": "#F2F2F2"},
         "total_money": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": MONEY},
-        "total_int": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": INTEGER},
+        "total_int": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": INTEGER, "align": "center"},
         "error": {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFC7CE", "font_color": "#9C0006"},
         "warning": {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFEB9C", "font_color": "#9C5700"},
         "plain": {},

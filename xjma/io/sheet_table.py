@@ -153,48 +153,50 @@ def _write_rows(
     largest: dict[int, Decimal | int],
 ) -> int:
     """Write the rows from row `r`, widening text columns to their values (up to their cap) and
-    setting a row's height before its cells when a text wraps; returns the row after the last."""
+    setting a row's height when a text wraps; returns the row after the last."""
     kinds = [c.kind for c in columns]
     fmts = [styles[_KINDS[k][0]] for k in kinds]
     wrap = styles["wrap"]  # a text in a date or number column (e.g. "按档次"): wrapped like any text
     caps = [c.max_width for c in columns]
+    texts = [k in TEXT_KINDS for k in kinds]
+    measured: dict[str, tuple[str, int]] = {}  # names and units repeat: each cleaned and measured once
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for values in rows:
-        cells: list[object] = list(values)
-        marked: dict[int, Any] = {}
         lines = 1
-        for i, value in enumerate(cells):
-            kind = kinds[i]
+        for i, value in enumerate(values):
+            fmt = fmts[i]
             if value.__class__ is Marked:
-                marked[i] = styles[value.style]  # type: ignore[attr-defined]
-                value = cells[i] = value.value  # type: ignore[attr-defined]
+                fmt = styles[value.style]  # type: ignore[attr-defined]
+                value = value.value  # type: ignore[attr-defined]
+                if value is None or value == "":
+                    write_blank(r, i, None, fmt)
+                    continue
             if value is None or value == "":
-                cells[i] = None
-            elif kind in TEXT_KINDS or isinstance(value, str):
-                text = cells[i] = cell_text(value)
-                need = (len(text) if text.isascii() else _longest_line(text)) + 2
-                if need > caps[i] and kind != "id":
+                continue  # blank: not written (the borders come from the table's grid)
+            if texts[i] or value.__class__ is str:
+                seen = measured.get(value)  # type: ignore[call-overload]
+                if seen is None:
+                    text = cell_text(value)
+                    seen = (text, (len(text) if text.isascii() else _longest_line(text)) + 2)
+                    if len(measured) < 200_000 and value.__class__ is str:
+                        measured[value] = seen  # type: ignore[index]
+                text, need = seen
+                if need > caps[i] and kinds[i] != "id":
                     lines = max(lines, wrapped_lines(text, caps[i]))
                     need = caps[i]
                 if need > widths[i]:
                     widths[i] = need
-            elif kind == "date":
-                cells[i] = (value - _EPOCH).days  # type: ignore[operator]
+                write_string(r, i, text, fmt if texts[i] or fmt is not fmts[i] else wrap)
+            elif kinds[i] == "date":
+                write_number(r, i, (value - _EPOCH).days, fmt)  # type: ignore[operator]
             else:
                 if i in sums:
                     sums[i] += value  # type: ignore[operator]
                 if value > largest[i]:  # type: ignore[operator]
                     largest[i] = value  # type: ignore[assignment]
-        if lines > 1:
+                write_number(r, i, value, fmt)
+        if lines > 1:  # the row is still open (constant_memory writes it when the next one starts)
             ws.set_row(r, row_height(lines))
-        for i, value in enumerate(cells):
-            fmt = marked.get(i) if marked else None
-            if value is None:
-                write_blank(r, i, None, fmt or fmts[i])
-            elif value.__class__ is str:
-                write_string(r, i, value, fmt or (fmts[i] if kinds[i] in TEXT_KINDS else wrap))
-            else:
-                write_number(r, i, value, fmt or fmts[i])
         r += 1
     return r
 
@@ -225,6 +227,9 @@ def _finish(
         ws.set_column(i, i, table.widths[i])
     if freeze_cols is not None:
         ws.freeze_panes(table.first_row, freeze_cols)
+    if table.end_row > table.first_row:  # borders on every data cell, blank ones included, in one rule
+        grid = {"type": "formula", "criteria": "TRUE", "format": styles["grid"]}
+        ws.conditional_format(table.first_row, 0, table.end_row - 1, len(columns) - 1, grid)
     ranges = [
         f"{xl_col_to_name(i)}{table.first_row + 1}:{xl_col_to_name(i)}{max(table.end_row, table.first_row + 1)}"
         for i, c in enumerate(columns)
