@@ -48,7 +48,7 @@ def roster_sheet(book: Any, styles: Styles, data: Any, heading: Heading) -> None
         Column("工作单位", "text", 26),
         *(Column(f"{names.get(p, p)}（份）", "int", 9, total=True) for p in plans),
         Column("会费合计", "money", 12, total=True),
-        Column("保障期", "wrap", 24),
+        Column("保障期", "wrap", 26),
         Column("观察期止", "date", 22),
         Column("续保", "text", 12),
     ]
