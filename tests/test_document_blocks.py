@@ -9,7 +9,7 @@ import xlsxwriter
 from pdf_render import one_page_wide, printed
 from workbook_checks import code_cells, print_problems
 
-from xjma.core.findings import Problem
+from xjma.core.problems import Problem
 from xjma.io.refused_sheet import RefusedRow, write_refused_sheet
 from xjma.io.sheet_blocks import SIGN_FILER, insert_chart, write_signature_line
 from xjma.io.sheet_layout import Heading, Styles

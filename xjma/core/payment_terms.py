@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from xjma.core.ruleparse import Reader
+from xjma.core.schema_reader import KeyPathReader
 from xjma.errors import RulesError
 
 PLACEHOLDER = "（待办事处设置）"
@@ -40,7 +40,7 @@ class PaymentTerms:
 
 def parse_payment_terms(data: object, source: str = "") -> PaymentTerms:
     """Validate parsed office.yaml; every problem names its key path (like plans.yaml)."""
-    r = Reader()
+    r = KeyPathReader()
     top = r.mapping(data, "", required=("schema", "payee", "payment_days")) or {}
     if top and top.get("schema") != 1:
         r.error("schema", f"应为 1：{top.get('schema')!r}")

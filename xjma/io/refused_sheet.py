@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xjma.core.findings import Problem
 from xjma.core.labels import SEVERITY_LABELS, label
+from xjma.core.problems import Problem
 from xjma.io.sheet_layout import Heading, Styles
 from xjma.io.sheet_table import Column, Table, write_table
 

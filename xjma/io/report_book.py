@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from xjma.core.findings import ERROR, Problem
 from xjma.core.labels import SEVERITY_LABELS, label
+from xjma.core.problems import ERROR, Problem
 from xjma.io.sheet_blocks import write_facts, write_paragraphs
 from xjma.io.sheet_layout import Heading, Styles, page_setup, row_height, wrapped_lines, write_title_block
 from xjma.io.sheet_table import Column, Marked, write_table
