@@ -25,7 +25,7 @@ from xjma.commands.common import (
 from xjma.errors import XjmaError
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from xjma.jobs.claims import ClaimsRun
 
@@ -227,6 +227,7 @@ def claims_document(run: ClaimsRun) -> dict[str, Any]:
 
 
 def _render(run: ClaimsRun) -> None:
+    from xjma.commands.screen import numbered
     from xjma.core.money import fmt_money
     from xjma.core.privacy import mask_id, mask_text
 
@@ -236,36 +237,29 @@ def _render(run: ClaimsRun) -> None:
         title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
         who = f" {run.names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
         out.print(f"[bold]{title}[/bold]{who}", markup=True, highlight=False)
-        for i, step in enumerate(r.steps, start=1):
-            out.print(f"  {i}. {step}", markup=False)
+        out.print(numbered(list(r.steps)))  # a wrapped step goes on under its own text
     out.print(f"给付合计：[bold]{fmt_money(run.total)}[/bold] 元（{len(run.results)} 笔）")
     for e in run.errors:
         where = f"第 {e.row} 行" if e.row is not None else "该理赔"
         err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
 
 
-def _table(run: ClaimsRun) -> Table:
-    """One line per claim in Chinese labels; cells fold rather than end in "…" on a narrow terminal."""
-    from rich.table import Table
-
-    from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
+def _table(run: ClaimsRun) -> RenderableType:
+    """One line per claim in Chinese labels, sized to the terminal: cells wrap, never end in "…"
+    (commands/screen.fitting_table; a list when the columns cannot fit)."""
+    from xjma.commands.screen import fitting_table
+    from xjma.core.labels import label, labels
     from xjma.core.money import fmt_money
-    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
-    widest = max(len(fmt_money(r.payout)) for r in run.results)
-    table = Table(title="理赔计算结果", title_justify="left")
-    for col in ("行", "姓名", "险种", "给付项目", "出险日期", "给付（元）", "原因"):
-        width = {"出险日期": 10, "给付（元）": max(widest, 4)}.get(col)
-        table.add_column(
-            col, justify="right" if col == "给付（元）" else "left", overflow="fold", min_width=width
-        )
+    rows = []
     for r in run.results:
         c = r.claim
-        reasons = "、".join(REASON_LABELS.get(x, x) for x in r.reasons)
+        reasons = labels(list(r.reasons), sep="、")
         if r.warnings:
-            labels = "、".join(WARNING_LABELS.get(w, w) for w in r.warnings)
-            reasons += ("；" if reasons else "") + "[yellow]" + labels + "[/yellow]"
-        plan, benefit = PLAN_SHORT.get(c.plan, c.plan), BENEFIT_NAMES.get(c.benefit, c.benefit)
+            reasons += ("；" if reasons else "") + labels(list(r.warnings), sep="、")
         when, payout = c.event_date.isoformat(), fmt_money(r.payout)
-        table.add_row(str(c.row or ""), run.names.get(c.row, ""), plan, benefit, when, payout, reasons)
-    return table
+        rows.append(
+            (c.row or "", run.names.get(c.row, ""), label(c.plan), label(c.benefit), when, payout, reasons)
+        )
+    heads = ("行", "姓名", "险种", "给付项目", "出险日期", "给付（元）", "原因")
+    return fitting_table("理赔计算结果", heads, rows, out.width, right=(5,))

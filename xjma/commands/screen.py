@@ -67,16 +67,19 @@ def _natural(head: str, values: Sequence[str]) -> int:
 
 
 def _share(need: Sequence[int], natural: Sequence[int], room: int) -> list[int]:
-    """Column widths: each its natural width when all fit, else its minimum plus a share of what is
-    left in proportion to how much more it would take."""
+    """Column widths: each its natural width when all fit; else each its minimum, and what is left is
+    poured in like water — the columns that want little more are filled first, the wide ones (long
+    texts) share the rest equally and wrap."""
     natural = [max(n, m) for n, m in zip(natural, need, strict=True)]
     if sum(natural) <= room:
         return list(natural)
-    spare, wants = room - sum(need), [n - m for n, m in zip(natural, need, strict=True)]
-    total = sum(wants) or 1
-    widths = [m + spare * w // total for m, w in zip(need, wants, strict=True)]
-    for i in sorted(range(len(widths)), key=lambda i: wants[i], reverse=True)[: room - sum(widths)]:
-        widths[i] += 1  # what integer division left over, to the columns that want most
+    widths = list(need)
+    spare = room - sum(need)
+    order = sorted(range(len(widths)), key=lambda i: natural[i] - need[i])
+    for done, i in enumerate(order):
+        give = min(natural[i] - need[i], spare // (len(order) - done))
+        widths[i] += give
+        spare -= give
     return widths
 
 
