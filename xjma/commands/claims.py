@@ -21,6 +21,7 @@ from xjma.commands.common import (
     json_on_failure,
     masked,
     out,
+    today,
 )
 from xjma.errors import XjmaError
 
@@ -161,7 +162,7 @@ def _calc(
 
     rules_data = load_rules(rules)
     rows, target = _claims_rows(file, single, output)
-    run = calc_claims(rows, rules_data, db, record=record, output=target)
+    run = calc_claims(rows, rules_data, db, record=record, output=target, today=today())
     _notes(run)
     if as_json:
         emit_json(claims_document(run))

@@ -7,6 +7,7 @@ never both take the same room under a cap, nor one death be paid twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,7 +55,12 @@ class _Computed:
 
 
 def calc_claims(
-    rows: Sequence[Row], rules: Rules, db: str | None, record: bool = False, output: Path | None = None
+    rows: Sequence[Row],
+    rules: Rules,
+    db: str | None,
+    record: bool = False,
+    output: Path | None = None,
+    today: dt.date | None = None,
 ) -> ClaimsRun:
     from xjma.io.diseases import load_diseases
 
@@ -73,9 +79,10 @@ def calc_claims(
         recorded=recorded,
     )
     if output is not None:
-        from xjma.io.claims_xlsx import write_settlement
+        from xjma.io.settlement_xlsx import write_settlement
 
-        write_settlement(output, run.results, run.errors, run.names)
+        labels = {e.code: e.label for group in rules.common.exclusions.values() for e in group}
+        write_settlement(output, run.results, run.errors, run.names, today or dt.date.today(), labels)
     return run
 
 

@@ -1,6 +1,7 @@
-"""DRAFT of the reshaped settlement workbook (理赔结果), to replace io/claims_xlsx.write_settlement once
-the claims reshape is merged: 理赔结果 with the calculation steps shown whole (wrapped, row heights set)
-and a 合计 row, codes in a last 代码 column; 会员汇总 with 合计 and signature lines; 无法计算."""
+"""The settlement workbook `claim calc -o` writes (理赔结果, documents.md): 理赔结果, one line per claim with
+its calculation steps shown whole (wrapped, row heights set) and a 合计 row, reasons, exclusions and
+warnings in Chinese with their codes in a last 代码 column; 会员汇总 with 合计 and the 经办人 / 审核人 /
+负责人 signature line; 无法计算. Values from the claims file are written as text, never formulas."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xjma.core.claims.model import ClaimError, ClaimResult
 from xjma.core.labels import label
 from xjma.io.sheet_blocks import SIGN_OFFICE, write_signature_line
 from xjma.io.sheet_layout import Heading, Styles
@@ -42,16 +44,18 @@ MEMBER_COLUMNS = (
 ERROR_COLUMNS = (Column("行号", "int", 8), Column("原因", "wrap", 80))
 
 
-def write_settlement_book(
+def write_settlement(
     path: Path,
-    results: Sequence[Any],
-    errors: Sequence[Any],
+    results: Sequence[ClaimResult],
+    errors: Sequence[ClaimError],
     names: Mapping[int | None, str],
-    issuer: str,
     made_on: dt.date,
     exclusion_labels: Mapping[str, str] | None = None,
 ) -> None:
-    """理赔结果, 会员汇总, 无法计算, written atomically."""
+    """理赔结果, 会员汇总, 无法计算, written atomically; 制表单位 the office (rules/prefectures.yaml)."""
+    from xjma.io.prefectures import load_prefectures
+
+    issuer = load_prefectures().office.name
     import xlsxwriter
 
     with atomic_target(path) as tmp:
@@ -73,7 +77,9 @@ def write_settlement_book(
         book.close()
 
 
-def _claim_row(r: Any, names: Mapping[int | None, str], exclusions: Mapping[str, str]) -> tuple[object, ...]:
+def _claim_row(
+    r: ClaimResult, names: Mapping[int | None, str], exclusions: Mapping[str, str]
+) -> tuple[object, ...]:
     c = r.claim
     codes = [*r.reasons, *([r.exclusion] if r.exclusion else []), *r.warnings]
     return (
@@ -95,7 +101,7 @@ def _claim_row(r: Any, names: Mapping[int | None, str], exclusions: Mapping[str,
     )
 
 
-def _member_rows(results: Sequence[Any], names: Mapping[int | None, str]) -> list[tuple[object, ...]]:
+def _member_rows(results: Sequence[ClaimResult], names: Mapping[int | None, str]) -> list[tuple[object, ...]]:
     totals: dict[str, list[Any]] = {}
     for r in results:
         key = r.claim.id_number or ""
