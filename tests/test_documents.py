@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from pdf_render import one_page_wide, printed
 from terminal80 import at_80_columns, hidden_behind_ellipsis
 from typer.testing import CliRunner
@@ -222,7 +223,7 @@ def test_a_template_prints_its_filer_line_on_every_page_and_keeps_id_columns_tex
     footer = (ws.oddFooter.left.text or "") + (ws.oddFooter.right.text or "")
     assert all(f"{name}：" in footer for name in ("填报人", "联系电话", "单位盖章", "日期"))
     ids = headers(ws).index("身份证号码") + 1
-    assert ws.cell(table_header_row(ws) + 1, ids).number_format == "@"
+    assert ws.column_dimensions[get_column_letter(ids)].number_format == "@"
 
 
 # ------------------------------------------------------------------ the terminal

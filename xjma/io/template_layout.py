@@ -1,8 +1,7 @@
-"""DRAFT of the template sheets laid out with the writing helpers, to replace parts of io/template_xlsx
-once the core reshape is merged: the form prints landscape with its header row repeated and the
-填报人 / 联系电话 / 单位盖章 / 日期 line in every page's footer (a "联系电话：" cell above the header would be
-read back as the file-level phone of every row, roster.md); 填表说明 wraps and prints; 险种及会费 is a
-printable table with the codes last."""
+"""How the blank templates print (documents.md "Templates"): the form on A4 landscape one page wide with
+its header row repeated and the 填报人 / 联系电话 / 单位盖章 / 日期 line in every page's footer (a "联系电话："
+cell above the header would be read back as the file-level phone of every row, roster.md); 填表说明
+wrapped paragraphs that print whole; 险种及会费 a printable table with the codes last."""
 
 from __future__ import annotations
 
@@ -25,18 +24,16 @@ def form_layout(ws: Any, title: str, header_row: int, width: float) -> None:
     ws.freeze_panes(header_row + 1, 1)
 
 
-def notes_sheet(book: Any, styles: Styles, heading: Heading, notes: Sequence[str]) -> Any:
-    ws = book.add_worksheet("填表说明")
+def write_notes(ws: Any, styles: Styles, heading: Heading, notes: Sequence[str]) -> None:
+    """填表说明: one wrapped paragraph a row, each row tall enough for its lines."""
     ws.set_column(0, 0, NOTES_WIDTH)
     r = write_title_block(ws, styles, heading, 0)
     write_paragraphs(ws, styles, r + 1, notes, 0, NOTES_WIDTH)
     page_setup(ws, heading.title, NOTES_WIDTH)
-    return ws
 
 
-def plans_sheet(book: Any, styles: Styles, doc: dict[str, Any], issuer: str, made_on: dt.date) -> Any:
+def write_plans(ws: Any, styles: Styles, doc: dict[str, Any], issuer: str, made_on: dt.date) -> None:
     """险种及会费: the plans in force, fee, shares, observation, who may join, benefits; codes last."""
-    ws = book.add_worksheet("险种及会费")
     columns = (
         Column("险种", "text", 24),
         Column("会费（元/份）", "wrap", 22),
@@ -54,4 +51,3 @@ def plans_sheet(book: Any, styles: Styles, doc: dict[str, Any], issuer: str, mad
                      benefits, p["code"]))  # fmt: skip
     heading = Heading(f"{doc['on']} 生效的互助保障险种（{doc['version']}）", issuer, made_on)
     write_table(ws, styles, columns, rows, heading=heading, total_label=None)
-    return ws
