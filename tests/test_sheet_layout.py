@@ -189,3 +189,11 @@ def test_the_data_has_borders_from_one_rule_so_blank_cells_need_not_be_written(t
     with zipfile.ZipFile(path) as z:
         xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert '<conditionalFormatting sqref="A4:H4">' in xml
+
+
+def test_a_text_that_looks_like_a_formula_is_a_string_with_the_quote_prefix(tmp_path):
+    rows = [(1, "=1+1", "650104199310100012", "@SUM(A1)", 1, Decimal("1.00"), dt.date(2026, 1, 1), "x")]
+    _, ws = _write(tmp_path / "t.xlsx", rows=rows)
+    assert ws["B4"].value == "=1+1" and ws["B4"].data_type == "s" and ws["B4"].quotePrefix
+    assert ws["D4"].value == "@SUM(A1)" and ws["D4"].quotePrefix and ws["D4"].alignment.wrap_text
+    assert not ws["C4"].quotePrefix

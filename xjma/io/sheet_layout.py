@@ -95,6 +95,16 @@ class Styles:
             fmt = self.made[name] = self.book.add_format(self.SPECS[name])
         return fmt
 
+    def quoted(self, fmt: Any) -> Any:
+        """The twin of `fmt` with Excel's quote prefix: a text starting with = + - @ stays text when
+        the clerk edits the cell later (it is written as a string either way)."""
+        key = f"quoted:{id(fmt)}"
+        twin = self.made.get(key)
+        if twin is None:
+            spec = next((self.SPECS[n] for n, f in self.made.items() if f is fmt and n in self.SPECS), {})
+            twin = self.made[key] = self.book.add_format({**spec, "quote_prefix": True})
+        return twin
+
     def switch_off_text_marker(self, ws: Any, ranges: list[str]) -> None:
         """Excel's "number stored as text" marker off for these ranges of `ws`, and for those set
         before (xlsxwriter's ignore_errors keeps only its last call)."""

@@ -45,6 +45,7 @@ _KINDS: dict[str, tuple[str, str, int | None]] = {
     "date": ("date", "total_text", 11),
 }
 TEXT_KINDS = ("text", "wrap", "id")
+QUOTED_FIRST = "=+-@\t"  # a text Excel would take for a formula once the cell is edited
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,10 @@ def _write_rows(
                     need = caps[i]
                 if need > widths[i]:
                     widths[i] = need
-                write_string(r, i, text, fmt if texts[i] or fmt is not fmts[i] else wrap)
+                fmt = fmt if texts[i] or fmt is not fmts[i] else wrap
+                if text[0] in QUOTED_FIRST:
+                    fmt = styles.quoted(fmt)
+                write_string(r, i, text, fmt)
             elif kinds[i] == "date":
                 write_number(r, i, (value - _EPOCH).days, fmt)  # type: ignore[operator]
             else:
