@@ -68,7 +68,7 @@ def write_fees_workbook(path: Path, period: str, f: FeeFigures, yearly: bool, ma
 
         summary = (Column("期间", "text", 12), Column("会费合计（元）", "money"), Column("人数", "int"))
         sheet("汇总", "会费汇总", summary, [(period, f.total, f.members)], total=None)
-        columns = (Column("所属地州市", "text", 14), *_COUNTS, _FEE)
+        columns: tuple[Column, ...] = (Column("所属地州市", "text", 14), *_COUNTS, _FEE)
         ws, table = sheet(
             "按地州市", "会费（按地州市）", columns, prefecture_rows(f.by_prefecture, prefectures)
         )

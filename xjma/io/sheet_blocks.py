@@ -113,4 +113,4 @@ def insert_chart(
 def _col(index: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
 
-    return xl_col_to_name(index)
+    return str(xl_col_to_name(index))

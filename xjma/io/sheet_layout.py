@@ -14,7 +14,7 @@ import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from xjma.core.prefectures import Prefectures
 
@@ -65,7 +65,7 @@ class Styles:
     made: dict[str, Any] = field(default_factory=dict)
     text_ranges: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ranges held as text
 
-    SPECS = {
+    SPECS: ClassVar[dict[str, dict[str, Any]]] = {
         "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
         "meta": {"font_size": 10},
         "meta_right": {"font_size": 10, "align": "right"},
@@ -101,7 +101,9 @@ class Styles:
         key = f"quoted:{id(fmt)}"
         twin = self.made.get(key)
         if twin is None:
-            spec = next((self.SPECS[n] for n, f in self.made.items() if f is fmt and n in self.SPECS), {})
+            spec: dict[str, Any] = next(
+                (dict(self.SPECS[n]) for n, f in self.made.items() if f is fmt and n in self.SPECS), {}
+            )
             twin = self.made[key] = self.book.add_format({**spec, "quote_prefix": True})
         return twin
 

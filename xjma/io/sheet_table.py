@@ -119,7 +119,7 @@ def write_table(
     largest: dict[int, Decimal | int] = {i: 0 for i, c in enumerate(columns) if c.kind in ("int", "money")}
     r = _write_rows(ws, styles, columns, rows, top + 1, widths, sums, largest)
     for i, value in largest.items():  # numbers: as wide as the largest (or the 合计, when larger)
-        shown = max(abs(value), abs(sums.get(i, 0)))
+        shown = max(abs(Decimal(value)), abs(Decimal(sums.get(i, 0))))
         need = len(f"{shown:,.2f}") + 3 if columns[i].kind == "money" else len(str(shown)) + 2
         widths[i] = max(widths[i], need)
     table = Table(header_row=top, first_row=top + 1, end_row=r, widths=widths, totals=sums)
@@ -167,8 +167,8 @@ def _write_rows(
         for i, value in enumerate(values):
             fmt = fmts[i]
             if value.__class__ is Marked:
-                fmt = styles[value.style]  # type: ignore[attr-defined]
-                value = value.value  # type: ignore[attr-defined]
+                fmt = styles[value.style]
+                value = value.value
                 if value is None or value == "":
                     write_blank(r, i, None, fmt)
                     continue
@@ -180,7 +180,7 @@ def _write_rows(
                     text = cell_text(value)
                     seen = (text, (len(text) if text.isascii() else _longest_line(text)) + 2)
                     if len(measured) < 200_000 and value.__class__ is str:
-                        measured[value] = seen  # type: ignore[index]
+                        measured[value] = seen
                 text, need = seen
                 if need > caps[i] and kinds[i] != "id":
                     lines = max(lines, wrapped_lines(text, caps[i]))
