@@ -1,8 +1,7 @@
-"""DRAFT of the 检查结果 sheets laid out with the writing helpers, to replace the sheet writers of
-io/report_xlsx once the readers' reshape is merged. The verdict, the widespread-problem sentences and
-the unit names are the readers' (report_xlsx.verdict, systemic_codes, _systemic_sentences, _units);
-this module only lays them out: 汇总 first, 问题行 (行号, 问题, then the roster's columns, problem cells
-filled and commented), 问题清单 (codes last)."""
+"""How the 检查结果 sheets look and print (documents.md): 汇总 first — the verdict in large type, the facts,
+the sentences for whole-column problems, the counts by problem in Chinese with a 合计 and the codes
+last, whom to ask; 问题行 — 行号, 问题, then the roster's columns, problem cells filled and commented;
+问题清单 — one line per problem, codes last. What they say is decided in io/report_xlsx."""
 
 from __future__ import annotations
 
@@ -111,16 +110,18 @@ def _worst(problems: Sequence[Problem]) -> str:
     return "error" if any(p.severity == ERROR for p in problems) else "warning"
 
 
-def problem_list_sheet(book: Any, styles: Styles, heading: Heading, problems: Sequence[Problem]) -> Any:
-    """问题清单: one line per problem, its code in the last column."""
+def problem_list_sheet(
+    book: Any, styles: Styles, heading: Heading, rows: Sequence[tuple[object, ...]]
+) -> Any:
+    """问题清单: (行号, 列, 问题, severity, 说明, 代码) a line, the severity shown in Chinese and filled."""
     ws = book.add_worksheet("问题清单")
     columns = (Column("行号", "int", 8), Column("列", "text", 16), Column("问题", "text", 24),
                Column("级别", "text", 6), Column("说明", "wrap", 60), Column("代码", "id"))  # fmt: skip
-    rows = (
-        (p.row, p.column, label(p.code), Marked(SEVERITY_LABELS[p.severity], p.severity), p.message, p.code)
-        for p in problems
+    lines = (
+        (row, column, title, Marked(SEVERITY_LABELS[str(sev)], str(sev)) if sev else "", message, code)
+        for row, column, title, sev, message, code in rows
     )
-    table = write_table(ws, styles, columns, rows, heading=heading, freeze_cols=1, total_label=None)
+    table = write_table(ws, styles, columns, lines, heading=heading, freeze_cols=1, total_label=None)
     ws.autofilter(table.header_row, 0, max(table.end_row - 1, table.header_row + 1), len(columns) - 1)
     return ws
 
