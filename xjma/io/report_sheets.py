@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from xjma.core.labels import SEVERITY_LABELS, label
@@ -77,7 +78,7 @@ def problem_rows_sheet(
     for i, header in enumerate(headers):
         if header:
             col_of.setdefault(header, i)
-    columns = [Column("行号", "int", 8), Column("问题", "wrap", 50)]
+    columns = [Column("行号", "int", 8), Column("问题", "wrap", 60)]
     columns += [Column(h or " ", "id" if any(k in h for k in _TEXT_HEADERS) else "text", 24) for h in headers]
     notes: list[tuple[int, int, str]] = []
 
@@ -100,6 +101,7 @@ def problem_rows_sheet(
                     notes.append((n, i + 2, cell_text("\n".join(p.message for p in shown))))
             yield values
 
+    heading = replace(heading, title=heading.title.replace("名册检查结果", "有问题的行", 1))
     table = write_table(ws, styles, columns, lines(), heading=heading, freeze_cols=2, total_label=None)
     for n, col, text in notes:
         ws.write_comment(table.first_row + n, col, text, COMMENT)
@@ -121,6 +123,7 @@ def problem_list_sheet(
         (row, column, title, Marked(SEVERITY_LABELS[str(sev)], str(sev)) if sev else "", message, code)
         for row, column, title, sev, message, code in rows
     )
+    heading = replace(heading, title=heading.title.replace("名册检查结果", "问题清单", 1))
     table = write_table(ws, styles, columns, lines, heading=heading, freeze_cols=1, total_label=None)
     ws.autofilter(table.header_row, 0, max(table.end_row - 1, table.header_row + 1), len(columns) - 1)
     return ws
