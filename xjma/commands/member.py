@@ -44,43 +44,9 @@ def show(
 
 
 def _render(doc: dict[str, Any]) -> None:
-    from rich.table import Table
-
+    """Enrollments, claims paid and what can still be paid: tables that wrap (or become lists) at 80
+    columns, plans and benefits in Chinese (commands/screens.member_screen)."""
+    from xjma.commands.screens import member_screen
     from xjma.core.privacy import mask_id
-    from xjma.core.vocab import BENEFIT_NAMES, PLAN_SHORT
 
-    out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
-    table = Table(title="参保记录", title_justify="left")
-    for col in ("险种", "保障期", "份数", "续保份数", "观察期止", "工作单位"):
-        table.add_column(col)
-    for e in doc["enrollments"]:
-        table.add_row(
-            PLAN_SHORT.get(e["plan"], e["plan"]),
-            f"{e['start']} 至 {e['end']}",
-            str(e["shares"]),
-            str(e["renewed_shares"]),
-            e["observation_end"] or "无",
-            e["unit"],
-        )
-    out.print(table)
-    if doc["claims"]:
-        claims = Table(title="已付理赔", title_justify="left")
-        for col in ("险种", "给付项目", "出险日期", "给付金额（元）"):
-            claims.add_column(col)
-        for c in doc["claims"]:
-            claims.add_row(
-                PLAN_SHORT.get(c["plan"], c["plan"]),
-                BENEFIT_NAMES.get(c["benefit"], c["benefit"]),
-                c["event_date"],
-                c["payout"],
-            )
-        out.print(claims)
-    else:
-        out.print("没有已付理赔。")
-    left = Table(title="本保障期还能给付（观察期结束后）", title_justify="left")
-    for col in ("险种", "给付项目", "最多（元）"):
-        left.add_column(col)
-    for plan, benefits in doc["remaining"].items():
-        for benefit, amount in benefits.items():
-            left.add_row(PLAN_SHORT.get(plan, plan), BENEFIT_NAMES.get(benefit, benefit), amount)
-    out.print(left)
+    out.print(member_screen(doc, mask_id(doc["id_number"]), out.width))
