@@ -183,7 +183,7 @@ def _mark_line(mark: str) -> str:
 def _field(ws: Any, f: dict[str, Any], r: int, name: str, value: str) -> int:
     """A label in A and its value across B:E, tall enough for the value; returns the next row."""
     ws.write_string(r, 0, name, f["label"])
-    ws.merge_range(r, 1, r, 4, value, f["value"])
+    ws.merge_range(r, 1, r, 4, value, f["quoted"] if value[:1] in "=+-@\t" and value else f["value"])
     ws.set_row(r, max(22.0, row_height(wrapped_lines(value, _VALUE_WIDTH))))
     return r + 1
 
@@ -238,6 +238,7 @@ def _formats(s: Styles) -> dict[str, Any]:
         ),
         "label": s.custom("n_label", {"bold": True, "valign": "vcenter", "align": "right"}),
         "value": s.custom("n_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
+        "quoted": s.custom("n_quoted", {"valign": "vcenter", "text_wrap": True, "quote_prefix": True}),
         "capital": s.custom("n_capital", {"bold": True, "valign": "vcenter", "font_size": 12}),
         "head": s.custom("n_head", {**border, "bold": True, "align": "center", "bg_color": "#DDEBF7"}),
         "cell": s.custom("n_cell", border),
