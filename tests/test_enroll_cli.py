@@ -189,7 +189,8 @@ def test_the_workbook_has_the_three_sheets_and_the_notice_in_capital_numerals(tm
     assert book.sheetnames == ["参保名单", "单位汇总", "缴费通知"]
     notice = [c for row in book["缴费通知"].iter_rows(values_only=True) for c in row if c is not None]
     assert "伍佰伍拾元整" in notice and "伍拾元整" in notice and "叁拾伍元整" in notice
-    ids = [row[2] for row in book["参保名单"].iter_rows(min_row=2, values_only=True)]
+    rows = book["参保名单"].iter_rows(min_row=4, values_only=True)  # under the title block and header
+    ids = [row[2] for row in rows if row[0] != "合计"]
     assert ids == [ZHANG, LI, WANG, ZHAO]
 
 
@@ -318,9 +319,9 @@ def test_a_workbook_that_cannot_be_written_after_the_commit_is_said_and_leaves_n
 def test_the_roster_sheet_lists_each_member_with_shares_fee_period_and_observation(tmp_path):
     _, doc, _ = enroll(mixed_roster(tmp_path), tmp_path / "l.db")
     sheet = openpyxl.load_workbook(doc["report"])["参保名单"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))  # the header under the title block
     head = rows[0]
-    by_id = {r[2]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+    by_id = {r[2]: dict(zip(head, r, strict=True)) for r in rows[1:] if r[0] != "合计"}
     assert set(by_id) == {m["id_number"] for m in doc["members"]}
     for member in doc["members"]:
         line = by_id[member["id_number"]]
@@ -432,6 +433,6 @@ def test_roster_values_that_look_like_formulas_are_written_as_text(tmp_path):
     code, doc, _ = enroll(roster, tmp_path / "l.db")
     assert code == 0
     book = openpyxl.load_workbook(doc["report"])
-    cell = book["参保名单"]["D2"]
+    cell = book["参保名单"]["D4"]  # the first member, under the title block and header
     assert (cell.value, cell.data_type) == ("=1+1", "s")
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)

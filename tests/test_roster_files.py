@@ -312,12 +312,13 @@ def test_a_problem_on_most_rows_is_summarised_and_its_comments_are_limited(tmp_p
     assert "有 1 个错误需要改正，12 个提示" in summary
     assert any(s.startswith("身份证号码列 12 行身份证地区码不认识") for s in summary)
     sheet = book["问题行"]
-    commented = [c.row for r in sheet.iter_rows(min_row=2) for c in r if c.comment is not None]
+    # the table starts under the title block: header in row 3, the first problem row in row 4
+    commented = [c.row for r in sheet.iter_rows(min_row=4) for c in r if c.comment is not None]
     region_col = 2 + HEADERS.index("身份证号码") + 1
-    assert [c for c in commented if sheet.cell(c, region_col).comment is not None] == [2, 3, 4]
-    assert [sheet.cell(r, 1).value for r in range(2, 14)] == list(range(2, 14))  # every row listed
-    assert all("地区码" in sheet.cell(r, 2).value for r in range(2, 14))  # 问题 names it on every row
-    listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=2)]
+    assert [c for c in commented if sheet.cell(c, region_col).comment is not None] == [4, 5, 6]
+    assert [sheet.cell(r, 1).value for r in range(4, 16)] == list(range(2, 14))  # every row listed
+    assert all("地区码" in sheet.cell(r, 2).value for r in range(4, 16))  # 问题 names it on every row
+    listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=4)]
     assert [x[5] for x in listing].count("id-region-unknown") == 4  # three lines, then "另有 9 处"
     assert "另有 9 处" in listing[-1][4]
 

@@ -55,8 +55,10 @@ def test_the_roster_template_has_the_canonical_headers_and_a_text_id_column(tmp_
     assert "巴州" in _options(book, lists[letter["prefecture"]])
     notes = "".join(str(c.value) for row in book["填表说明"].iter_rows() for c in row if c.value)
     assert "文本" in notes and "工会" in notes
-    plans = [c.value for c in book["险种及会费"]["B"]]
-    assert "inpatient-accident" in plans and "short-accident" in plans
+    plans = [
+        row[-1] for row in book["险种及会费"].iter_rows(values_only=True)
+    ]  # codes in the last 代码 column
+    assert "代码" in plans and "inpatient-accident" in plans and "short-accident" in plans
 
 
 def test_the_claims_template_has_its_lists(tmp_path):

@@ -169,17 +169,17 @@ def test_the_report_workbook_has_the_three_sheets_fills_comments_and_text_only(t
     assert not (tmp_path / "r_检查结果.xlsx").exists()
     book = openpyxl.load_workbook(report)
     assert book.sheetnames == ["汇总", "问题行", "问题清单"]  # documents.md: the verdict first
-    rows = book["问题行"]
-    assert [c.value for c in rows[1]][:4] == ["行号", "问题", "序号", "姓名"]
-    assert rows["A2"].value == 3 and rows["A3"].value == 4
-    name = rows["D2"]
+    rows = book["问题行"]  # row 1 the title, row 2 制表单位 / 制表日期, row 3 the header
+    assert [c.value for c in rows[3]][:4] == ["行号", "问题", "序号", "姓名"]
+    assert rows["A4"].value == 3 and rows["A5"].value == 4
+    name = rows["D4"]
     assert name.value == "=1+1" and name.data_type == "s"
-    phone = rows["G2"]
+    phone = rows["G4"]
     assert phone.fill.fgColor.rgb.endswith("FFC7CE")
     assert "联系电话" in phone.comment.text
-    no_plan = rows.cell(3, 2)
+    no_plan = rows.cell(5, 2)
     assert "提示" in no_plan.value
-    listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=1)]
+    listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=3)]
     assert listing[0] == ["行号", "列", "问题", "级别", "说明", "代码"]
     assert listing[1][:4] == [3, "联系电话", "联系电话不对", "错误"] and listing[1][5] == "phone-invalid"
     summary = "\n".join(str(c.value) for r in book["汇总"].iter_rows() for c in r if c.value is not None)

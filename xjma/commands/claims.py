@@ -19,12 +19,13 @@ from xjma.commands.common import (
     err,
     ledger_target,
     out,
+    today,
 )
 from xjma.commands.operator import OperatorOpt
 from xjma.errors import XjmaError
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from xjma.core.rules import Rules
     from xjma.jobs.claims import ClaimsRun
@@ -164,7 +165,9 @@ def _calc(
     rules_data = load_rules(rules)
     rows, target = _claims_rows(file, single, output)
     who = actor(operator) if record else None
-    run = calc_claims(rows, rules_data, db, record=record, output=target, actor=who, source=file)
+    run = calc_claims(
+        rows, rules_data, db, record=record, output=target, actor=who, source=file, today=today()
+    )
     _notes(run)
     if as_json:
         from xjma.commands.documents import claims_document
@@ -206,6 +209,7 @@ def _notes(run: ClaimsRun) -> None:
 
 
 def _render(run: ClaimsRun, rules: Rules) -> None:
+    from xjma.commands.screen import numbered
     from xjma.core.money import fmt_money
     from xjma.core.privacy import mask_id, mask_text
 
@@ -215,36 +219,37 @@ def _render(run: ClaimsRun, rules: Rules) -> None:
         title = f"第 {r.claim.row} 行" if r.claim.row is not None else "计算过程"
         who = f" {run.names.get(r.claim.row, '')} {mask_id(r.claim.id_number)}" if r.claim.id_number else ""
         out.print(f"[bold]{title}[/bold]{who}", markup=True, highlight=False)
-        for i, step in enumerate(r.steps, start=1):
-            out.print(f"  {i}. {step}", markup=False)
+        out.print(numbered(list(r.steps)))  # a wrapped step goes on under its own text
     out.print(f"给付合计：[bold]{fmt_money(run.total)}[/bold] 元（{len(run.results)} 笔）")
     for e in run.errors:
         where = f"第 {e.row} 行" if e.row is not None else "该理赔"
         err.print(f"[red]无法计算[/red]（{where}）：{mask_text(e.message)}", markup=True)
 
 
-def _table(run: ClaimsRun, rules: Rules) -> Table:
-    """One line per claim in Chinese labels; cells fold rather than end in "…" on a narrow terminal."""
-    from rich.table import Table
-
-    from xjma.core.claims.model import REASON_LABELS, WARNING_LABELS
+def _table(run: ClaimsRun, rules: Rules) -> RenderableType:
+    """One line per claim in Chinese labels, sized to the terminal: cells wrap, never end in "…"
+    (commands/screen.fitting_table; a list when the columns cannot fit)."""
+    from xjma.commands.screen import fitting_table
+    from xjma.core.labels import label, labels
     from xjma.core.money import fmt_money
-    from xjma.core.vocab import BENEFIT_NAMES
 
-    widest = max(len(fmt_money(r.payout)) for r in run.results)
-    table = Table(title="理赔计算结果", title_justify="left")
-    for col in ("行", "姓名", "险种", "给付项目", "出险日期", "给付（元）", "原因"):
-        width = {"出险日期": 10, "给付（元）": max(widest, 4)}.get(col)
-        table.add_column(
-            col, justify="right" if col == "给付（元）" else "left", overflow="fold", min_width=width
-        )
+    rows = []
     for r in run.results:
         c = r.claim
-        reasons = "、".join(REASON_LABELS.get(x, x) for x in r.reasons)
+        reasons = labels(list(r.reasons), sep="、")
         if r.warnings:
-            labels = "、".join(WARNING_LABELS.get(w, w) for w in r.warnings)
-            reasons += ("；" if reasons else "") + "[yellow]" + labels + "[/yellow]"
-        plan, benefit = rules.plan_label(c.plan, c.event_date), BENEFIT_NAMES.get(c.benefit, c.benefit)
+            reasons += ("；" if reasons else "") + labels(list(r.warnings), sep="、")
         when, payout = c.event_date.isoformat(), fmt_money(r.payout)
-        table.add_row(str(c.row or ""), run.names.get(c.row, ""), plan, benefit, when, payout, reasons)
-    return table
+        rows.append(
+            (
+                c.row or "",
+                run.names.get(c.row, ""),
+                rules.plan_label(c.plan, c.event_date),
+                label(c.benefit),
+                when,
+                payout,
+                reasons,
+            )  # fmt: skip
+        )
+    heads = ("行", "姓名", "险种", "给付项目", "出险日期", "给付（元）", "原因")
+    return fitting_table("理赔计算结果", heads, rows, out.width, right=(5,))

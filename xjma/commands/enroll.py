@@ -100,18 +100,16 @@ def enroll(
 
 
 def _render(result: Any, skip_invalid: bool) -> None:
-    from rich.table import Table
-
+    from xjma.commands.screens import refused_rows
     from xjma.core.privacy import mask_text
 
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
-        table = Table(title="有错误的行（未登记）", title_justify="left")
-        for col in ("行", "列", "问题代码", "说明"):
-            table.add_column(col)
-        for p in errors[:SHOWN_PROBLEMS]:
-            table.add_row(str(p.row), p.column, p.code, mask_text(p.message))
-        out.print(table)
+        shown = [
+            {"row": p.row, "column": p.column, "code": p.code, "message": mask_text(p.message)}
+            for p in errors[:SHOWN_PROBLEMS]
+        ]
+        out.print(refused_rows(shown, out.width))  # the problem in Chinese; wraps, never cut at 80 columns
         if len(errors) > SHOWN_PROBLEMS:
             out.print(
                 f"……另有 {len(errors) - SHOWN_PROBLEMS} 个错误，请用 xjma validate 生成检查结果表查看。"

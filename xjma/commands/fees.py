@@ -18,6 +18,7 @@ from xjma.commands.common import (
     err,
     ledger_target,
     out,
+    today,
 )
 from xjma.errors import XjmaError
 
@@ -45,7 +46,7 @@ def summary(
     from xjma.jobs.fees import fees_summary, parse_period
 
     _refuse_far_years(month, year)
-    result = fees_summary(parse_period(month, year), ledger_target(db, writes=False), output)
+    result = fees_summary(parse_period(month, year), ledger_target(db, writes=False), output, today())
     doc, report = fees_document(result), result.report
     if as_json:
         emit_json(doc)

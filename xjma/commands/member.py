@@ -44,50 +44,14 @@ def show(
 
 
 def _render(doc: dict[str, Any], report: Any) -> None:
-    from rich.table import Table
-
-    from xjma.core.columns import PLAN_SHORT
+    """Enrollments, claims paid and what can still be paid: tables that wrap (or become lists) at 80
+    columns, plans and benefits in Chinese (commands/screens.member_screen); then voids and corrections."""
+    from xjma.commands.screens import member_screen
     from xjma.core.privacy import mask_id
-    from xjma.core.vocab import BENEFIT_NAMES
 
-    out.print(f"[bold]{doc['name']}[/bold]（{mask_id(doc['id_number'])}）")
-    table = Table(title="参保记录", title_justify="left")
-    for col in ("险种", "保障期", "份数", "续保份数", "观察期止", "工作单位", "状态"):
-        table.add_column(col)
-    for e in doc["enrollments"]:
-        table.add_row(
-            PLAN_SHORT.get(e["plan"], e["plan"]),
-            f"{e['start']} 至 {e['end']}",
-            str(e["shares"]),
-            str(e["renewed_shares"]),
-            e["observation_end"] or "无",
-            e["unit"],
-            "[red]已作废[/red]" if e.get("status") == "voided" else "有效",
-        )
-    out.print(table)
+    out.print(member_screen(doc, mask_id(doc["id_number"]), out.width))
     _render_voids(report)
     _render_history(doc.get("history", []))
-    if doc["claims"]:
-        claims = Table(title="已付理赔", title_justify="left")
-        for col in ("险种", "给付项目", "出险日期", "给付金额（元）"):
-            claims.add_column(col)
-        for c in doc["claims"]:
-            claims.add_row(
-                PLAN_SHORT.get(c["plan"], c["plan"]),
-                BENEFIT_NAMES.get(c["benefit"], c["benefit"]),
-                c["event_date"],
-                c["payout"],
-            )
-        out.print(claims)
-    else:
-        out.print("没有已付理赔。")
-    left = Table(title="本保障期还能给付（观察期结束后）", title_justify="left")
-    for col in ("险种", "给付项目", "最多（元）"):
-        left.add_column(col)
-    for plan, benefits in doc["remaining"].items():
-        for benefit, amount in benefits.items():
-            left.add_row(PLAN_SHORT.get(plan, plan), BENEFIT_NAMES.get(benefit, benefit), amount)
-    out.print(left)
 
 
 def _render_voids(report: Any) -> None:
@@ -118,8 +82,7 @@ def _render_history(history: list[dict[str, Any]]) -> None:
     """The corrections (批改): before -> after, when, who, why. ID numbers and phones masked."""
     if not history:
         return
-    from rich.table import Table
-
+    from xjma.commands.screen import fitting_table
     from xjma.core.privacy import mask_id, mask_phone
 
     def shown(field: str, value: str | None) -> str:
@@ -127,17 +90,16 @@ def _render_history(history: list[dict[str, Any]]) -> None:
             return ""
         return mask_id(value) if field == "id_number" else mask_phone(value) if field == "phone" else value
 
-    table = Table(title="批改记录", title_justify="left")
-    for col in ("日期", "经办人", "项目", "原值", "新值", "原因"):
-        table.add_column(col)
-    for h in history:
-        f = h["field"]
-        table.add_row(
+    rows = [
+        (
             h["at"][:10],
             h["operator"],
-            FIELD_NAMES.get(f, f),
-            shown(f, h["before"]),
-            shown(f, h["after"]),
+            FIELD_NAMES.get(h["field"], h["field"]),
+            shown(h["field"], h["before"]),
+            shown(h["field"], h["after"]),
             h["reason"],
-        )
-    out.print(table)
+        )  # fmt: skip
+        for h in history
+    ]
+    heads = ("日期", "经办人", "项目", "原值", "新值", "原因")
+    out.print(fitting_table("批改记录", heads, rows, out.width))

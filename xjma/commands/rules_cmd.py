@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from xjma.commands.common import JsonOpt, RulesOpt, command, emit_json, out, parse_date_option, today
+from xjma.commands.screen import fitting_table
 from xjma.errors import RulesError
 
 rules_app = typer.Typer(help="规则文件（rules/plans.yaml）相关命令", no_args_is_help=True)
@@ -34,9 +34,7 @@ def plans(
     if as_json:
         emit_json(doc)
         return
-    table = Table(title=f"{doc['on']} 生效的互助保障险种（{doc['version']}）", show_lines=True)
-    for col in ("险种", "会费", "最多份数", "观察期", "参加对象", "保障（每份最高）"):
-        table.add_column(col)
+    rows = []
     for p in doc["plans"]:
         fee = (
             f"{p['fee']} 元/份"
@@ -49,15 +47,11 @@ def plans(
         )
         obs = f"{p['observation_days']} 天（续保无）" if p["observation_days"] else "无"
         benefits = "\n".join(f"{benefit_label(b)}：{m} 元" for b, m in p["benefits"].items())
-        table.add_row(
-            f"{p['name']}\n[dim]{p['code']}[/dim]",
-            fee,
-            str(p["max_shares"]),
-            obs,
-            "\n".join(p["eligibility"]),
-            benefits,
-        )
-    out.print(table)
+        eligibility = "\n".join(p["eligibility"])
+        rows.append([p["name"], fee, str(p["max_shares"]), obs, eligibility, benefits, p["code"]])
+    title = f"{doc['on']} 生效的互助保障险种（{doc['version']}）"
+    headers = ("险种", "会费", "最多份数", "观察期", "参加对象", "保障（每份最高）", "代码")
+    out.print(fitting_table(title, headers, rows, out.width, show_lines=True))
 
 
 @rules_app.command("check", help="检查规则文件；有错误时逐条列出键路径，退出码 2。")

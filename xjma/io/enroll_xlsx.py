@@ -23,10 +23,15 @@ from typing import Any
 from xjma.core.enrollment import NewEnrollment
 from xjma.core.model import RosterRow
 from xjma.core.rules import PLAN_CODES
-from xjma.io.xlsx_util import TextCells, cell_text, workbook_at
+from xjma.io.office_file import load_payment_terms
+from xjma.io.payment_notice import NoticeIssue, UnitNotice, unit_notices, write_payment_notices
+from xjma.io.prefectures import load_prefectures
+from xjma.io.refused_sheet import RefusedRow, write_refused_sheet
+from xjma.io.sheet_layout import DRAFT_MARK, REPRINT_MARK, Heading, Styles, issuer_for
+from xjma.io.sheet_table import Column, write_table
+from xjma.io.xlsx_util import workbook_at
 
-DRY_RUN_MARK = "试算，非正式通知"
-_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, past the 1900-02-29 bug)
+DRY_RUN_MARK = DRAFT_MARK
 
 
 @dataclass
@@ -38,7 +43,9 @@ class EnrollSheetData:
     names: dict[str, str]  # plan code -> short name
     members: Sequence[tuple[RosterRow, Sequence[NewEnrollment]]]
     dry_run: bool = False
-    reprint: dt.date | None = None  # `batch report`: marked 补打 with this print date (office.md §2)
+    refused: Sequence[RefusedRow] = ()  # rows left out by --skip-invalid, with their problems
+    made_on: dt.date | None = None  # 制表日期 and the notices' date (default: paid_on)
+    reprint: dt.date | None = None  # `batch report`: marked 补打, dated the print date
     plans: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,66 +66,49 @@ def write_enroll_workbook(path: Path, data: EnrollSheetData) -> None:
 
 
 def write_enroll_file(book: Any, data: EnrollSheetData) -> None:
-    """Write the three sheets into an xlsxwriter Workbook (the caller saves it)."""
-    texts = TextCells(book)
-    fmt = {
-        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
-        "money": book.add_format({"num_format": "0.00"}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "bold": book.add_format({"bold": True}),
-    }
-    _roster_sheet(book.add_worksheet("参保名单"), data, fmt, texts)
-    groups = _unit_plan_totals(data)
-    _unit_sheet(book.add_worksheet("单位汇总"), groups, data.names, fmt, texts)
-    _notice_sheet(book.add_worksheet("缴费通知"), data, groups, fmt, texts)
-    if data.dry_run:
-        for ws in book.worksheets():
-            ws.set_header(f"&C{DRY_RUN_MARK}")
-    if data.reprint:
-        for ws in book.worksheets():
-            ws.set_header(f"&C{_reprint_mark(data)}")
+    """Write the sheets into an xlsxwriter Workbook (the caller saves it): 参保名单, 单位汇总, 缴费通知
+    (one A4 page per unit), and 未登记人员 when refused rows were left out (--skip-invalid)."""
+    prefectures = load_prefectures()
+    mark = DRY_RUN_MARK if data.dry_run else (REPRINT_MARK if data.reprint else "")
+    made_on = data.reprint or data.made_on or data.paid_on
+    issuer = issuer_for(prefectures, [row.prefecture for row, _ in data.members[:1000]])
+    styles = Styles(book)
+    period = f"保障期 {data.start.isoformat()} 起"
+    _roster_sheet(book, styles, data, Heading(f"参保名单（{period}）", issuer, made_on, mark))
+    notices = unit_notices(data.members, data.names, data.start)
+    _unit_sheet(book, styles, notices, Heading(f"参保单位汇总（{period}）", issuer, made_on, mark))
+    issue = NoticeIssue(made_on, load_payment_terms(), prefectures, mark)
+    write_payment_notices(book, styles, notices, issue)
+    if data.refused:
+        heading = Heading("未登记人员（有错误，未参保，请改正后重新提交）", issuer, made_on, mark)
+        write_refused_sheet(book, styles, data.refused, heading)
 
 
-def _roster_sheet(ws: Any, data: EnrollSheetData, fmt: dict[str, Any], texts: TextCells) -> None:
+ROSTER_COLUMNS = (
+    Column("行号", "int", 8),
+    Column("姓名", "text", 16),
+    Column("身份证号码", "id"),
+    Column("工作单位", "text", 26),
+    Column("险种及份数", "wrap", 28),
+    Column("会费合计", "money", 12, total=True),
+    Column("保障期", "wrap", 26),
+    Column("观察期止", "date", 22),
+    Column("续保", "text", 12),
+)
+
+
+def _roster_sheet(book: Any, styles: Styles, data: EnrollSheetData, heading: Heading) -> None:
+    """参保名单: one row per member, 9 columns, A4 landscape; 合计 of the fees."""
     names = data.names
-    head = ["行号", "姓名", "身份证号码", "工作单位", "险种及份数", "会费合计", "保障期", "观察期止", "续保"]
-    for col, title in enumerate(head):
-        ws.write_string(0, col, title, fmt["head"])
-    money, date = fmt["money"], fmt["date"]
-    write_number, write_string, write_text = ws.write_number, ws.write_string, texts.write_clean
-    per_items: dict[tuple[Any, ...], _RowTexts] = {}  # a batch repeats a handful of plan combinations
-    units: dict[str, str] = {}
-    for r, (row, items) in enumerate(data.members, start=1):
-        write_number(r, 0, row.row)
-        for col, value in ((1, row.name), (2, row.id_number)):
-            text = cell_text(value)  # from the roster: always a string, never a formula
-            if text:
-                write_text(ws, r, col, text)
-        unit = units.get(row.unit)
-        if unit is None:
-            unit = units[row.unit] = cell_text(row.unit)
-        if unit:
-            write_text(ws, r, 3, unit)
-        key = tuple(
-            (i.enrollment.plan, i.enrollment.shares, i.enrollment.renewed_shares, i.enrollment.end,
-             i.observation_end, i.fee)
-            for i in items
-        )  # fmt: skip
-        shown = per_items.get(key)
-        if shown is None:
-            shown = per_items[key] = _row_texts(data.start, items, names)
-        shares, fee, period, observed, renewal = shown
-        write_string(r, 4, shares)
-        write_number(r, 5, fee, money)
-        write_string(r, 6, period)
-        if isinstance(observed, dt.date):
-            write_number(r, 7, (observed - _EPOCH).days, date)
-        elif observed:
-            write_string(r, 7, observed)
-        if renewal:
-            write_string(r, 8, renewal)
-    _roster_layout(ws)
+
+    def rows() -> Any:
+        for row, items in data.members:
+            fee = sum((i.fee for i in items), start=Decimal("0.00"))
+            yield (row.row, row.name, row.id_number, row.unit, _shares(items, names), fee,
+                   _period(data.start, items, names), _observation(items, names), _renewal(items, names))  # fmt: skip
+
+    ws = book.add_worksheet("参保名单")
+    write_table(ws, styles, ROSTER_COLUMNS, rows(), heading=heading, freeze_cols=2)
 
 
 _RowTexts = tuple[str, Decimal, str, "dt.date | str | None", str]
@@ -142,20 +132,6 @@ def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
     return "；".join(
         f"{names.get(i.enrollment.plan, i.enrollment.plan)} {i.enrollment.shares}份" for i in order
     )
-
-
-def _roster_layout(ws: Any) -> None:
-    ws.freeze_panes(1, 2)
-    for first, last, width in ((0, 0, 6), (1, 1, 10), (2, 2, 20), (3, 3, 24), (4, 4, 26), (5, 5, 10)):
-        ws.set_column(first, last, width)
-    ws.set_column(6, 6, 24)
-    ws.set_column(7, 8, 14)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.hide_gridlines(0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _period(start: dt.date, items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
@@ -190,95 +166,22 @@ def _renewal(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
     return "；".join(f"{names.get(e.plan, e.plan)} {e.renewed_shares}/{e.shares} 份" for e in renewed)
 
 
-_Groups = dict[str, tuple[str, dict[str, list[Any]]]]
+UNIT_COLUMNS = (
+    Column("工作单位", "text", 36),
+    Column("所属地州市", "text", 12),
+    Column("险种", "text", 18),
+    Column("人数", "int", total=False),
+    Column("份数", "int", total=True),
+    Column("会费（元）", "money", 14, total=True),
+)
 
 
-def _unit_plan_totals(data: EnrollSheetData) -> _Groups:
-    """unit -> (地州市, plan -> [member IDs, shares, fee]), units in roster order."""
-    groups: _Groups = {}
-    for row, items in data.members:
-        group = groups.get(row.unit)
-        if group is None:
-            group = groups[row.unit] = (row.prefecture, {})
-        per_plan = group[1]
-        for item in items:
-            e = item.enrollment
-            slot = per_plan.get(e.plan)
-            if slot is None:  # not setdefault: that would build a set, a list and a Decimal per item
-                slot = per_plan[e.plan] = [set(), 0, Decimal("0.00")]
-            slot[0].add(row.id_number)
-            slot[1] += e.shares
-            slot[2] += item.fee
-    return groups
-
-
-def _unit_sheet(
-    ws: Any, groups: _Groups, names: dict[str, str], fmt: dict[str, Any], texts: TextCells
-) -> None:
-    for col, text in enumerate(("工作单位", "所属地州市", "险种", "人数", "份数", "会费（元）")):
-        ws.write_string(0, col, text, fmt["head"])
-    r = 1
-    total = Decimal("0.00")
-    for unit, (prefecture, per_plan) in groups.items():
-        for plan in (p for p in PLAN_CODES if p in per_plan):
-            ids, shares, fee = per_plan[plan]
-            texts.write(ws, r, 0, unit)
-            texts.write(ws, r, 1, prefecture)
-            ws.write_string(r, 2, names.get(plan, plan))
-            ws.write_number(r, 3, len(ids))
-            ws.write_number(r, 4, shares)
-            ws.write_number(r, 5, fee, fmt["money"])
-            total += fee
-            r += 1
-    ws.write_string(r, 0, "合计", fmt["bold"])
-    ws.write_number(r, 5, total, fmt["money"])
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 2, 16)
-    ws.set_column(3, 5, 12)
-
-
-def _reprint_mark(data: EnrollSheetData) -> str:
-    return f"（补打，打印日期 {data.reprint.isoformat()}）" if data.reprint else ""
-
-
-def _notice_sheet(
-    ws: Any, data: EnrollSheetData, groups: _Groups, fmt: dict[str, Any], texts: TextCells
-) -> None:
-    from xjma.core.capital import capital_amount
-
-    names = data.names
-    r = 0
-    for unit, (prefecture, per_plan) in groups.items():
-        ws.write_string(r, 0, "职工互助保障活动 缴费通知" + _reprint_mark(data), fmt["title"])
-        ws.write_string(r + 1, 0, "工作单位：")
-        texts.write(ws, r + 1, 1, unit)
-        ws.write_string(r + 1, 3, "所属地州市：")
-        texts.write(ws, r + 1, 4, prefecture or "未填写")
-        ws.write_string(r + 2, 0, "保障起始日：")
-        ws.write_string(r + 2, 1, data.start.isoformat())
-        ws.write_string(r + 2, 3, "缴费日期：")
-        ws.write_string(r + 2, 4, data.paid_on.isoformat())
-        for col, text in enumerate(("险种", "人数", "份数", "金额（元）")):
-            ws.write_string(r + 3, col, text, fmt["head"])
-        r += 4
-        members: set[str] = set()
-        shares, total = 0, Decimal("0.00")
-        for plan in (p for p in PLAN_CODES if p in per_plan):
-            ids, plan_shares, fee = per_plan[plan]
-            ws.write_string(r, 0, names.get(plan, plan))
-            ws.write_number(r, 1, len(ids))
-            ws.write_number(r, 2, plan_shares)
-            ws.write_number(r, 3, fee, fmt["money"])
-            members |= ids
-            shares += plan_shares
-            total += fee
-            r += 1
-        ws.write_string(r, 0, "合计", fmt["bold"])
-        ws.write_number(r, 1, len(members))
-        ws.write_number(r, 2, shares)
-        ws.write_number(r, 3, total, fmt["money"])
-        ws.write_string(r + 1, 0, "金额大写：")
-        ws.write_string(r + 1, 1, capital_amount(total), fmt["bold"])
-        r += 4
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 4, 16)
+def _unit_sheet(book: Any, styles: Styles, notices: Sequence[UnitNotice], heading: Heading) -> None:
+    """单位汇总: unit × plan (plan 5 by tier) with members, shares and fee; 合计 of shares and fees."""
+    rows = (
+        (n.unit, n.prefecture, line.plan, line.members, line.shares, line.fee)
+        for n in notices
+        for line in n.lines
+    )
+    ws = book.add_worksheet("单位汇总")
+    write_table(ws, styles, UNIT_COLUMNS, rows, heading=heading, freeze_cols=1)

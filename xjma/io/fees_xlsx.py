@@ -1,5 +1,7 @@
-"""The fees summary workbook (xlsxwriter): summary, by 地州市 with a native column chart, by unit, by plan,
-by month (with a chart for a year). Written from the typed figures (io/ledger/fees.FeeFigures).
+"""The fees summary workbook (缴费汇总, documents.md), written from the typed figures (io/ledger/fees):
+汇总, 按地州市 with its chart on the same page, 按单位, 按险种, 按月 (with a chart for a year) — each a
+titled table with 制表单位 / 制表日期 and a 合计 row, printable on A4. 按地州市 lists every 地州市 of
+rules/prefectures.yaml, zero rows included (the figures' order first, then the others, 未填写 last).
 
 xlsxwriter rather than openpyxl: a year over the region has ~19,000 units, and openpyxl's save of that
 sheet took longer than all the SQL (benchmarks/README.md).
@@ -7,94 +9,86 @@ sheet took longer than all the SQL (benchmarks/README.md).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xjma.core.columns import PLAN_SHORT
-from xjma.io.xlsx_util import TextCells, atomic_target
+from xjma.core.prefectures import Prefectures
+from xjma.io.ledger.fees import FeeFigures, PrefectureFees
+from xjma.io.sheet_blocks import insert_chart
+from xjma.io.sheet_layout import Heading, Styles
+from xjma.io.sheet_table import Column, write_table
+from xjma.io.xlsx_util import atomic_target
 
-if TYPE_CHECKING:
-    from xjma.io.ledger.fees import FeeFigures
+UNFILLED = "未填写"
+_COUNTS = (Column("人数", "int", total=True), Column("份数", "int", total=True))
+_FEE = Column("会费（元）", "money", total=True)
 
-_MONEY = "0.00"
+
+def prefecture_rows(
+    by_prefecture: Sequence[PrefectureFees], prefectures: Prefectures
+) -> list[tuple[Any, ...]]:
+    """The figures' 地州市 in their order (未填写 last), then every other 地州市 of prefectures.yaml
+    with zeros."""
+    found = {p.prefecture: p for p in by_prefecture}
+    order = [name for name in found if name != UNFILLED]
+    order += [p.short for p in prefectures.items if p.short not in found]
+    if UNFILLED in found:
+        order.append(UNFILLED)
+    zero = Decimal("0.00")
+    return [
+        (name, found[name].members, found[name].shares, found[name].fee)
+        if name in found
+        else (name, 0, 0, zero)
+        for name in order
+    ]
 
 
-def write_fees_workbook(path: Path, period: str, f: FeeFigures, yearly: bool) -> None:
-    """Write the workbook atomically (xlsx_util.atomic_target) from the figures, in their order."""
+def write_fees_workbook(path: Path, period: str, f: FeeFigures, yearly: bool, made_on: dt.date) -> None:
+    """Write 汇总, 按地州市 (with its chart), 按单位, 按险种, 按月 (with a chart for a year) atomically."""
     import xlsxwriter
 
+    from xjma.io.prefectures import load_prefectures
+
+    prefectures = load_prefectures()
+    issuer = prefectures.office.name
     with atomic_target(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
-        styles = {"head": book.add_format({"bold": True}), "money": book.add_format({"num_format": _MONEY})}
-        _sheet(book, styles, "汇总", ["期间", "会费合计（元）", "人数"], [[period, f.total, f.members]])
-        pref = _sheet(
-            book,
-            styles,
-            "按地州市",
-            ["所属地州市", "人数", "份数", "会费（元）"],
-            [[p.prefecture, p.members, p.shares, p.fee] for p in f.by_prefecture],
+        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False})
+        styles = Styles(book)
+
+        def sheet(
+            name: str, title: str, columns: Sequence[Column], rows: Any, total: str | None = "合计"
+        ) -> Any:
+            ws = book.add_worksheet(name)
+            heading = Heading(f"{period} {title}", issuer, made_on)
+            return ws, write_table(ws, styles, columns, rows, heading=heading, total_label=total)
+
+        summary = (Column("期间", "text", 12), Column("会费合计（元）", "money"), Column("人数", "int"))
+        sheet("汇总", "会费汇总", summary, [(period, f.total, f.members)], total=None)
+        columns: tuple[Column, ...] = (Column("所属地州市", "text", 14), *_COUNTS, _FEE)
+        ws, table = sheet(
+            "按地州市", "会费（按地州市）", columns, prefecture_rows(f.by_prefecture, prefectures)
         )
-        _column_chart(book, pref, f"{period} 会费（按地州市）", "所属地州市", 3, len(f.by_prefecture))
-        _sheet(
-            book,
-            styles,
-            "按单位",
-            ["工作单位", "所属地州市", "人数", "份数", "会费（元）"],
-            [[u.unit, u.prefecture, u.members, u.shares, u.fee] for u in f.by_unit],
-        )
-        _sheet(
-            book,
-            styles,
-            "按险种",
-            ["险种", "人数", "份数", "会费（元）"],
-            [[PLAN_SHORT.get(p.plan, p.plan), p.members, p.shares, p.fee] for p in f.by_plan],
-        )
-        month = _sheet(
-            book,
-            styles,
-            "按月",
-            ["月份", "人数", "会费（元）"],
-            [[m.month, m.members, m.fee] for m in f.by_month],
-        )
+        insert_chart(book, ws, table, title=f"{period} 会费（按地州市）", category_col=0, value_col=3,
+                     x_name="所属地州市", y_name="会费（元）")  # fmt: skip
+        columns = (Column("工作单位", "text", 36), Column("所属地州市", "text", 12), *_COUNTS, _FEE)
+        units = ((u.unit, u.prefecture, u.members, u.shares, u.fee) for u in f.by_unit)
+        sheet("按单位", "会费（按单位）", columns, units)
+        plans = ((PLAN_SHORT.get(p.plan, p.plan), p.members, p.shares, p.fee) for p in f.by_plan)
+        per_plan = (
+            Column("险种", "text", 16),
+            Column("人数", "int"),
+            _COUNTS[1],
+            _FEE,
+        )  # a member in two plans counts twice
+        sheet("按险种", "会费（按险种）", per_plan, plans)
+        months = [(m.month, m.members, m.fee) for m in f.by_month]
+        columns = (Column("月份", "text", 10), Column("人数", "int"), _FEE)
+        ws, table = sheet("按月", "会费（逐月）", columns, months)
         if yearly:
-            _column_chart(book, month, f"{period} 年逐月会费", "月份", 2, len(f.by_month))
+            insert_chart(book, ws, table, title=f"{period} 年逐月会费", category_col=0, value_col=2,
+                         x_name="月份", y_name="会费（元）")  # fmt: skip
         book.close()
-
-
-def _sheet(book: Any, styles: dict[str, Any], name: str, head: list[str], rows: list[list[Any]]) -> Any:
-    """Header and rows; text cells are strings (never formulas), money a number with two decimals."""
-    ws = book.add_worksheet(name)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, len(head) - 1, 14)
-    for c, title in enumerate(head):
-        ws.write_string(0, c, title, styles["head"])
-    money, texts = styles["money"], TextCells(book)
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            if isinstance(value, str):
-                texts.write(ws, r, c, value)
-            elif isinstance(value, Decimal):
-                ws.write_number(r, c, value, money)  # xlsxwriter takes Decimal
-            else:
-                ws.write_number(r, c, value)
-    return ws
-
-
-def _column_chart(book: Any, ws: Any, title: str, axis: str, value_col: int, rows: int) -> None:
-    """A native column chart of one value column against the first column (0-based value_col)."""
-    last = max(rows, 1)
-    chart = book.add_chart({"type": "column"})
-    chart.add_series(
-        {
-            "name": [ws.name, 0, value_col],
-            "categories": [ws.name, 1, 0, last, 0],
-            "values": [ws.name, 1, value_col, last, value_col],
-        }
-    )
-    chart.set_title({"name": title})
-    chart.set_x_axis({"name": axis})
-    chart.set_y_axis({"name": "会费（元）"})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": 907, "height": 454})  # about 24 × 12 cm, as before
-    ws.insert_chart(1, value_col + 2, chart)

@@ -18,25 +18,26 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.messages import TITLES
 from xjma.core.problems import ERROR, Problem
-from xjma.io.xlsx_util import QUOTED_FIRST, TextCells, cell_text, workbook_at, write_text
+from xjma.io.report_sheets import problem_list_sheet, problem_rows_sheet, summary_sheet
+from xjma.io.sheet_layout import Heading, Styles, issuer_for
+from xjma.io.xlsx_util import workbook_at
 
 if TYPE_CHECKING:
     from xjma.io.checked_roster import ValidationOutcome
 
-SEVERITY = {"error": "错误", "warning": "提示"}
-RED, YELLOW = "#FFC7CE", "#FFEB9C"
 COMMENTS_PER_PROBLEM = 1000  # for a problem that hits more than a tenth of the rows
-_COMMENT = {"x_scale": 2.5, "y_scale": 1.5, "author": "xjma"}
 
 
 def write_report(outcome: ValidationOutcome, target: Path, checked_on: dt.date | None = None) -> None:
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with workbook_at(target, options) as book:
-        fmt = _formats(book)
+    with workbook_at(target, {"strings_to_formulas": False, "strings_to_urls": False}) as book:
+        styles = Styles(book)
         systemic = systemic_codes(outcome)
-        _summary(book.add_worksheet("汇总"), outcome, fmt, systemic, checked_on or dt.date.today())
-        _problem_rows(book.add_worksheet("问题行"), outcome, fmt, systemic)
-        _problem_list(book.add_worksheet("问题清单"), outcome.check.problems, fmt, systemic)
+        units = _units(outcome)
+        issuer = issuer_for(outcome.prefectures, outcome.prefectures_seen())
+        heading = Heading(f"名册检查结果（{units}）", issuer, checked_on or dt.date.today())
+        _summary(book, styles, heading, outcome, systemic, units)
+        _problem_rows(book, styles, heading, outcome, systemic)
+        _problem_list(book, styles, heading, outcome.check.problems, systemic)
 
 
 def systemic_codes(outcome: ValidationOutcome) -> dict[str, int]:
@@ -46,73 +47,29 @@ def systemic_codes(outcome: ValidationOutcome) -> dict[str, int]:
     return {code: n for code, n in hits.items() if n * 10 > total and n > 1}
 
 
-def _formats(book: Any) -> dict[str, Any]:
-    texts = TextCells(book)  # the roster's own text: headers and cells, with Excel's quote prefix
-    return {
-        "texts": texts,
-        "head": texts.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
-        "error": texts.add_format({"bg_color": RED, "font_color": "#9C0006", "border": 1}),
-        "warning": texts.add_format({"bg_color": YELLOW, "font_color": "#9C5700", "border": 1}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "bold": book.add_format({"bold": True}),
-    }
-
-
 def _problem_rows(
-    sheet: Any, outcome: ValidationOutcome, fmt: dict[str, Any], systemic: dict[str, int]
+    book: Any, styles: Styles, heading: Heading, outcome: ValidationOutcome, systemic: dict[str, int]
 ) -> None:
-    """The header, then every row with a problem: 行号, 问题, then the roster's cells (problem cells
-    filled and commented)."""
-    table = outcome.table
+    """Every row with a problem: 行号, 问题, then the roster's cells (problem cells filled and
+    commented); past the first 1,000 rows of a whole column typed wrong, 行号 and 问题 alone."""
     by_row: dict[int, list[Problem]] = defaultdict(list)
     for p in outcome.check.problems:
         by_row[p.row].append(p)
-    col_of: dict[str, int] = {}
-    for i, header in enumerate(table.headers):
-        if header:
-            col_of.setdefault(header, i)
-    write_text(sheet, 0, 0, "行号", fmt["head"])
-    write_text(sheet, 0, 1, "问题", fmt["head"])
-    for i, header in enumerate(table.headers):
-        fmt["texts"].write(sheet, 0, i + 2, header, fmt["head"])
     comments: Counter[str] = Counter()
     rows_of: Counter[str] = Counter()  # rows met so far with each systemic problem
-    shown_text: dict[str, str] = {}  # a systemic problem's text repeats on every row: made once
-    wrap, width = fmt["wrap"], len(table.headers)
-    for out, number in enumerate(sorted(by_row), start=1):
-        problems = by_row[number]
-        sheet.write_number(out, 0, number)
-        text = "\n".join([f"【{SEVERITY[p.severity]}】{p.message}" for p in problems])
-        said = shown_text.get(text)
-        if said is None:
-            said = shown_text[text] = cell_text(text)
-        sheet.write_string(out, 1, said, wrap)
-        if systemic and _past_first_cells(problems, systemic, rows_of):
-            continue  # past the first 1,000 of a whole column typed wrong: 行号 and 问题 say it
-        raw = outcome.problem_cells.get(number, [])
-        cells: dict[int, list[Problem]] = defaultdict(list)
-        for p in problems:
-            if p.column in col_of:
-                cells[col_of[p.column]].append(p)
-        texts = list(map(cell_text, raw[:width]))
-        sheet.write_row(out, 2, texts)  # "" leaves a cell blank; problem cells are written again
-        for i, text in enumerate(texts):
-            if text.startswith(QUOTED_FIRST) and i not in cells:
-                fmt["texts"].write_clean(sheet, out, i + 2, text)  # Excel's quote prefix
-        for i, found in cells.items():
-            look = fmt[_worst(found)]
-            if i < len(texts) and texts[i]:
-                fmt["texts"].write_clean(sheet, out, i + 2, texts[i], look)
-            else:
-                sheet.write_blank(out, i + 2, None, look)
-            shown = [p for p in found if _comment_allowed(p, systemic, comments)]
-            if shown:
-                sheet.write_comment(out, i + 2, cell_text("\n".join(p.message for p in shown)), _COMMENT)
-    sheet.freeze_panes(1, 2)
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 1, 60)
-    sheet.set_column(2, len(table.headers) + 1, 14)
+
+    def rows() -> Any:
+        for number in sorted(by_row):
+            problems = by_row[number]
+            for code in {p.code for p in problems if p.code in systemic}:
+                rows_of[code] += 1
+            alone = all(p.code in systemic and rows_of[p.code] > COMMENTS_PER_PROBLEM for p in problems)
+            yield number, problems, [] if alone else outcome.problem_cells.get(number, [])
+
+    headers = outcome.table.headers
+    problem_rows_sheet(
+        book, styles, heading, headers, rows(), lambda p: _comment_allowed(p, systemic, comments)
+    )
 
 
 def _past_first_cells(problems: list[Problem], systemic: dict[str, int], rows_of: Counter[str]) -> bool:
@@ -130,42 +87,21 @@ def _comment_allowed(p: Problem, systemic: dict[str, int], comments: Counter[str
     return comments[p.code] <= COMMENTS_PER_PROBLEM
 
 
-def _worst(problems: list[Problem]) -> str:
-    return "error" if any(p.severity == ERROR for p in problems) else "warning"
-
-
-def _problem_list(sheet: Any, problems: list[Problem], fmt: dict[str, Any], systemic: dict[str, int]) -> None:
-    for i, head in enumerate(("行号", "列", "问题", "级别", "说明", "代码")):
-        write_text(sheet, 0, i, head, fmt["head"])
+def _problem_list(
+    book: Any, styles: Styles, heading: Heading, problems: list[Problem], systemic: dict[str, int]
+) -> None:
+    """One line per problem; a whole-column problem past its first 1,000 lines says how many more."""
     listed: Counter[str] = Counter()
-    shown = []
+    rows: list[tuple[object, ...]] = []
     for p in problems:
         listed[p.code] += 1
         if p.code not in systemic or listed[p.code] <= COMMENTS_PER_PROBLEM:
-            shown.append(p)
-    n = 0
-    for n, p in enumerate(shown, start=1):
-        sheet.write_number(n, 0, p.row)
-        write_text(sheet, n, 1, p.column)
-        write_text(sheet, n, 2, TITLES.get(p.code, p.code))
-        write_text(sheet, n, 3, SEVERITY[p.severity], fmt[p.severity])
-        write_text(sheet, n, 4, p.message)
-        write_text(sheet, n, 5, p.code)
+            rows.append((p.row, p.column, TITLES.get(p.code, p.code), p.severity, p.message, p.code))
     for code, count in listed.items():
         if code in systemic and count > COMMENTS_PER_PROBLEM:
-            n += 1
-            more = count - COMMENTS_PER_PROBLEM
-            write_text(sheet, n, 2, TITLES.get(code, code))
-            write_text(sheet, n, 4, f"另有 {more:,} 处同样的问题，未逐条列出（见“汇总”和“问题行”的问题列）")
-            write_text(sheet, n, 5, code)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(n, 1), 5)
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 1, 16)
-    sheet.set_column(2, 2, 24)
-    sheet.set_column(3, 3, 6)
-    sheet.set_column(4, 4, 100)
-    sheet.set_column(5, 5, 20)
+            more = f"另有 {count - COMMENTS_PER_PROBLEM:,} 处同样的问题，未逐条列出（见“汇总”和“问题行”的问题列）"
+            rows.append((None, "", TITLES.get(code, code), "", more, code))
+    problem_list_sheet(book, styles, heading, rows)
 
 
 def verdict(outcome: ValidationOutcome) -> str:
@@ -187,13 +123,16 @@ def _units(outcome: ValidationOutcome) -> str:
 
 
 def _summary(
-    sheet: Any, outcome: ValidationOutcome, fmt: dict[str, Any], systemic: dict[str, int], checked_on: dt.date
+    book: Any,
+    styles: Styles,
+    heading: Heading,
+    outcome: ValidationOutcome,
+    systemic: dict[str, int],
+    units: str,
 ) -> None:
-    write_text(sheet, 0, 0, "名册检查结果", fmt["title"])
-    facts = [
-        ("结论", verdict(outcome)),
-        ("单位", _units(outcome)),
-        ("检查日期", checked_on.isoformat()),
+    facts: list[tuple[str, object]] = [
+        ("单位", units),
+        ("检查日期", heading.made_on.isoformat()),
         ("文件", outcome.table.file),
         ("工作表", outcome.table.sheet or "（CSV）"),
         ("保障起始日", outcome.start.isoformat()),
@@ -203,34 +142,13 @@ def _summary(
         ("提示", outcome.warnings),
         ("台账核对", "已对照台账核对" if outcome.ledger_used else "未核对台账（未指定或不存在）"),
     ]
-    for i, (label, value) in enumerate(facts, start=2):
-        write_text(sheet, i, 0, label, fmt["bold"])
-        fmt["texts"].write(sheet, i, 1, value)
-    at = len(facts) + 3
-    for sentence in _systemic_sentences(outcome, systemic):
-        write_text(sheet, at, 0, sentence, fmt["bold"])
-        at += 1
-    at += 1 if systemic else 0
-    for i, head in enumerate(("问题", "级别", "数量", "代码")):
-        write_text(sheet, at, i, head, fmt["head"])
     counts = outcome.counts()
     severity = {p.code: p.severity for p in outcome.check.problems}
     ordered = sorted(counts.items(), key=lambda kv: (severity[kv[0]] != ERROR, kv[0]))
-    for n, (code, count) in enumerate(ordered, start=at + 1):
-        write_text(sheet, n, 0, TITLES.get(code, code))
-        write_text(sheet, n, 1, SEVERITY[severity[code]], fmt[severity[code]])
-        sheet.write_number(n, 2, count)
-        write_text(sheet, n, 3, code)
-    if not counts:
-        write_text(sheet, at + 1, 0, "没有发现问题，名册可以提交。")
-    at += len(counts) + 3
-    write_text(sheet, at, 0, "有疑问请联系", fmt["bold"])
-    lines = outcome.prefectures.contact_lines(outcome.prefectures_seen())
-    for n, line in enumerate(lines, start=at + 1):
-        write_text(sheet, n, 0, line)
-    sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 1, 50)
-    sheet.set_column(2, 3, 10)
+    sentences = _systemic_sentences(outcome, systemic)
+    contacts = outcome.prefectures.contact_lines(outcome.prefectures_seen())
+    rows = [(code, severity[code], n) for code, n in ordered]
+    summary_sheet(book, styles, heading, verdict(outcome), facts, sentences, rows, contacts)
 
 
 def _systemic_sentences(outcome: ValidationOutcome, systemic: dict[str, int]) -> list[str]:

@@ -7,6 +7,7 @@ sheet and a sheet of the plans and fees in force.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from xjma.core.normalize import EMPLOYMENT_KINDS
 from xjma.core.prefectures import Prefectures
 from xjma.core.rules import Plan, Rules, Version
 from xjma.core.vocab import BENEFIT_NAMES
+from xjma.io.prefectures import load_prefectures
+from xjma.io.sheet_layout import Heading, Styles
+from xjma.io.template_layout import form_layout, write_notes, write_plans
 from xjma.io.xlsx_util import TextCells, atomic_target, write_text
 
 DATA_ROWS = 2000  # rows that carry the drop-down lists and formats
@@ -191,11 +195,14 @@ def _write(
                 top + 1, 1, top + 1, 1, {"validate": "list", "source": _ref(lists, "prefecture")}
             )
         _fill(book, sheet, fields, header_row + 1, rows)
-        sheet.freeze_panes(header_row + 1, 0)
         sheet.set_row(header_row, 32)
+        width = sum(20 if f.name in ("id_number", "unit") else 12 for f in fields)
+        form_layout(sheet, title or name, header_row, width)
         options.hide()
-        _notes(notes_sheet, notes)
-        _plans(plans_sheet, plans_doc, head, texts)
+        styles, made_on = Styles(book), dt.date.fromisoformat(plans_doc["on"])
+        issuer = load_prefectures().office.name
+        write_notes(notes_sheet, styles, Heading("填表说明", issuer, made_on), notes)
+        write_plans(plans_sheet, styles, plans_doc, issuer, made_on)
         book.close()
 
 
@@ -262,36 +269,3 @@ def _list(
             "error_message": f"{fields[col].header}只能填写：{'、'.join(values)[:200]}",
         },
     )
-
-
-def _notes(sheet: Any, notes: Sequence[str]) -> None:
-    sheet.set_column(0, 0, 120)
-    write_text(sheet, 0, 0, "填表说明")
-    for i, line in enumerate(notes, start=2):
-        write_text(sheet, i, 0, line)
-
-
-def _plans(sheet: Any, doc: dict[str, Any], head: Any, texts: TextCells) -> None:
-    write_text(sheet, 0, 0, f"{doc['on']} 生效的互助保障险种（{doc['version']}）")
-    for col, label in enumerate(
-        ("险种", "代码", "会费（元/份）", "最多份数", "观察期（天）", "参加对象", "每份最高保障（元）")
-    ):
-        write_text(sheet, 2, col, label, head)
-    for row, p in enumerate(doc["plans"], start=3):
-        fee = p["fee"] or "；".join(f"{t['tier']}元档 {t['fee']}" for t in p["tiers"] or ())
-        benefits = "；".join(f"{BENEFIT_NAMES.get(b, b)} {m}" for b, m in p["benefits"].items())
-        for col, value in enumerate(
-            (
-                p["name"],
-                p["code"],
-                fee,
-                p["max_shares"],
-                p["observation_days"],
-                "；".join(p["eligibility"]),
-                benefits,
-            )
-        ):
-            texts.write(sheet, row, col, value)
-    sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 4, 14)
-    sheet.set_column(5, 6, 60)

@@ -7,6 +7,7 @@ never both take the same room under a cap, nor one death be paid twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,6 +63,7 @@ def calc_claims(
     output: Path | None = None,
     actor: Any = None,
     source: Path | None = None,
+    today: dt.date | None = None,
 ) -> ClaimsRun:
     """Compute the claims; with `record`, record them in one transaction logged as `claim-approve` with
     its operator (`actor`, a core.actor.Actor) and the claims file (`source`) read, office.md §0."""
@@ -82,9 +84,10 @@ def calc_claims(
         recorded=recorded,
     )
     if output is not None:
-        from xjma.io.claims_xlsx import write_settlement
+        from xjma.io.settlement_xlsx import write_settlement
 
-        write_settlement(output, run.results, run.errors, run.names)
+        labels = {e.code: e.label for group in rules.common.exclusions.values() for e in group}
+        write_settlement(output, run.results, run.errors, run.names, today or dt.date.today(), labels)
     return run
 
 

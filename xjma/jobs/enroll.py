@@ -30,6 +30,7 @@ class EnrollResult:
     members: list[tuple[RosterRow, list[NewEnrollment]]] = field(default_factory=list)
     already_recorded: int = 0
     refused_rows: list[int] = field(default_factory=list)
+    refused_members: list[RosterRow] = field(default_factory=list)  # the rows of refused_rows, as read
     problems: list[Any] = field(default_factory=list)  # core Problem
     report: Path | None = None
     ledger: str = ""  # where the ledger is, password hidden
@@ -123,7 +124,7 @@ def _enroll_once(path: Path, request: EnrollRequest, rules: Rules, report: Path)
             result.batch = _record(conn, path, result.members, request, result)
     # The workbook is a view of the committed batch: a batch that could not be recorded has none.
     with stage("写入参保结果…", big):
-        _write_workbook(result, rules, report)
+        _write_workbook(result, rules, report, request.now.date())
     return result
 
 
@@ -155,6 +156,7 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
         request.paid_on,
         request.dry_run,
         refused_rows=sorted(check.error_rows),
+        refused_members=[r for r in check.rows if r.row in check.error_rows],
         problems=list(check.problems),
         ledger=shown,
         uscc=outcome.uscc,
@@ -215,13 +217,23 @@ def _report_path(path: Path, output: Path | None) -> Path:
     return report
 
 
-def _write_workbook(result: EnrollResult, rules: Rules, report: Path) -> None:
+def _write_workbook(result: EnrollResult, rules: Rules, report: Path, made_on: dt.date) -> None:
     from xjma.io.enroll_xlsx import EnrollSheetData, write_enroll_workbook
+    from xjma.io.refused_sheet import RefusedRow
 
     assert result.start is not None and result.paid_on is not None
     version = rules.version_on(result.start)
     names = {code: p.short_name for code, p in version.plans.items()} if version else {}
-    data = EnrollSheetData(result.start, result.paid_on, names, result.members, dry_run=result.dry_run)
+    problems: dict[int, list[Any]] = {}
+    for p in result.problems:
+        problems.setdefault(p.row, []).append(p)
+    refused = [
+        RefusedRow(r.row, r.name, r.id_number, r.unit, problems.get(r.row, []))
+        for r in result.refused_members
+    ]
+    data = EnrollSheetData(
+        result.start, result.paid_on, names, result.members, result.dry_run, refused, made_on=made_on
+    )
     try:
         write_enroll_workbook(report, data)
     except Exception as exc:

@@ -69,7 +69,9 @@ class FeeSummary:
         return len(self.period.months) > 1
 
 
-def fees_summary(period: Period, db: str | None, output: Path | None) -> FeeSummary:
+def fees_summary(
+    period: Period, db: str | None, output: Path | None, today: dt.date | None = None
+) -> FeeSummary:
     """Read the fees of the period (a pure read: a ledger that does not exist reads as zeros, an older
     one is refused) and write the workbook."""
     from xjma.io.fees_xlsx import write_fees_workbook
@@ -79,7 +81,8 @@ def fees_summary(period: Period, db: str | None, output: Path | None) -> FeeSumm
     with open_ledger(db, mode="read") as ledger:
         figures = fee_figures(ledger, period.lo, period.hi, period.months)
     result = FeeSummary(period, _ordered(figures), output or default_report_path(period))
-    write_fees_workbook(result.report, period.label, result.figures, yearly=result.yearly)
+    made_on = today or dt.date.today()
+    write_fees_workbook(result.report, period.label, result.figures, result.yearly, made_on)
     return result
 
 
