@@ -76,7 +76,10 @@ def test_init_creates_the_ledger_and_a_second_init_finds_it_in_place(ledger_targ
         "members": 0, "batches": 0, "enrollments": 0, "claims": 0,
         # the history tables (schema v4, office.md §0–§3)
         "log_entries": 0, "log_subjects": 0, "units": 0, "unit_events": 0, "batch_units": 0, "changes": 0,
-        "voided_enrollments": 0, "member_changes": 0}  # fmt: skip
+        "voided_enrollments": 0, "member_changes": 0,
+        # claims as cases (schema v5, office.md §5)
+        "submissions": 0, "case_details": 0, "payment_batches": 0, "payment_items": 0, "case_events": 0,
+    }  # fmt: skip
     code, doc, _ = db("init", "--db", ledger_target, "--json")
     assert (code, doc["created"]) == (0, False)
 

@@ -191,12 +191,20 @@ def _v4_history(conn: Connection) -> None:
     create_history_tables(conn)
 
 
+def _v5_cases(conn: Connection) -> None:
+    """Version 5: claims as cases (case_tables); recorded claims become approved cases."""
+    from xjma.io.ledger.case_tables import create_case_tables
+
+    create_case_tables(conn)
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_initial,
     _v2_fee_totals,
     _v3_no_overlapping_periods,
     _v4_history,
+    _v5_cases,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -237,4 +245,5 @@ def create_schema(conn: Connection) -> None:
 
 
 # The history tables join `metadata` (db copy copies every table in it).
+import xjma.io.ledger.case_tables  # noqa: E402, F401
 import xjma.io.ledger.history_tables  # noqa: E402, F401
