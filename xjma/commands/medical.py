@@ -3,6 +3,7 @@ platform (office.md §8)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,11 @@ def _notes(run: Any) -> None:
     from xjma.core.privacy import mask_text
 
     for bad in run.errors:
-        err.print(f"[red]无法读取[/red]（第 {bad.row} 行）：{mask_text(bad.message)}，未记录", markup=True)
+        err.print(
+            f"[red]无法读取[/red]（第 {bad.row} 行）：{mask_text(bad.message)}，未记录",
+            markup=True,
+            soft_wrap=True,
+        )
     if run.recorded is not None:
         err.print(f"已记入台账一单结算已支付案件 {run.recorded} 笔。")
     if run.report is not None:
@@ -147,8 +152,8 @@ def _render(run: Any) -> None:
     rows = []
     for cls in CLASSES:
         mine = [i for i in run.items if i.cls == cls]
-        platform = sum((i.settlement.platform for i in mine), 0)
-        xjma = sum((i.xjma for i in mine), 0)
+        platform = sum((i.settlement.platform for i in mine), Decimal("0.00"))
+        xjma = sum((i.xjma for i in mine), Decimal("0.00"))
         rows.append((CLASS_LABELS[cls], len(mine), fmt_money(platform), fmt_money(xjma)))
     heads = ("类别", "记录数", "平台支付（元）", "xjma 计算（元）")
     out.print(fitting_table(f"一单结算核对：{run.file.name}", heads, rows, out.width, right=(1, 2, 3)))
