@@ -198,7 +198,8 @@ def _compute(
         for item in rows:
             entry = entry_from_record(item["inputs"], item["result"], item["payout"])
             if entry is not None:
-                history.setdefault((number, PLAN, start), []).append(entry)
+                day = start if isinstance(start, str) else start.isoformat()
+                history.setdefault((number, PLAN, day), []).append(entry)
     results, failed = compute_batch(rules, pending, history, diseases)
     failed_orders = {order for order, _ in failed}
     computed = [p for p in pending if p.order not in failed_orders]

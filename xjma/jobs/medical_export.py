@@ -5,7 +5,6 @@ details changed since that date, each 在保 or 已作废."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,17 +26,11 @@ COVERED, VOIDED = "在保", "已作废"
 SUFFIXES = (".csv", ".xlsx")
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRow:
-    id_number: str
-    name: str
-    start: dt.date
-    end: dt.date
-    observation_end: dt.date | None  # None for a renewal (no observation period)
-    major_left: Decimal  # 大额补助剩余额度
-    prefecture: str
-    unit: str
-    state: str  # 在保 | 已作废
+# One line of the file, in the order of io/medical_export.HEADERS: 身份证号码, 姓名, 保障起始日, 保障止期,
+# 观察期止 (None for a renewal), 大额补助剩余额度 (Decimal), 所属地州市, 工作单位, 状态 (在保 | 已作废).
+# Dates as the ledger gives them (ISO text from SQLite, datetime.date from PostgreSQL): the CSV writes
+# either as it is, the xlsx writer parses the text once per distinct day.
+ExportLine = tuple[str, str, Any, Any, Any, Decimal, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -70,70 +63,66 @@ def export_covered(
 
 def _rows(
     conn: Connection, rules: Rules, on: dt.date, prefecture: str | None, since: dt.date | None
-) -> Iterator[ExportRow]:
+) -> Iterator[ExportLine]:
     from xjma.io.ledger import medical as store
-    from xjma.io.ledger.history import Dates
 
     corrected = _Corrections(store.corrections(conn))
-    day = Dates(conn.dialect.name == "postgresql")
     if since is None:
-        left = _MajorLeft(rules, store.counting_claims(conn), day)
+        left = _MajorLeft(rules, store.counting_claims(conn))
+        special = corrected.members | left.members
         for r in store.covered(conn, on, prefecture):
-            yield corrected(_row(r, left, COVERED, day))
+            if r[0] in special:  # a counted claim or a correction: the few that need more than a look-up
+                yield corrected(_line(r, left(r), COVERED))
+            else:
+                yield (r[0], r[1], r[2], r[3], r[4], left.plain(r), r[5], r[6], COVERED)
         return
     members = store.changed_since(conn, since)
     found = store.covered_of(conn, members, on)
-    left = _MajorLeft(rules, store.counting_claims(conn, {r.id_number for r in found}), day)
-    live = {r.id_number for r in found if not r.voided}
+    left = _MajorLeft(rules, store.counting_claims(conn, {r[0] for r in found}))
+    live = {r[0] for r in found if not r[7]}
     for r in found:
-        if prefecture is not None and r.prefecture != prefecture:
+        if prefecture is not None and r[5] != prefecture:
             continue
-        if not r.voided:
-            yield corrected(_row(r, left, COVERED, day))
-        elif r.id_number not in live:  # voided, and not enrolled again for the date
-            live.add(r.id_number)
-            yield corrected(_row(r, left, VOIDED, day))
+        if not r[7]:
+            yield corrected(_line(r, left(r), COVERED))
+        elif r[0] not in live:  # voided, and not enrolled again for the date: one line, 已作废
+            live.add(r[0])
+            yield corrected(_line(r, Decimal("0.00"), VOIDED))
 
 
-def _row(r: CoverRow, left: _MajorLeft, state: str, day: dict[Any, Any]) -> ExportRow:
-    """One line; dates parsed once per distinct value (a few hundred over the region)."""
-    room = left(r) if state == COVERED else Decimal("0.00")
-    return ExportRow(
-        r.id_number,
-        r.name,
-        day[r.start],
-        day[r.end],
-        day[r.observation_end],
-        room,
-        r.prefecture,
-        r.unit,
-        state,
-    )
+def _line(r: CoverRow, major_left: Decimal, state: str) -> ExportLine:
+    return (r[0], r[1], r[2], r[3], r[4], major_left, r[5], r[6], state)
 
 
 class _MajorLeft:
     """What the 大额 cap still allows in a member's period (core/claims/remaining, as `member show`);
     for the many members without a counted claim, computed once per start date (its rules version)."""
 
-    def __init__(self, rules: Rules, claims: ClaimRows, day: dict[Any, Any]) -> None:
-        self.rules, self.claims, self.day = rules, claims, day
-        self.plain: dict[Any, Decimal] = {}
+    def __init__(self, rules: Rules, claims: ClaimRows) -> None:
+        self.rules, self.claims = rules, claims
+        self.members = {number for number, _ in claims}
+        self.by_start: dict[Any, Decimal] = {}
+
+    def plain(self, r: CoverRow) -> Decimal:
+        found = self.by_start.get(r[2])
+        if found is None:
+            found = self.by_start[r[2]] = self._inpatient(r, [])
+        return found
 
     def __call__(self, r: CoverRow) -> Decimal:
-        paid = self.claims.get((r.id_number, r.start if r.start.__class__ is str else r.start.isoformat()))
-        if paid:
-            return self._inpatient(r, paid)
-        found = self.plain.get(r.start)
-        if found is None:
-            found = self.plain[r.start] = self._inpatient(r, [])
-        return found
+        paid = self.claims.get((r[0], r[2]))
+        return self._inpatient(r, paid) if paid else self.plain(r)
 
     def _inpatient(self, r: CoverRow, paid: list[dict[str, Any]]) -> Decimal:
         from xjma.core.claims.remaining import compute_remaining
 
-        start, end = self.day[r.start], self.day[r.end]
-        e = Enrollment(r.id_number, PLAN, start, end, 1, 0, r.unit, r.prefecture, None, start, r.name)
+        start, end = _day(r[2]), _day(r[3])
+        e = Enrollment(r[0], PLAN, start, end, 1, 0, r[6], r[5], None, start, r[1])
         return compute_remaining(e, PLAN, self.rules, paid).get("inpatient", Decimal("0.00"))
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 class _Corrections:
@@ -145,14 +134,15 @@ class _Corrections:
         self.by_member: dict[str, list[Any]] = {}
         for number, name, at, after in found:
             self.by_member.setdefault(number, []).append(FieldChange(at, "", name, None, after, ""))
+        self.members = set(self.by_member)
 
-    def __call__(self, row: ExportRow) -> ExportRow:
-        history = self.by_member.get(row.id_number) if self.by_member else None
+    def __call__(self, line: ExportLine) -> ExportLine:
+        history = self.by_member.get(line[0])
         if not history:
-            return row
+            return line
         from xjma.jobs.member_history import MemberChanges
 
         names = [h.after for h in history if h.field == "name" and h.after]
-        e = Enrollment(row.id_number, PLAN, row.start, row.end, 1, 0, row.unit, row.prefecture)
+        e = Enrollment(line[0], PLAN, _day(line[2]), _day(line[3]), 1, 0, line[7], line[6])
         unit = MemberChanges({}, history).as_corrected(e).unit
-        return dataclasses.replace(row, name=names[-1] if names else row.name, unit=unit)
+        return (line[0], names[-1] if names else line[1], *line[2:7], unit, line[8])

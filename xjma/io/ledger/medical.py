@@ -29,24 +29,13 @@ _COUNTS = (
     "COALESCE((SELECT e.state FROM case_events e WHERE e.claim_id = c.id ORDER BY e.id DESC LIMIT 1), "
     "'approved') IN ('approved', 'paid')"
 )
-_COVERED = (
-    'SELECT id_number, name, start, "end", observation_end, prefecture, unit, voided_by FROM enrollments '
-    'WHERE plan = {p} AND start <= {p} AND "end" >= {p}'
-)
 
 
-@dataclass(frozen=True, slots=True)
-class CoverRow:
-    """A plan 1 enrollment covering the date, as stored (dates: ISO text in SQLite, date in PostgreSQL)."""
-
-    id_number: str
-    name: str
-    start: Any
-    end: Any
-    observation_end: Any
-    prefecture: str
-    unit: str
-    voided: bool
+# A plan 1 enrollment covering the date as stored: (id_number, name, start, end, observation_end,
+# prefecture, unit, voided); dates ISO text in SQLite, datetime.date in PostgreSQL.
+CoverRow = tuple[str, str, Any, Any, Any, str, str, bool]
+_COLUMNS = 'id_number, name, start, "end", observation_end, prefecture, unit'
+_BATCH = 20_000
 
 
 def _mark(conn: Connection) -> str:
@@ -58,19 +47,29 @@ def _day(conn: Connection, day: dt.date) -> Any:
 
 
 def covered(conn: Connection, on: dt.date, prefecture: str | None = None) -> Iterator[CoverRow]:
-    """Every live plan 1 enrollment covering `on` (of one 地州市 when given), in recording order, streamed."""
+    """Every live plan 1 enrollment covering `on` (of one 地州市 when given), in recording order.
+
+    Streamed through the driver's own cursor, a batch of rows at a time (PostgreSQL: a server-side
+    cursor): 1.6M rows through SQLAlchemy's result objects took twice as long."""
     p = _mark(conn)
-    sql = _COVERED.format(p=p) + " AND voided_by IS NULL"
+    sql = (
+        f'SELECT {_COLUMNS}, FALSE FROM enrollments WHERE plan = {p} AND start <= {p} AND "end" >= {p} '
+        "AND voided_by IS NULL"
+    )
     params: list[Any] = [PLAN, _day(conn, on), _day(conn, on)]
     if prefecture is not None:
         sql += f" AND prefecture = {p}"
         params.append(prefecture)
-    result = conn.execution_options(stream_results=True, yield_per=20_000).exec_driver_sql(
-        sql + " ORDER BY id", tuple(params)
-    )
-    for part in result.partitions(20_000):
-        for r in part:
-            yield CoverRow(r[0], r[1] or "", r[2], r[3], r[4], r[5] or "", r[6] or "", False)
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    postgres = conn.dialect.name == "postgresql"
+    cursor = raw.cursor(name="xjma_medical_export") if postgres else raw.cursor()
+    try:
+        cursor.execute(sql + " ORDER BY id", tuple(params))
+        while rows := cursor.fetchmany(_BATCH):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def covered_of(conn: Connection, ids: Iterable[str], on: dt.date) -> list[CoverRow]:
@@ -80,11 +79,12 @@ def covered_of(conn: Connection, ids: Iterable[str], on: dt.date) -> list[CoverR
     found: list[CoverRow] = []
     for lo in range(0, len(numbers), CHUNK):
         part = numbers[lo : lo + CHUNK]
-        sql = _COVERED.format(p=p) + f" AND id_number IN ({', '.join(p for _ in part)}) ORDER BY id"
+        sql = (
+            f"SELECT {_COLUMNS}, voided_by FROM enrollments WHERE plan = {p} AND start <= {p} "
+            f'AND "end" >= {p} AND id_number IN ({", ".join(p for _ in part)}) ORDER BY id'
+        )
         for r in conn.exec_driver_sql(sql, (PLAN, _day(conn, on), _day(conn, on), *part)):
-            found.append(
-                CoverRow(r[0], r[1] or "", r[2], r[3], r[4], r[5] or "", r[6] or "", r[7] is not None)
-            )
+            found.append((r[0], r[1] or "", r[2], r[3], r[4], r[5] or "", r[6] or "", r[7] is not None))
     return found
 
 
@@ -124,11 +124,11 @@ def corrections(conn: Connection) -> list[tuple[str, str, dt.datetime, str | Non
     return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
 
-ClaimRows = dict[tuple[str, str], list[dict[str, Any]]]
+ClaimRows = dict[tuple[str, Any], list[dict[str, Any]]]  # (member, period start as stored) -> claims
 
 
 def counting_claims(conn: Connection, ids: Iterable[str] | None = None) -> ClaimRows:
-    """The plan 1 claims that count against the caps, by (member, period start as ISO text): of these
+    """The plan 1 claims that count against the caps, by (member, period start as stored): of these
     members, or of everyone (the export reads them once). Rows as compute_remaining reads them."""
     base = (
         "SELECT c.id_number, c.period_start, c.benefit, c.event_date, c.payout_fen, c.inputs, c.result "
@@ -151,8 +151,7 @@ def _claim_rows(rows: Any, found: ClaimRows) -> None:
     from xjma.core.money import from_fen
 
     for number, start, benefit, event_date, fen, inputs, result in rows:
-        key = (number, start if isinstance(start, str) else start.isoformat())
-        found.setdefault(key, []).append(
+        found.setdefault((number, start), []).append(
             {
                 "plan": PLAN,
                 "benefit": benefit,
