@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from history_helpers import A, B, C, SCHOOL, enroll, figures, school_roster, x
+from history_helpers import SCHOOL, A, B, C, enroll, figures, school_roster, x
 from medical_support import EVERY_CLASS, medical_import, small_ledger, write_settlements
 
 HEADERS = [
