@@ -207,3 +207,18 @@ def _cases(target: str) -> list[dict]:
                            for e in events],
             })  # fmt: skip
     return found
+
+
+def test_the_reconciliation_workbook_prints_one_page_wide_with_its_titles(tmp_path: Path) -> None:
+    from pdf_render import one_page_wide, printed
+
+    target = str(tmp_path / "ledger.db")
+    small_ledger(target, tmp_path)
+    report = tmp_path / "对账.xlsx"
+    file = write_settlements(tmp_path / "结算.csv", [*EVERY_CLASS, *BAD_ROWS])
+    assert medical_import(target, file, "-o", str(report))[0] == 1
+    out = printed(report)
+    assert one_page_wide(out, "一单结算对账（结算.csv） 汇总", "类别", "差额（元）") == []
+    assert one_page_wide(out, "一单结算对账（结算.csv） 明细", "行号", "计算过程") == []
+    problems = out.pages_of("一单结算对账（结算.csv） 无法读取的行")
+    assert problems and "出院日期 2027-01-20 早于入院日期" in out.pages[problems[0]]
