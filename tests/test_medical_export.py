@@ -99,7 +99,7 @@ def test_the_xlsx_holds_id_numbers_as_text(tmp_path: Path) -> None:
     sheet = load_workbook(out).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == HEADERS
-    assert values[1][0] == A and sheet["A2"].data_type == "s"
+    assert values[1][0] == A and sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
     assert values[1][2].date().isoformat() == "2026-12-01" and values[1][5] == 8000
 
 
