@@ -158,9 +158,14 @@ def test_id_numbers_are_masked_on_the_terminal_and_with_mask(tmp_path: Path) -> 
     code, _, out = x("medical", "import", str(file), "--db", target)
     assert code == 1 and "650102********1012" in out
     assert A not in out and B not in out and "650102198005011013" not in out
-    code, doc, out = medical_import(target, file, "--mask")
+    report = tmp_path / "对账.xlsx"
+    code, doc, out = medical_import(target, file, "--mask", "-o", str(report))
     assert A not in out and B not in out
     assert doc["items"][0]["id_number"] == "650102********1012"
+    from openpyxl import load_workbook
+
+    ids = [r[2] for r in load_workbook(report)["对账明细"].iter_rows(min_row=4, values_only=True) if r[2]]
+    assert "650102********1012" in ids and A not in ids
 
 
 def test_the_reconciliation_workbook_lists_each_class_and_the_bad_rows(tmp_path: Path) -> None:
