@@ -68,7 +68,7 @@ def _rows(
 
     corrected = _Corrections(store.corrections(conn))
     if since is None:
-        left = _MajorLeft(rules, store.counting_claims(conn))
+        left = _MajorLeft(rules, store.counting_claims(conn, on=on))
         special = corrected.members | left.members
         for r in store.covered(conn, on, prefecture):
             if r[0] in special:  # a counted claim or a correction: the few that need more than a look-up

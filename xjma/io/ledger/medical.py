@@ -127,16 +127,24 @@ def corrections(conn: Connection) -> list[tuple[str, str, dt.datetime, str | Non
 ClaimRows = dict[tuple[str, Any], list[dict[str, Any]]]  # (member, period start as stored) -> claims
 
 
-def counting_claims(conn: Connection, ids: Iterable[str] | None = None) -> ClaimRows:
+def counting_claims(
+    conn: Connection, ids: Iterable[str] | None = None, on: dt.date | None = None
+) -> ClaimRows:
     """The plan 1 claims that count against the caps, by (member, period start as stored): of these
-    members, or of everyone (the export reads them once). Rows as compute_remaining reads them."""
+    members, or of everyone in a period that may cover `on` (the export reads them once: plan 1 periods
+    are one year, so those started within a year and a day before it). Rows as compute_remaining reads
+    them."""
+    p = _mark(conn)
     base = (
         "SELECT c.id_number, c.period_start, c.benefit, c.event_date, c.payout_fen, c.inputs, c.result "
-        f"FROM claims c WHERE c.plan = {_mark(conn)} AND {_COUNTS}"
+        f"FROM claims c WHERE c.plan = {p} AND {_COUNTS}"
     )
     found: ClaimRows = {}
     if ids is None:
-        _claim_rows(conn.exec_driver_sql(base + " ORDER BY c.id", (PLAN,)), found)
+        assert on is not None
+        since = on - dt.timedelta(days=367)
+        sql = base + f" AND c.period_start <= {p} AND c.period_start >= {p} ORDER BY c.id"
+        _claim_rows(conn.exec_driver_sql(sql, (PLAN, _day(conn, on), _day(conn, since))), found)
         return found
     numbers = sorted(set(ids))
     for lo in range(0, len(numbers), CHUNK):
