@@ -164,8 +164,8 @@ def _render(run: Any) -> None:
         for i in others[:SHOWN]
     ]  # fmt: skip
     if listed:
-        heads = ("行", "结算编号", "身份证号码", "类别", "平台（元）", "xjma（元）")
-        out.print(fitting_table("需核对的记录", heads, listed, out.width, right=(4, 5)))
+        columns = ("行", "结算编号", "身份证号码", "类别", "平台（元）", "xjma（元）")
+        out.print(fitting_table("需核对的记录", columns, listed, out.width, right=(4, 5)))
     if len(others) > SHOWN:
         out.print(f"另有 {len(others) - SHOWN} 条需核对的记录未列出，请用 -o 写出对账工作簿查看。")
     out.print(
