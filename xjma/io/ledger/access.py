@@ -147,6 +147,7 @@ def create_access(conn: Connection) -> None:
     conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {ADD_MEMBERS_SIGNATURE} FROM PUBLIC")
     # A role sees the settings of the roles it has the privileges of (its own, its group's).
     conn.exec_driver_sql(f"ALTER TABLE {ACCESS_ROLES} ENABLE ROW LEVEL SECURITY")
+    conn.exec_driver_sql(f"DROP POLICY IF EXISTS xjma_own ON {ACCESS_ROLES}")  # migrations may run again
     conn.exec_driver_sql(
         f"CREATE POLICY xjma_own ON {ACCESS_ROLES} FOR SELECT USING (EXISTS (SELECT 1 FROM pg_roles r "
         f"WHERE r.rolname = {ACCESS_ROLES}.role AND pg_has_role(r.oid, 'USAGE')))"
@@ -164,8 +165,10 @@ def add_policy(conn: Connection, table: str, policy: Policy) -> None:
     conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     if table == "members":
         for name, command, clauses in _MEMBER_POLICIES:
+            conn.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON members")
             conn.exec_driver_sql(f"CREATE POLICY {name} ON members FOR {command} {clauses}")
         return
+    conn.exec_driver_sql(f"DROP POLICY IF EXISTS xjma_prefecture ON {table}")
     conn.exec_driver_sql(
         f"CREATE POLICY xjma_prefecture ON {table} USING ({policy.using}) WITH CHECK ({policy.check})"
     )
