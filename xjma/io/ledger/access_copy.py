@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xjma.io.ledger.batches_postgres import MEMBER_COLUMNS, _copy_rows
-
+MEMBER_COLUMNS = ("id_number", "name", "gender", "birth")
 _MEMBERS = "xjma_roster_members"
 _ENROLLMENTS = "xjma_roster_enrollments"
 
@@ -52,3 +51,14 @@ def record_under_policies(
             "WHERE m.id_number = t.id_number AND m.name IS DISTINCT FROM t.name"
         )
         cur.execute(f"DROP TABLE {_MEMBERS}")  # record_batch may run again in this transaction
+
+
+def _copy_rows(cur: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    from psycopg import sql
+
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    with cur.copy(stmt) as copy:
+        for row in rows:
+            copy.write_row(row)
