@@ -67,7 +67,7 @@ def test_a_release_ledger_is_migrated_with_its_units_registered_and_batches_list
     assert (entry["kind"], entry["operator"], entry["refs"]) == (
         "db-migrate",
         "测试员",
-        {"from_version": 3, "to_version": 5},
+        {"from_version": 3, "to_version": SCHEMA_VERSION},
     )
     expected_guard = "constraint" if "://" in target else "sqlite"
     assert x("db", "check", "--db", target, "--json")[1]["overlap_guard"] == expected_guard
