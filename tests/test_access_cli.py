@@ -70,6 +70,22 @@ def test_member_show_of_another_prefectures_member_is_refused(office: Office) ->
     assert x("member", "show", H1, "--db", office.audit)[0] == 0
 
 
+def test_a_claim_is_recorded_only_for_a_member_of_the_roles_prefecture(office: Office) -> None:
+    claim = ["claim", "calc", "--plan", "住院+意外", "--benefit", "住院", "--event-date", "2027-03-01",
+             "--pooled-self-pay", "3000", "--pooled-fund-paid", "8000", "--cause", "疾病", "--care", "住院",
+             "--record", "--json"]  # fmt: skip
+    code, doc, out = x(*claim, "--id", H1, "--db", office.hami)
+    assert code == 0 and doc["claims"] and not doc["errors"], out
+    # The other prefecture's member: the ledger shows no enrollment, and a claim given its own period is
+    # refused by the database.
+    code, doc, out = x(*claim, "--id", H1, "--start", "2026-12-01", "--db", office.urumqi)
+    assert not doc["claims"] and "权限" in doc["errors"][0]["message"], out
+    with connect(office.urumqi) as conn:
+        assert conn.execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+    with connect(office.owner) as conn:
+        assert conn.execute("SELECT count(*) FROM claims WHERE id_number = %s", (H1,)).fetchone()[0] == 1
+
+
 def test_fees_summary_holds_only_the_roles_prefecture(office: Office) -> None:
     code, doc, out = x("fees", "summary", "--month", "2026-11", "--db", office.hami, "--json")
     assert code == 0, out
@@ -103,8 +119,12 @@ def test_a_read_only_role_cannot_write(office: Office, tmp_path: Path) -> None:
     before = figures(office.owner)
     code, _, out = x("enroll", str(roster), "--start", "2026-12-01", "--db", office.audit)
     assert code == 2 and "只读账号" in out, out
-    code, _, out = x("void", "--member", H2, "--reason", "测试", "--db", office.audit)
-    assert code == 2, out
+    code, _, out = x("void", "--id", H2, "--plan", "住院+意外", "--reason", "测试", "--db", office.audit)
+    assert code == 2 and "只读账号" in out, out
+    code, _, out = x("claim", "calc", "--plan", "住院+意外", "--benefit", "住院", "--event-date", "2027-03-01",
+                     "--id", H2, "--pooled-self-pay", "3000", "--pooled-fund-paid", "8000", "--cause", "疾病",
+                     "--care", "住院", "--record", "--db", office.audit)  # fmt: skip
+    assert "只读账号" in out, out
     assert figures(office.owner) == before
     # Reading is what it is for.
     assert x("enroll", str(roster), "--start", "2026-12-01", "--db", office.audit, "--dry-run")[0] == 0
