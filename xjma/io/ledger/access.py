@@ -213,7 +213,9 @@ def session_scope(conn: Connection) -> Scope | None:
         "xjma_office(), xjma_prefectures(), has_table_privilege('log_entries', 'INSERT') "
         "FROM pg_tables t, pg_roles r WHERE t.tablename = 'schema_version' "
         "AND t.schemaname = current_schema() AND r.rolname = current_user"
-    ).one()
+    ).first()
+    if row is None:  # the ledger's tables are in another schema than the session's: nothing to judge
+        return None
     return Scope(
         str(row[0]), str(row[1]), bool(row[2]), bool(row[3]), tuple(sorted(row[4] or ())), bool(row[5])
     )
