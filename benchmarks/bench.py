@@ -417,6 +417,7 @@ def main() -> int:
             results += bench_size(rows, Path(tmp))
         if not ONLY:
             results += bench_ledger(Path(tmp))
+        results += __import__("bench_access").access_cases(Path(tmp), PG_URL) if PG_URL and not ONLY else []
     table = render(results)
     print(table)
     if ONLY:

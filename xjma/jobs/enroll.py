@@ -145,6 +145,9 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
             ledger=view,
         )
         check = outcome.check
+        from xjma.jobs.access import refuse_other_prefectures
+
+        refuse_other_prefectures(view, check)  # office.md §9: rows of another prefecture
         valid = [r for r in check.rows if r.row not in check.error_rows]
         # The check fetched the history of every row with a valid ID once; the planner uses the same.
         history = outcome.history if outcome.history is not None else {}

@@ -198,6 +198,13 @@ def _v5_cases(conn: Connection) -> None:
     create_case_tables(conn)
 
 
+def _v6_access(conn: Connection) -> None:
+    """Version 6: who may see what (PostgreSQL row-level security per prefecture, access.py)."""
+    from xjma.io.ledger.access import create_access
+
+    create_access(conn)
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_initial,
@@ -205,6 +212,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v3_no_overlapping_periods,
     _v4_history,
     _v5_cases,
+    _v6_access,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
