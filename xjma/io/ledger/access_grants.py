@@ -89,13 +89,13 @@ class _role_privilege:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         if exc is not None and getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
             raise XjmaError(
                 f"台账所有者账号 {self.owner} 没有建立数据库账号的权限：请服务器管理员以 postgres 身份执行 "
                 f"ALTER ROLE {self.owner} CREATEROLE; 后再运行"
             ) from None
-        return False
+        return None
 
 
 def ledger_tables(conn: Connection) -> list[str]:
