@@ -100,7 +100,8 @@ class _role_privilege:
 
 def ledger_tables(conn: Connection) -> list[str]:
     """The ledger's tables in this database (metadata's and access_roles)."""
-    from xjma.io.ledger.schema import metadata
+    import xjma.io.ledger.schema  # noqa: F401  (every table joins the metadata)
+    from xjma.io.ledger.metadata import metadata
 
     names = sorted({*metadata.tables, ACCESS_ROLES})
     found = conn.exec_driver_sql(
