@@ -153,6 +153,11 @@ class Version:
     reference: str
     plans: dict[str, Plan]
 
+    @property
+    def short_term_plans(self) -> frozenset[str]:
+        """The plans whose end date is given per enrollment (plans.yaml `short_term: true`)."""
+        return frozenset(code for code, plan in self.plans.items() if plan.short_term)
+
 
 @dataclass(frozen=True)
 class Retirement:
