@@ -323,6 +323,35 @@ def test_a_problem_on_most_rows_is_summarised_and_its_comments_are_limited(tmp_p
     assert "另有 9 处" in listing[-1][4]
 
 
+def test_past_its_first_cells_a_row_with_only_a_whole_column_problem_is_行号_and_问题_alone(
+    tmp_path, monkeypatch
+):
+    """documents.md 检查结果: such a row shows no roster cells, filled or blank."""
+    import xjma.io.report_xlsx as report_xlsx
+    from xjma.jobs.validate import write_validation_report
+
+    monkeypatch.setattr(report_xlsx, "COMMENTS_PER_PROBLEM", 3)
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    rows = []
+    for i in range(12):
+        first17 = f"659999198506{i + 10:02d}101"
+        number = first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+        rows.append([i + 1, "某公司", f"人员{i}", "男", number, "13912345678", "正式职工", 1])
+    rows[8][5] = "123"  # roster row 10 has an error too: its cells stay
+    path = xlsx(tmp_path / "r.xlsx", rows)
+    sheet = openpyxl.load_workbook(write_validation_report(check(path), path, tmp_path / "out.xlsx"))[
+        "问题行"
+    ]
+    width = 2 + len(HEADERS)
+    for r in range(7, 16):  # roster rows 5..13: past the first 3 comments of id-region-unknown
+        cells = [sheet.cell(r, c) for c in range(3, width + 1)]
+        if sheet.cell(r, 1).value == 10:
+            assert cells[HEADERS.index("联系电话")].value == "123" and cells[0].value is not None
+            continue
+        assert sheet.cell(r, 2).value and "地区码" in sheet.cell(r, 2).value
+        assert all(c.value is None and not c.has_style for c in cells), r
+
+
 @pytest.mark.parametrize("keep", [200_000, 0], ids=["cells kept while read", "second pass"])
 def test_the_report_gets_the_cells_of_exactly_the_rows_with_problems(tmp_path, monkeypatch, keep):
     import xjma.jobs.validate as validate

@@ -13,10 +13,8 @@ from xjma.commands.common import (
     MaskOpt,
     OutputOpt,
     RulesOpt,
+    command,
     emit_json,
-    handled,
-    json_on_failure,
-    masked,
     out,
     parse_date_option,
     today,
@@ -31,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 
 @batch_app.command("list", help="列出登记批次：批号、登记时间、经办人、文件、单位、人数、会费、状态。")
-@handled
+@command(failure=lambda options, message: {"batches": []})
 def list_(
     unit: str = typer.Option(None, "--unit", help="只列该单位（代码、名称、别名或统一社会信用代码）的批次"),
     prefecture: str = typer.Option(None, "--prefecture", help="只列该地州市的批次"),
@@ -41,9 +39,8 @@ def list_(
 ) -> None:
     from xjma.jobs.batches import batch_list
 
-    with json_on_failure(as_json, lambda _: {"batches": []}):
-        day = parse_date_option(since, "--since") if since else None
-        found = batch_list(db, unit=unit, prefecture=prefecture, since=day)
+    day = parse_date_option(since, "--since") if since else None
+    found = batch_list(db, unit=unit, prefecture=prefecture, since=day)
     if as_json:
         emit_json({"batches": [summary_doc(s) for s in found]})
         return
@@ -62,7 +59,7 @@ def list_(
 
 
 @batch_app.command("show", help="显示一个批次的人员、会费及作废记录。")
-@handled
+@command(failure=lambda options, message: {"batch": options["batch"], "members": [], "voids": []})
 def show(
     batch: int = typer.Argument(..., metavar="N", help="批号"),
     db: str = DbOpt,
@@ -71,18 +68,15 @@ def show(
 ) -> None:
     from xjma.jobs.batches import batch_show
 
-    with json_on_failure(as_json, lambda _: {"batch": batch, "members": [], "voids": []}):
-        detail = batch_show(db, batch)
-    doc = detail_doc(detail)
+    doc = detail_doc(batch_show(db, batch))
     if as_json:
-        with masked(mask):
-            emit_json(doc)
+        emit_json(doc)
         return
     _render_detail(doc)
 
 
 @batch_app.command("report", help="从台账重新生成该批次的参保结果工作簿（标明“补打”及打印日期）。")
-@handled
+@command()
 def report(
     batch: int = typer.Argument(..., metavar="N", help="批号"),
     output: Path = OutputOpt,

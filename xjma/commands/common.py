@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -66,6 +66,8 @@ class RunOptions:
 
 _PLAIN = RunOptions()
 _RUN: contextvars.ContextVar[RunOptions] = contextvars.ContextVar("xjma_run", default=_PLAIN)  # noqa: B039 - frozen
+# Set once the run's document has begun on stdout: a failure after that prints no second document.
+_STARTED: contextvars.ContextVar[bool] = contextvars.ContextVar("xjma_document_started", default=False)
 
 # Dates beyond these years are refused as options: a period a year or a hundred years on must still be a
 # date (Python's dates end in 9999).
@@ -182,8 +184,15 @@ def can_encode_chinese(stream: Any) -> bool:
     return True
 
 
+def document_started() -> None:
+    """The run's one document has begun on stdout (written whole by write_stdout, or streamed by the
+    command): from now on a failure is told on stderr only."""
+    _STARTED.set(True)
+
+
 def write_stdout(text: str) -> None:
     """Text on stdout; a console that cannot encode Chinese gets UTF-8 bytes rather than an error."""
+    document_started()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None and not can_encode_chinese(sys.stdout):
         sys.stdout.flush()  # a document for a program: UTF-8, whatever the console's codec
@@ -232,10 +241,11 @@ def command(failure: Failure | None = None) -> Callable[[F], F]:
         @functools.wraps(func)
         def wrapper(**options: Any) -> Any:
             run = RunOptions(bool(options.get("as_json")), bool(options.get("mask")))
-            token = _RUN.set(run)
+            token, fresh = _RUN.set(run), _STARTED.set(False)
             try:
                 code = _run(func, options, run, failure)
             finally:
+                _STARTED.reset(fresh)
                 _RUN.reset(token)
             raise typer.Exit(code)
 
@@ -267,7 +277,7 @@ def _run(
     except Exception as exc:
         if not isinstance(exc, XjmaError) and DEBUG.get():
             raise
-        if run.as_json and failure is not None:
+        if run.as_json and failure is not None and not _STARTED.get():
             with contextlib.suppress(Exception):  # the sentence below still tells what happened
                 emit_json(failure(options, error_text(exc)))
         _tell(exc)
@@ -283,36 +293,3 @@ def _tell(exc: BaseException) -> None:
             "（输出可能含个人信息，请先遮盖）。",
             markup=True,
         )
-
-
-def handled(func: F) -> F:
-    """`command()` without an exit-2 document, for the office-year commands (unit, batch, void, member
-    correct, log) whose bodies still set their --json fallback with `json_on_failure`."""
-    return command()(func)
-
-
-@contextlib.contextmanager
-def masked(on: bool) -> Iterator[None]:
-    """--mask for a command body under `handled`: JSON and workbooks masked."""
-    from xjma.io.xlsx_util import masking
-
-    token = _RUN.set(RunOptions(_RUN.get().as_json, on))
-    try:
-        with masking(on):
-            yield
-    finally:
-        _RUN.reset(token)
-
-
-@contextlib.contextmanager
-def json_on_failure(enabled: bool, make_doc: Callable[[BaseException], Any]) -> Iterator[None]:
-    """With --json, a run that cannot go on (exit 2) still prints its one document on stdout."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        if enabled:
-            with contextlib.suppress(Exception):
-                emit_json(make_doc(exc))
-        raise

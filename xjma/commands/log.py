@@ -9,14 +9,14 @@ from typing import Any
 
 import typer
 
-from xjma.commands.common import DbOpt, JsonOpt, handled, json_on_failure, out, parse_date_option
+from xjma.commands.common import DbOpt, JsonOpt, command, document_started, out, parse_date_option
 
 
 def register(app: typer.Typer) -> None:
     app.command("log", help="列出台账的写入记录（谁、何时、做了什么、原因）。")(log)
 
 
-@handled
+@command(failure=lambda options, message: {"entries": []})
 def log(
     since: str = typer.Option(None, "--since", help="起始日期（含）"),
     until: str = typer.Option(None, "--until", help="截止日期（含）"),
@@ -31,17 +31,16 @@ def log(
     from xjma.jobs.log import log_entries
     from xjma.jobs.member import normalise_id
 
-    with json_on_failure(as_json, lambda _: {"entries": []}):
-        f = LogFilter(
-            since=parse_date_option(since, "--since") if since else None,
-            until=parse_date_option(until, "--until") if until else None,
-            operator=operator,
-            kind=kind,
-            member=normalise_id(member) if member else None,
-            unit=unit,
-        )
-        entries = log_entries(db, f)
-        first = next(entries, None)  # a bad filter or ledger fails here, before any output
+    f = LogFilter(
+        since=parse_date_option(since, "--since") if since else None,
+        until=parse_date_option(until, "--until") if until else None,
+        operator=operator,
+        kind=kind,
+        member=normalise_id(member) if member else None,
+        unit=unit,
+    )
+    entries = log_entries(db, f)
+    first = next(entries, None)  # a bad filter or ledger fails here, before any output
     if as_json:
         _stream_json(first, entries)
     else:
@@ -65,6 +64,7 @@ def entry_doc(e: Any) -> dict[str, Any]:
 
 def _stream_json(first: Any, rest: Any) -> None:
     """{"entries": [...]} written entry by entry (one JSON document, as --json promises)."""
+    document_started()  # a failure from here on cannot print a second document
     write = sys.stdout.write
     write('{"entries": [')
     if first is not None:

@@ -11,10 +11,8 @@ from xjma.commands.common import (
     JsonOpt,
     MaskOpt,
     RulesOpt,
+    command,
     emit_json,
-    handled,
-    json_on_failure,
-    masked,
     out,
     today,
 )
@@ -29,7 +27,7 @@ def register(app: typer.Typer) -> None:
     )(correct)
 
 
-@handled
+@command(failure=lambda options, message: {"id_number": None, "change": None, "changes": []})
 def correct(
     id_number: str = typer.Argument(..., metavar="ID", help="会员现在的身份证号码"),
     name: str = typer.Option(None, "--name", help="正确的姓名"),
@@ -49,30 +47,17 @@ def correct(
     from xjma.jobs.corrections import FIELD_LABELS, clean_details, correct_details, correct_id
     from xjma.jobs.member import normalise_id
 
-    with json_on_failure(as_json, lambda _: {"id_number": None, "change": None, "changes": []}):
-        number = normalise_id(id_number)
-        details = {
-            "name": name,
-            "phone": phone,
-            "unit": unit,
-            "prefecture": prefecture,
-            "employment": employment,
-        }
-        if new_id is not None:
-            if any(v is not None for v in details.values()):
-                raise_mixed()
-            result = correct_id(db, number, new_id, reason or "", actor(operator), rules, today())
-        else:
-            result = correct_details(db, number, clean_details(details), reason or "", actor(operator))
+    number = normalise_id(id_number)
+    details = {"name": name, "phone": phone, "unit": unit, "prefecture": prefecture, "employment": employment}
+    if new_id is not None:
+        if any(v is not None for v in details.values()):
+            raise_mixed()
+        result = correct_id(db, number, new_id, reason or "", actor(operator), rules, today())
+    else:
+        result = correct_details(db, number, clean_details(details), reason or "", actor(operator))
     if as_json:
-        with masked(mask):
-            emit_json(
-                {
-                    "id_number": result.id_number,
-                    "change": result.change,
-                    "changes": [{"field": f, "before": b, "after": a} for f, b, a in result.edits],
-                }
-            )
+        changes = [{"field": f, "before": b, "after": a} for f, b, a in result.edits]
+        emit_json({"id_number": result.id_number, "change": result.change, "changes": changes})
         return
     listed = "、".join(FIELD_LABELS.get(f, f) for f, _, _ in result.edits)
     out.print(f"已批改 {mask_id(result.id_number)} 的{listed}（批改编号 {result.change}）。")

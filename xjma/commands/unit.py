@@ -9,9 +9,8 @@ import typer
 from xjma.commands.common import (
     DbOpt,
     JsonOpt,
+    command,
     emit_json,
-    handled,
-    json_on_failure,
     out,
     parse_date_option,
     today,
@@ -30,7 +29,7 @@ def register(app: typer.Typer) -> None:
     "list",
     help="列出台账中的会员单位：代码、名称、地州市、统一社会信用代码、会员人数（参保未到期、未作废的人数）。",
 )
-@handled
+@command(failure=lambda options, message: {"units": []})
 def list_(
     prefecture: str = typer.Option(None, "--prefecture", help="只列该地州市的单位"),
     db: str = DbOpt,
@@ -38,8 +37,7 @@ def list_(
 ) -> None:
     from xjma.jobs.units import unit_list
 
-    with json_on_failure(as_json, lambda _: {"units": []}):
-        found = unit_list(db, prefecture, today())
+    found = unit_list(db, prefecture, today())
     docs = [
         {"code": s.code, "name": s.name, "prefecture": s.prefecture, "uscc": s.uscc, "members": n}
         for s, n in found
@@ -58,7 +56,7 @@ def list_(
 
 
 @unit_app.command("show", help="显示一个单位：现有会员（按险种）、各保障期、已缴会费、已付理赔。")
-@handled
+@command(failure=lambda options, message: None)
 def show(
     unit: str = typer.Argument(..., metavar="UNIT", help="单位代码、名称、别名或统一社会信用代码"),
     as_of: str = typer.Option(None, "--as-of", help="按该日期统计在保会员（默认：今天）"),
@@ -67,9 +65,8 @@ def show(
 ) -> None:
     from xjma.jobs.units import unit_show
 
-    with json_on_failure(as_json, lambda _: None):
-        day = parse_date_option(as_of, "--as-of") if as_of else today()
-        report = unit_show(db, unit, day)
+    day = parse_date_option(as_of, "--as-of") if as_of else today()
+    report = unit_show(db, unit, day)
     doc = show_doc(report)
     if as_json:
         emit_json(doc)
@@ -129,7 +126,7 @@ def _render_show(doc: dict[str, Any]) -> None:
 
 
 @unit_app.command("rename", help="单位改名（原名称保留为别名，历史记录不变）。")
-@handled
+@command()
 def rename(
     unit: str = typer.Argument(..., metavar="UNIT", help="单位代码、名称、别名或统一社会信用代码"),
     new_name: str = typer.Argument(..., metavar="NEW_NAME", help="新名称"),
@@ -144,7 +141,7 @@ def rename(
 
 
 @unit_app.command("alias", help="为单位登记别名：名册中写这个名称的，都算作该单位。")
-@handled
+@command()
 def alias(
     unit: str = typer.Argument(..., metavar="UNIT", help="单位代码、名称、别名或统一社会信用代码"),
     alias_name: str = typer.Argument(..., metavar="ALIAS", help="别名"),
@@ -158,7 +155,7 @@ def alias(
 
 
 @unit_app.command("merge", help="把一个单位并入另一个（此后其历史显示在后者名下，日志保留二者）。")
-@handled
+@command()
 def merge(
     source: str = typer.Argument(..., metavar="FROM", help="被合并的单位"),
     into: str = typer.Argument(..., metavar="INTO", help="并入的单位"),

@@ -10,10 +10,8 @@ from xjma.commands.common import (
     DbOpt,
     JsonOpt,
     MaskOpt,
+    command,
     emit_json,
-    handled,
-    json_on_failure,
-    masked,
     out,
     parse_date_option,
     today,
@@ -28,7 +26,7 @@ def register(app: typer.Typer) -> None:
     )
 
 
-@handled
+@command(failure=lambda options, message: empty_document())
 def void(
     batch: int = typer.Option(None, "--batch", help="作废该批次的全部参保记录"),
     id_number: str = typer.Option(None, "--id", help="作废该会员的一条参保记录（与 --plan 同用）"),
@@ -44,18 +42,16 @@ def void(
 ) -> None:
     from xjma.jobs.voids import void as void_enrollments
 
-    with json_on_failure(as_json, lambda _: empty_document()):
-        target = _target(batch, id_number, plan, start)
-        if not (reason or "").strip():
-            raise XjmaError("作废必须用 --reason 写明原因")
-        day = parse_date_option(refund_on, "--refund-on") if refund_on else today()
-        result = void_enrollments(
-            db, target, reason=reason, refund_on=day, actor=actor(operator), dry_run=dry_run
-        )
+    target = _target(batch, id_number, plan, start)
+    if not (reason or "").strip():
+        raise XjmaError("作废必须用 --reason 写明原因")
+    day = parse_date_option(refund_on, "--refund-on") if refund_on else today()
+    result = void_enrollments(
+        db, target, reason=reason, refund_on=day, actor=actor(operator), dry_run=dry_run
+    )
     doc = document(result)
     if as_json:
-        with masked(mask):
-            emit_json(doc)
+        emit_json(doc)
         return
     verb = "将作废（试运行，未写入台账）" if result.dry_run else "已作废"
     out.print(f"{verb} {doc['voided']} 条参保记录，退费 {doc['refund']} 元，退费日期 {doc['refund_on']}。")

@@ -46,6 +46,8 @@ class EnrollSheetData:
     refused: Sequence[RefusedRow] = ()  # rows left out by --skip-invalid, with their problems
     made_on: dt.date | None = None  # 制表日期 and the notices' date (default: paid_on)
     reprint: dt.date | None = None  # `batch report`: marked 补打, dated the print date
+    # plans with their own end date (the rules' `short_term` flag: Version.short_term_plans)
+    short_term: frozenset[str] = field(kw_only=True)
     plans: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -106,25 +108,11 @@ def _roster_sheet(book: Any, styles: Styles, data: EnrollSheetData, heading: Hea
         for row, items in data.members:
             fee = sum((i.fee for i in items), start=Decimal("0.00"))
             yield (row.row, row.name, row.id_number, row.unit, _shares(items, names), fee,
-                   _period(data.start, items, names), _observation(items, names), _renewal(items, names))  # fmt: skip
+                   _period(data.start, items, names, data.short_term), _observation(items, names),
+               _renewal(items, names))  # fmt: skip
 
     ws = book.add_worksheet("参保名单")
     write_table(ws, styles, ROSTER_COLUMNS, rows(), heading=heading, freeze_cols=2)
-
-
-_RowTexts = tuple[str, Decimal, str, "dt.date | str | None", str]
-
-
-def _row_texts(start: dt.date, items: Sequence[NewEnrollment], names: dict[str, str]) -> _RowTexts:
-    """What 参保名单 shows of a member's enrollments: 险种及份数, 会费合计, 保障期, 观察期止, 续保."""
-    fee = sum((i.fee for i in items), start=Decimal("0.00"))
-    return (
-        _shares(items, names),
-        fee,
-        _period(start, items, names),
-        _observation(items, names),
-        _renewal(items, names),
-    )
 
 
 def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
@@ -135,10 +123,12 @@ def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
     )
 
 
-def _period(start: dt.date, items: Sequence[NewEnrollment], names: dict[str, str]) -> str:
+def _period(
+    start: dt.date, items: Sequence[NewEnrollment], names: dict[str, str], short_term: frozenset[str]
+) -> str:
     """保障期: S 至 E of the one-year plans, and a plan with its own end (plan 5) named after it."""
-    annual = [i.enrollment.end for i in items if i.enrollment.plan != "short-accident"]
-    own = [i for i in items if i.enrollment.plan == "short-accident"]
+    annual = [i.enrollment.end for i in items if i.enrollment.plan not in short_term]
+    own = [i for i in items if i.enrollment.plan in short_term]
     parts = [f"{start.isoformat()} 至 {annual[0].isoformat()}"] if annual else []
     for item in own:
         end = item.enrollment.end.isoformat()

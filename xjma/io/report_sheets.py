@@ -84,14 +84,17 @@ def problem_rows_sheet(
 
     def lines() -> Any:
         for n, (number, problems, raw) in enumerate(rows):
-            cells: dict[int, list[Problem]] = defaultdict(list)
-            for p in problems:
-                if p.column in col_of:
-                    cells[col_of[p.column]].append(p)
             values: list[object] = [
                 number,
                 "\n".join(f"【{SEVERITY_LABELS[p.severity]}】{p.message}" for p in problems),
             ]
+            if not raw:  # listed by 行号 and 问题 alone: no cells to show, fill or comment
+                yield values
+                continue
+            cells: dict[int, list[Problem]] = defaultdict(list)
+            for p in problems:
+                if p.column in col_of:
+                    cells[col_of[p.column]].append(p)
             for i in range(len(headers)):
                 value = raw[i] if i < len(raw) else None
                 found = cells.get(i)

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from xjma.core.rules import Rules, parse_rules
+from xjma.core.rules import Rules
+from xjma.core.rules_parser import parse_rules
 from xjma.errors import RulesError, XjmaError
 
 RULES_DIR = Path(__file__).parent.parent / "rules"  # the packaged rules files

@@ -161,6 +161,7 @@ def _write_rows(
     caps = [c.max_width for c in columns]
     texts = [k in TEXT_KINDS for k in kinds]
     measured: dict[str, tuple[str, int]] = {}  # names and units repeat: each cleaned and measured once
+    wrapped: dict[tuple[str, int], int] = {}  # (text, width) -> lines: a long message repeats on every row
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for values in rows:
         lines = 1
@@ -183,7 +184,13 @@ def _write_rows(
                         measured[value] = seen
                 text, need = seen
                 if need > caps[i] and kinds[i] != "id":
-                    lines = max(lines, wrapped_lines(text, caps[i]))
+                    key = (text, caps[i])
+                    taken = wrapped.get(key)
+                    if taken is None:
+                        taken = wrapped_lines(text, caps[i])
+                        if len(wrapped) < 10_000:
+                            wrapped[key] = taken
+                    lines = max(lines, taken)
                     need = caps[i]
                 if need > widths[i]:
                     widths[i] = need

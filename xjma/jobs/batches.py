@@ -69,6 +69,7 @@ def batch_report(
     data = EnrollSheetData(
         start, detail.summary.paid_on, names, _sheet_rows(detail.members), reprint=printed_on,
         made_on=detail.summary.recorded_at.date(),  # the notice as first issued: its date and 缴费期限
+        short_term=version.short_term_plans if version else frozenset(),
     )  # fmt: skip
     path = Path(output) if output else default_report_path(detail.summary)
     folder = path.parent if str(path.parent) else Path(".")

@@ -235,8 +235,9 @@ def _write_workbook(result: EnrollResult, rules: Rules, report: Path, made_on: d
         for r in result.refused_members
     ]
     data = EnrollSheetData(
-        result.start, result.paid_on, names, result.members, result.dry_run, refused, made_on=made_on
-    )
+        result.start, result.paid_on, names, result.members, result.dry_run, refused, made_on=made_on,
+        short_term=version.short_term_plans if version else frozenset(),
+    )  # fmt: skip
     try:
         write_enroll_workbook(report, data)
     except Exception as exc:

@@ -6,12 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from xjma.core.benefit_terms import Benefit
 from xjma.core.money import fmt_money
-from xjma.core.rules import (
-    Benefit,
-    Plan,
-    Rules,
-)
+from xjma.core.rules import Plan, Rules
 from xjma.core.vocab import BENEFIT_NAMES
 from xjma.errors import XjmaError
 

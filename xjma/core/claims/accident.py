@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from xjma.core.benefit_terms import AccidentTerms
 from xjma.core.claims.explain import ZERO, Context, Draft, Invalid, pct, yuan
 from xjma.core.claims.model import Claim, ClaimResult, Entry
 from xjma.core.claims.state import same_accident
-from xjma.core.rules import AccidentTerms
 from xjma.core.vocab import KIND_LABEL
 
 

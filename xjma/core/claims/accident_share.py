@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xjma.core.benefit_terms import DisabilityTerms, MedicalTerms, SuddenDeathTerms
 from xjma.core.claims.accident import check_grade, grade_ratio
 from xjma.core.claims.explain import ZERO, Context, Draft, Invalid, pct, yuan
 from xjma.core.claims.model import Claim, ClaimResult, Entry
 from xjma.core.claims.state import per_share_total, same_accident, total
 from xjma.core.money import round_fen
-from xjma.core.rules import DisabilityTerms, MedicalTerms, Plan, SuddenDeathTerms
+from xjma.core.rules import Plan
 
 
 def check_inputs(claim: Claim) -> None:

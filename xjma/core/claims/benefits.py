@@ -8,11 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xjma.core.claims import accident, accident_share, illness, inpatient
-from xjma.core.claims.explain import ZERO, Context, Draft
-from xjma.core.claims.model import Claim, ClaimResult, Entry
-from xjma.core.claims.state import per_share_total, total
-from xjma.core.rules import (
+from xjma.core.benefit_terms import (
     AccidentTerms,
     Benefit,
     DisabilityTerms,
@@ -21,6 +17,10 @@ from xjma.core.rules import (
     MedicalTerms,
     SuddenDeathTerms,
 )
+from xjma.core.claims import accident, accident_share, illness, inpatient
+from xjma.core.claims.explain import ZERO, Context, Draft
+from xjma.core.claims.model import Claim, ClaimResult, Entry
+from xjma.core.claims.state import per_share_total, total
 
 
 @dataclass(frozen=True)

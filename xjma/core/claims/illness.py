@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xjma.core.benefit_terms import IllnessTerms
 from xjma.core.claims.explain import ZERO, Context, Draft, benefit_name, yuan
 from xjma.core.claims.model import Claim, ClaimResult, Entry, LotEffect
-from xjma.core.rules import IllnessTerms, Plan
+from xjma.core.rules import Plan
 
 LONG_NAMES = {
     "severe": "重度疾病",
