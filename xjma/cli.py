@@ -21,6 +21,7 @@ from xjma.commands import (
     member,
     member_correct,
     renewals,
+    report,
     rules_cmd,
     serve,
     template,
@@ -140,6 +141,7 @@ void.register(app)
 member_correct.register(app)
 log.register(app)
 renewals.register(app)
+report.register(app)
 
 
 def main() -> None:
