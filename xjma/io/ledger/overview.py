@@ -1,16 +1,19 @@
 """The ledger's side of the overview (开展概况, office.md §7): set-based SQL, read only.
 
-- Cover: the live (not voided) enrollments with a day in the window [lo, hi], aggregated in SQL by
-  (地州市, plan, unit, the enrollment's own days): how many, and Σ fee_fen × days inside the window.
-  The earned fee of a group is that sum ÷ its days, divided exactly in core/overview; units are counted
-  from these (a few tens of thousands of) groups in Python.
+- Cover: the live (not voided) enrollments with a day in the window [lo, hi] (S <= hi and E >= lo),
+  counted in SQL by (地州市, plan, unit, S, E, paid_on) — one pass in the order of an index, a few
+  tens of thousands of groups — then, per group, Σ fee_fen × days inside the window by (地州市, plan,
+  unit, the enrollment's own days). The earned fee is that ÷ its days, divided exactly in core/overview.
 - Members: distinct ID numbers of those enrollments, overall, per 地州市 and per plan (three COUNT
-  DISTINCTs: a member may hold several plans and move between units).
+  DISTINCTs, each over an index in ID order: a member may hold several plans and change units).
 - Cases: a case counts when its state (its latest event) is `approved` or `paid`; its amount is the
   payout of its latest `approved` event; it falls in the window by the day of that approval, or — a
   一单结算 case (case_details.payer) — by its paid date. Its 地州市 is the case's (case_details), else
   that of the enrollment the claim was computed against.
-- Fees: paid in the window, net of the refunds of voids dated in it (fees.net_of_refunds).
+- Fees: paid in the window (the live enrollments' from the cover pass, the voided ones' from
+  voided_enrollments), net of the refunds of voids dated in it (fees.net_of_refunds).
+The indexes are case_tables.OVERVIEW_INDEXES. 地州市 blank -> 未填写, mapped in Python (a CASE in a GROUP
+BY would make SQLite sort).
 """
 
 from __future__ import annotations
@@ -29,27 +32,29 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 UNFILLED = "未填写"  # the 地州市 of a row that gives none, as the fees summary groups it
-_PREF = "CASE WHEN coalesce({t}.prefecture, '') = '' THEN '未填写' ELSE {t}.prefecture END"
 
 
 def first_day(conn: Connection) -> dt.date | None:
-    """The first day the ledger knows: the earliest start or payment date of a live enrollment."""
-    row = conn.exec_driver_sql(
-        "SELECT min(start), min(paid_on) FROM enrollments WHERE voided_by IS NULL"
-    ).first()
+    """The first day the ledger knows: the earlier of the first payment of a live enrollment (in the
+    order of the paid_on index: it stops at the first) and the first start of a batch (a small table)."""
+    paid = conn.exec_driver_sql(
+        "SELECT paid_on FROM enrollments WHERE voided_by IS NULL ORDER BY paid_on LIMIT 1"
+    ).scalar()
+    start = conn.exec_driver_sql("SELECT min(start) FROM batches").scalar()
     day = Dates(conn.dialect.name == "postgresql")
-    found = [day[v] for v in (row or ()) if v is not None]
+    found = [day[v] for v in (paid, start) if v is not None]
     return min(found) if found else None
 
 
 def read_overview(conn: Connection, lo: dt.date, hi: dt.date) -> LedgerFigures:
     """Every figure of the overview for the window [lo, hi] (both days included)."""
+    cover, paid = _cover(conn, lo, hi)
     return LedgerFigures(
-        cover=list(_cover(conn, lo, hi)),
+        cover=cover,
         members=_members(conn, lo, hi),
         cases=list(_cases(conn, lo, hi)),
         case_members=_case_members(conn, lo, hi),
-        fees=_fees(conn, lo, hi),
+        fees=_fees(conn, lo, hi, paid),
     )
 
 
@@ -59,45 +64,61 @@ def _bounds(conn: Connection, lo: dt.date, hi: dt.date) -> dict[str, Any]:
     return {"lo": lo.isoformat(), "hi": hi.isoformat()}
 
 
-def _days(conn: Connection, first: str, last: str) -> str:
-    """SQL for the days from `first` to `last`, both included (dates of the dialect)."""
-    if conn.dialect.name == "postgresql":
-        return f"({last} - {first} + 1)"
-    return f"CAST(julianday({last}) - julianday({first}) + 1 AS INTEGER)"
-
-
 def _run(conn: Connection, sql: str, params: dict[str, Any]) -> Any:
     from sqlalchemy import text
 
     return conn.execute(text(sql), params)
 
 
-_LIVE_COVER = 'e.voided_by IS NULL AND e.start <= :hi AND e."end" >= :lo'
+_LIVE = "e.voided_by IS NULL"
+_COVERS = 'e.start <= :hi AND e."end" >= :lo'
+_PAID = "e.paid_on >= :lo AND e.paid_on <= :hi"
 
 
-def _cover(conn: Connection, lo: dt.date, hi: dt.date) -> Iterator[CoverGroup]:
-    pg = conn.dialect.name == "postgresql"
-    inside = _days(
-        conn,
-        "GREATEST(e.start, :lo)" if pg else "max(e.start, :lo)",
-        'LEAST(e."end", :hi)' if pg else 'min(e."end", :hi)',
-    )
-    own = _days(conn, "e.start", 'e."end"')
-    sql = f"""SELECT {_PREF.format(t="e")} AS p, e.plan, coalesce(e.unit, '') AS u, {own} AS d,
-                     count(*), coalesce(sum(e.fee_fen * {inside}), 0)
-              FROM enrollments e WHERE {_LIVE_COVER} GROUP BY 1, 2, 3, 4"""
-    for p, plan, unit, days, n, fen_days in _run(conn, sql, _bounds(conn, lo, hi)):
-        yield CoverGroup(p, plan, unit, int(days), int(n), int(fen_days))
+def _shown(prefecture: str | None) -> str:
+    return prefecture or UNFILLED
+
+
+def _cover(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CoverGroup], dict[Key, int]]:
+    """The cover groups and the fees paid in the window (fen) of the live enrollments, from one pass in
+    the order of ix_enrollments_overview_groups (raw columns only, so that no sort is needed)."""
+    sql = f"""SELECT e.prefecture, e.plan, e.unit, e.start, e."end", e.paid_on, count(*), sum(e.fee_fen)
+              FROM enrollments e WHERE {_LIVE} AND (({_COVERS}) OR ({_PAID}))
+              GROUP BY e.prefecture, e.plan, e.unit, e.start, e."end", e.paid_on"""
+    day = Dates(conn.dialect.name == "postgresql")
+    groups: dict[tuple[str, str, str, int], list[int]] = {}
+    paid: dict[Key, int] = {}
+    for pref, plan, unit, start, end, paid_on, n, fen in _run(conn, sql, _bounds(conn, lo, hi)):
+        s, e, p = day[start], day[end], day[paid_on]
+        prefecture = _shown(pref)
+        if lo <= p <= hi:
+            for key in (TOTAL, ("prefecture", prefecture), ("plan", plan)):
+                paid[key] = paid.get(key, 0) + int(fen)
+        inside = (min(e, hi) - max(s, lo)).days + 1
+        if inside <= 0:
+            continue
+        acc = groups.setdefault((prefecture, plan, unit or "", (e - s).days + 1), [0, 0])
+        acc[0] += int(n)
+        acc[1] += int(fen) * inside
+    cover = [CoverGroup(p, plan, u, d, n, f) for (p, plan, u, d), (n, f) in groups.items()]
+    return cover, paid
 
 
 def _members(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
+    """Distinct IDs with a live enrollment covering a day of the window: overall, per 地州市, per plan
+    (each a COUNT DISTINCT over an index in ID order within its group)."""
     bounds = _bounds(conn, lo, hi)
+    where = f"{_LIVE} AND {_COVERS}"
     found: dict[Key, int] = {}
-    for kind, key in (("", "''"), ("prefecture", _PREF.format(t="e")), ("plan", "e.plan")):
-        sql = f"""SELECT {key}, count(DISTINCT e.id_number) FROM enrollments e
-                  WHERE {_LIVE_COVER} GROUP BY 1"""
+    total = _run(conn, f"SELECT count(DISTINCT e.id_number) FROM enrollments e WHERE {where}", bounds)
+    found[TOTAL] = int(total.scalar() or 0)
+    for kind, column in (("prefecture", "e.prefecture"), ("plan", "e.plan")):
+        sql = (
+            f"SELECT {column}, count(DISTINCT e.id_number) FROM enrollments e WHERE {where} GROUP BY {column}"
+        )
         for k, n in _run(conn, sql, bounds):
-            found[(kind, "" if kind == "" else k)] = int(n)
+            key = (kind, _shown(k) if kind == "prefecture" else k)
+            found[key] = found.get(key, 0) + int(n)
     return found
 
 
@@ -144,23 +165,26 @@ def _case_members(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
     return found
 
 
-def _fees(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, Decimal]:
-    """Fees paid in [lo, hi] by 地州市 and plan (one GROUP BY over the paid_on index), net of refunds."""
-    sql = f"""SELECT {_PREF.format(t="e")}, e.plan, coalesce(sum(e.fee_fen), 0) FROM enrollments e
-              WHERE e.paid_on >= :lo AND e.paid_on <= :hi GROUP BY 1, 2"""
-    by_pref: dict[str, int] = {}
-    by_plan: dict[str, int] = {}
-    for p, plan, fen in _run(conn, sql, _bounds(conn, lo, hi)):
-        by_pref[p] = by_pref.get(p, 0) + int(fen)
-        by_plan[plan] = by_plan.get(plan, 0) + int(fen)
+def _fees(conn: Connection, lo: dt.date, hi: dt.date, live_fen: dict[Key, int]) -> dict[Key, Decimal]:
+    """Fees paid in [lo, hi]: the live enrollments' (from the cover pass) and the voided ones' (few,
+    found from voided_enrollments), less the refunds of voids dated in the window (fees.net_of_refunds,
+    as the fees summary)."""
     from xjma.core.money import from_fen
 
+    fen = dict(live_fen)
+    sql = f"""SELECT e.prefecture, e.plan, sum(e.fee_fen) FROM voided_enrollments v
+              JOIN enrollments e ON e.id = v.enrollment_id WHERE {_PAID} GROUP BY e.prefecture, e.plan"""
+    for pref, plan, f in _run(conn, sql, _bounds(conn, lo, hi)):
+        for key in (TOTAL, ("prefecture", _shown(pref)), ("plan", plan)):
+            fen[key] = fen.get(key, 0) + int(f)
     paid = FeeFigures(
-        total=from_fen(sum(by_pref.values())),
+        total=from_fen(fen.get(TOTAL, 0)),
         members=0,
-        by_prefecture=[PrefectureFees(p, 0, 0, from_fen(f)) for p, f in by_pref.items()],
+        by_prefecture=[
+            PrefectureFees(k[1], 0, 0, from_fen(f)) for k, f in fen.items() if k[0] == "prefecture"
+        ],
         by_unit=[],
-        by_plan=[PlanFees(plan, 0, 0, from_fen(f)) for plan, f in by_plan.items()],
+        by_plan=[PlanFees(k[1], 0, 0, from_fen(f)) for k, f in fen.items() if k[0] == "plan"],
         by_month=[],
     )
     net = net_of_refunds(conn, paid, lo, hi + dt.timedelta(days=1), ())
