@@ -60,10 +60,10 @@ def read_window(window: Window, db: str | None) -> Overview:
     figures = LedgerFigures(cover=(), members={}, cases=(), case_members={}, fees={})
     with open_ledger(db, mode="read") as ledger:
         if ledger.exists:
-            with ledger.connect() as conn:
-                if window.cumulative:
+            if window.cumulative:
+                with ledger.connect() as conn:
                     lo = min(first_day(conn) or lo, lo)
-                figures = read_overview(conn, lo, hi)
+            figures = read_overview(ledger, lo, hi)
     renewals = renewal_ratio(lo, hi, db=db, rules_path=None)
     shorts = [p.short for p in load_prefectures().items]
     return overview(figures, renewals, (lo, hi, window.cumulative), shorts, PLAN_CODES, UNFILLED)

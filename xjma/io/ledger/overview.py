@@ -19,7 +19,7 @@ BY would make SQLite sort).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,8 @@ from xjma.io.ledger.history import Dates
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+    from xjma.io.ledger.history import Opened
 
 UNFILLED = "未填写"  # the 地州市 of a row that gives none, as the fees summary groups it
 
@@ -46,16 +48,38 @@ def first_day(conn: Connection) -> dt.date | None:
     return min(found) if found else None
 
 
-def read_overview(conn: Connection, lo: dt.date, hi: dt.date) -> LedgerFigures:
-    """Every figure of the overview for the window [lo, hi] (both days included)."""
-    cover, paid = _cover(conn, lo, hi)
-    return LedgerFigures(
-        cover=cover,
-        members=_members(conn, lo, hi),
-        cases=list(_cases(conn, lo, hi)),
-        case_members=_case_members(conn, lo, hi),
-        fees=_fees(conn, lo, hi, paid),
-    )
+WORKERS = 4  # the passes read in parallel, each on its own connection (the driver releases the GIL)
+
+
+def read_overview(ledger: Opened, lo: dt.date, hi: dt.date) -> LedgerFigures:
+    """Every figure of the overview for the window [lo, hi] (both days included).
+
+    The passes are independent reads over different indexes: they run at once, each on its own
+    connection, and so each in its own read transaction (a batch recorded while they run may be seen
+    by some and not by others; the office reports a closed period)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def on_own_connection(read: Callable[[Connection], Any]) -> Any:
+        with ledger.connect() as conn:
+            return read(conn)
+
+    passes: list[Callable[[Connection], Any]] = [
+        lambda c: _cover(c, lo, hi),
+        lambda c: _distinct_members(c, lo, hi, None),
+        lambda c: _distinct_members(c, lo, hi, "prefecture"),
+        lambda c: _distinct_members(c, lo, hi, "plan"),
+        lambda c: (list(_cases(c, lo, hi)), _case_members(c, lo, hi), _voided_fees(c, lo, hi)),
+    ]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        cover_pass, total, by_prefecture, by_plan, case_pass = pool.map(on_own_connection, passes)
+    (cover, paid), (cases, case_members, voided) = cover_pass, case_pass
+    with ledger.connect() as conn:
+        fees = _net_fees(conn, lo, hi, _added(paid, voided))
+    return LedgerFigures(cover, {**total, **by_prefecture, **by_plan}, cases, case_members, fees)
+
+
+def _added(a: dict[Key, int], b: dict[Key, int]) -> dict[Key, int]:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
 
 
 def _bounds(conn: Connection, lo: dt.date, hi: dt.date) -> dict[str, Any]:
@@ -104,21 +128,19 @@ def _cover(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CoverGroup]
     return cover, paid
 
 
-def _members(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
-    """Distinct IDs with a live enrollment covering a day of the window: overall, per 地州市, per plan
-    (each a COUNT DISTINCT over an index in ID order within its group)."""
-    bounds = _bounds(conn, lo, hi)
+def _distinct_members(conn: Connection, lo: dt.date, hi: dt.date, kind: str | None) -> dict[Key, int]:
+    """Distinct IDs with a live enrollment covering a day of the window, overall (kind None), per 地州市
+    or per plan: a COUNT DISTINCT over an index in ID order within its group (OVERVIEW_INDEXES)."""
     where = f"{_LIVE} AND {_COVERS}"
+    bounds = _bounds(conn, lo, hi)
+    if kind is None:
+        total = _run(conn, f"SELECT count(DISTINCT e.id_number) FROM enrollments e WHERE {where}", bounds)
+        return {TOTAL: int(total.scalar() or 0)}
     found: dict[Key, int] = {}
-    total = _run(conn, f"SELECT count(DISTINCT e.id_number) FROM enrollments e WHERE {where}", bounds)
-    found[TOTAL] = int(total.scalar() or 0)
-    for kind, column in (("prefecture", "e.prefecture"), ("plan", "e.plan")):
-        sql = (
-            f"SELECT {column}, count(DISTINCT e.id_number) FROM enrollments e WHERE {where} GROUP BY {column}"
-        )
-        for k, n in _run(conn, sql, bounds):
-            key = (kind, _shown(k) if kind == "prefecture" else k)
-            found[key] = found.get(key, 0) + int(n)
+    sql = f"SELECT e.{kind}, count(DISTINCT e.id_number) FROM enrollments e WHERE {where} GROUP BY e.{kind}"
+    for k, n in _run(conn, sql, bounds):
+        key = (kind, _shown(k) if kind == "prefecture" else k)
+        found[key] = found.get(key, 0) + int(n)
     return found
 
 
@@ -165,18 +187,23 @@ def _case_members(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
     return found
 
 
-def _fees(conn: Connection, lo: dt.date, hi: dt.date, live_fen: dict[Key, int]) -> dict[Key, Decimal]:
-    """Fees paid in [lo, hi]: the live enrollments' (from the cover pass) and the voided ones' (few,
-    found from voided_enrollments), less the refunds of voids dated in the window (fees.net_of_refunds,
-    as the fees summary)."""
-    from xjma.core.money import from_fen
-
-    fen = dict(live_fen)
+def _voided_fees(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
+    """Fees (fen) of the voided enrollments paid in [lo, hi]: few, found from voided_enrollments."""
+    join = "CROSS JOIN" if conn.dialect.name == "sqlite" else "JOIN"  # SQLite: from the few voids
     sql = f"""SELECT e.prefecture, e.plan, sum(e.fee_fen) FROM voided_enrollments v
-              JOIN enrollments e ON e.id = v.enrollment_id WHERE {_PAID} GROUP BY e.prefecture, e.plan"""
+              {join} enrollments e ON e.id = v.enrollment_id WHERE {_PAID} GROUP BY e.prefecture, e.plan"""
+    fen: dict[Key, int] = {}
     for pref, plan, f in _run(conn, sql, _bounds(conn, lo, hi)):
         for key in (TOTAL, ("prefecture", _shown(pref)), ("plan", plan)):
             fen[key] = fen.get(key, 0) + int(f)
+    return fen
+
+
+def _net_fees(conn: Connection, lo: dt.date, hi: dt.date, fen: dict[Key, int]) -> dict[Key, Decimal]:
+    """Fees paid in [lo, hi] (every enrollment's, voided or not) less the refunds of voids dated in the
+    window: fees.net_of_refunds, as the fees summary nets them."""
+    from xjma.core.money import from_fen
+
     paid = FeeFigures(
         total=from_fen(fen.get(TOTAL, 0)),
         members=0,
