@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import make_id, member, write_roster
-from history_helpers import A, B, C, SCHOOL, TIANSHAN, figures, school_roster, x
+from history_helpers import SCHOOL, TIANSHAN, A, B, C, figures, school_roster, x
 from overview_fixtures import Event, insert_case
 
 D = make_id("19750909", 13, female=True)

@@ -19,7 +19,7 @@ BY would make SQLite sort).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,7 @@ def read_overview(ledger: Opened, lo: dt.date, hi: dt.date) -> LedgerFigures:
         lambda c: _distinct_members(c, lo, hi, None),
         lambda c: _distinct_members(c, lo, hi, "prefecture"),
         lambda c: _distinct_members(c, lo, hi, "plan"),
-        lambda c: (list(_cases(c, lo, hi)), _case_members(c, lo, hi), _voided_fees(c, lo, hi)),
+        lambda c: (*_cases(c, lo, hi), _voided_fees(c, lo, hi)),
     ]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         cover_pass, total, by_prefecture, by_plan, case_pass = pool.map(on_own_connection, passes)
@@ -144,47 +144,45 @@ def _distinct_members(conn: Connection, lo: dt.date, hi: dt.date, kind: str | No
     return found
 
 
+_STATE_CODES = "CASE state WHEN 'approved' THEN 2 WHEN 'paid' THEN 4 ELSE 0 END"  # counted: 2 or 4
+
+
 def _counted_cases_sql(conn: Connection) -> str:
-    """(claim id, member, plan, 地州市, amount in fen, the day it counts on) of every counted case."""
-    pref = (
-        "CASE WHEN coalesce(d.prefecture, '') <> '' THEN d.prefecture "
-        "WHEN coalesce(e.prefecture, '') <> '' THEN e.prefecture ELSE '未填写' END"
-    )
+    """(member, plan, 地州市, amount in fen, the day it counts on) of every counted case, from one pass
+    over case_events in claim order: its latest event (id × 8 + a code of its state: the state of the
+    highest id), its latest `approved` and `paid` events."""
     day = "CAST(a.at AS DATE)" if conn.dialect.name == "postgresql" else "substr(a.at, 1, 10)"
     return f"""
-    WITH last AS (SELECT claim_id, max(id) AS id FROM case_events GROUP BY claim_id),
-         appr AS (SELECT claim_id, max(id) AS id FROM case_events WHERE state = 'approved' GROUP BY claim_id),
-         paid AS (SELECT claim_id, max(id) AS id FROM case_events WHERE state = 'paid' GROUP BY claim_id)
-    SELECT c.id, c.id_number, c.plan, {pref} AS p, a.payout_fen AS fen,
-           CASE WHEN d.payer = '{MEDICAL_PAYER}' THEN pe.paid_on ELSE {day} END AS on_day
-    FROM last JOIN case_events s ON s.id = last.id AND s.state IN ('approved', 'paid')
-    JOIN claims c ON c.id = last.claim_id
-    JOIN appr ON appr.claim_id = c.id JOIN case_events a ON a.id = appr.id
-    LEFT JOIN paid ON paid.claim_id = c.id LEFT JOIN case_events pe ON pe.id = paid.id
-    LEFT JOIN case_details d ON d.claim_id = c.id
-    LEFT JOIN enrollments e ON e.id_number = c.id_number AND e.plan = c.plan
-         AND e.start = c.period_start AND e.voided_by IS NULL"""
+    WITH k AS (SELECT claim_id, max(CAST(id AS BIGINT) * 8 + {_STATE_CODES}) AS last_code,
+                      max(CASE WHEN state = 'approved' THEN id END) AS appr,
+                      max(CASE WHEN state = 'paid' THEN id END) AS paid
+               FROM case_events GROUP BY claim_id)
+    SELECT c.id_number, c.plan, CASE WHEN coalesce(d.prefecture, '') <> '' THEN d.prefecture ELSE
+               (SELECT e.prefecture FROM enrollments e WHERE e.id_number = c.id_number AND e.plan = c.plan
+                AND e.start = c.period_start AND e.voided_by IS NULL) END AS p,
+           a.payout_fen AS fen,
+           CASE WHEN d.payer = '{MEDICAL_PAYER}' THEN (SELECT pe.paid_on FROM case_events pe WHERE pe.id = k.paid)
+                ELSE {day} END AS on_day
+    FROM k JOIN case_events a ON a.id = k.appr JOIN claims c ON c.id = k.claim_id
+    LEFT JOIN case_details d ON d.claim_id = k.claim_id
+    WHERE k.last_code % 8 IN (2, 4)"""
 
 
-def _cases(conn: Connection, lo: dt.date, hi: dt.date) -> Iterator[CaseGroup]:
-    sql = f"""SELECT k.p, k.plan, count(*), coalesce(sum(k.fen), 0)
-              FROM ({_counted_cases_sql(conn)}) k WHERE k.on_day >= :lo AND k.on_day <= :hi
-              GROUP BY 1, 2"""
-    for p, plan, n, fen in _run(conn, sql, _bounds(conn, lo, hi)):
-        yield CaseGroup(p, plan, int(n), int(fen))
-
-
-def _case_members(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
-    found: dict[Key, int] = {}
-    sql = f"""SELECT k.p, k.plan, k.id_number FROM ({_counted_cases_sql(conn)}) k
-              WHERE k.on_day >= :lo AND k.on_day <= :hi GROUP BY 1, 2, 3"""
-    seen: dict[tuple[str, str], set[str]] = {}
-    for p, plan, number in _run(conn, sql, _bounds(conn, lo, hi)):
-        for key in (("", ""), ("prefecture", p), ("plan", plan)):
-            seen.setdefault(key, set()).add(number)
-    for key, ids in seen.items():
-        found[key] = len(ids)
-    return found
+def _cases(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CaseGroup], dict[Key, int]]:
+    """The counted cases of the window by 地州市 and plan, and the distinct members with one (overall,
+    per 地州市, per plan): the cases' rows are few enough to be added up here."""
+    sql = f"SELECT q.id_number, q.plan, q.p, q.fen FROM ({_counted_cases_sql(conn)}) q WHERE q.on_day >= :lo AND q.on_day <= :hi"
+    groups: dict[tuple[str, str], list[int]] = {}
+    members: dict[Key, set[str]] = {}
+    for number, plan, pref, fen in _run(conn, sql, _bounds(conn, lo, hi)):
+        prefecture = _shown(pref)
+        acc = groups.setdefault((prefecture, plan), [0, 0])
+        acc[0] += 1
+        acc[1] += int(fen or 0)
+        for key in (TOTAL, ("prefecture", prefecture), ("plan", plan)):
+            members.setdefault(key, set()).add(number)
+    cases = [CaseGroup(p, plan, n, f) for (p, plan), (n, f) in groups.items()]
+    return cases, {key: len(ids) for key, ids in members.items()}
 
 
 def _voided_fees(conn: Connection, lo: dt.date, hi: dt.date) -> dict[Key, int]:
