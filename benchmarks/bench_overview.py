@@ -71,12 +71,12 @@ def add_cases(db: Path, cases: int = CASES) -> None:
 def ensure_indexes(db: Path) -> None:
     from sqlalchemy import create_engine
 
-    from xjma.io.ledger.case_tables import OVERVIEW_INDEXES, create_overview_indexes
+    from xjma.io.ledger.case_tables import CASE_STATE_INDEX, OVERVIEW_INDEXES, create_overview_indexes
 
     con = sqlite3.connect(db)
     have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     con.close()
-    if set(OVERVIEW_INDEXES) <= have:
+    if {*OVERVIEW_INDEXES, CASE_STATE_INDEX} <= have:
         return
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:

@@ -50,6 +50,8 @@ def report_overview(window: Window, *, db: str | None, output: Path | None, made
 
 def read_window(window: Window, db: str | None) -> Overview:
     """The overview of the window (a cumulative one starts on the first day the ledger knows)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from xjma.core.overview import LedgerFigures
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.overview import first_day, read_overview
@@ -58,12 +60,13 @@ def read_window(window: Window, db: str | None) -> Overview:
 
     lo, hi = window.lo, window.hi
     figures = LedgerFigures(cover=(), members={}, cases=(), case_members={}, fees={})
-    with open_ledger(db, mode="read") as ledger:
+    with open_ledger(db, mode="read") as ledger, ThreadPoolExecutor(max_workers=1) as aside:
+        if ledger.exists and window.cumulative:
+            with ledger.connect() as conn:
+                lo = min(first_day(conn) or lo, lo)
+        renewals = aside.submit(renewal_ratio, lo, hi, db=db, rules_path=None)  # meanwhile
         if ledger.exists:
-            if window.cumulative:
-                with ledger.connect() as conn:
-                    lo = min(first_day(conn) or lo, lo)
             figures = read_overview(ledger, lo, hi)
-    renewals = renewal_ratio(lo, hi, db=db, rules_path=None)
+        ratios = renewals.result()
     shorts = [p.short for p in load_prefectures().items]
-    return overview(figures, renewals, (lo, hi, window.cumulative), shorts, PLAN_CODES, UNFILLED)
+    return overview(figures, ratios, (lo, hi, window.cumulative), shorts, PLAN_CODES, UNFILLED)
