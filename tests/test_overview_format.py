@@ -71,3 +71,27 @@ def test_ratios_have_four_places_and_none_without_denominator() -> None:
     assert ratio(Decimal("1250.00"), Decimal("339.20")) == Decimal("3.6851")
     assert ratio(Decimal("2"), Decimal("3")) == Decimal("0.6667")
     assert ratio(Decimal("1"), Decimal("0.00")) is None
+
+
+def test_units_are_named_units_and_rows_without_one_count_none() -> None:
+    from xjma.core.overview import CoverGroup, LedgerFigures, overview
+    from xjma.core.renewals import RenewalRatios
+
+    cover = [
+        CoverGroup("巴州", "inpatient-accident", "某单位", 365, 2, 11000 * 365 * 2),
+        CoverGroup("巴州", "critical-illness", "某单位", 365, 1, 4000 * 365),
+        CoverGroup("巴州", "inpatient-accident", "", 365, 1, 11000 * 365),  # no unit written
+    ]
+    ledger = LedgerFigures(cover=cover, members={}, cases=(), case_members={}, fees={})
+    none = RenewalRatios(Ratio(0, 0), {}, {})
+    window = (dt.date(2026, 1, 1), dt.date(2026, 12, 31), False)
+    result = overview(ledger, none, window, ["巴州"], ["inpatient-accident"], "未填写")
+    assert (result.total.units, result.total.enrollments, result.total.earned_fees) == (
+        1,
+        4,
+        Decimal("370.00"),
+    )
+    assert [(name, f.units) for name, f in result.by_plan] == [
+        ("inpatient-accident", 1),
+        ("critical-illness", 1),
+    ]
