@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_medical import medical_cases  # noqa: E402
+from bench_overview import overview_rows  # noqa: E402
 from gen import START, make_heavy_roster, make_roster  # noqa: E402
 from ledger_fill import fill_ledger  # noqa: E402
 
@@ -256,7 +257,12 @@ def bench_ledger(tmp: Path) -> list[dict[str, object]]:
         }
         for name, t in results.items()
     ]
-    return rows + [catch_up(db, tmp), *renewal_cases(db, tmp), *medical_cases(db, tmp)]
+    return rows + [
+        catch_up(db, tmp),
+        *renewal_cases(db, tmp),
+        *medical_cases(db, tmp),
+        *overview_rows(db, tmp, run, cpu_run, XJMA, REPEAT),
+    ]
 
 
 def cpu_run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:

@@ -22,6 +22,7 @@ from xjma.commands import (
     member,
     member_correct,
     renewals,
+    report,
     rules_cmd,
     serve,
     template,
@@ -142,6 +143,7 @@ member_correct.register(app)
 log.register(app)
 renewals.register(app)
 medical.register(app)
+report.register(app)
 
 
 def main() -> None:

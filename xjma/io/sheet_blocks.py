@@ -84,25 +84,29 @@ def insert_chart(
     y_name: str,
     kind: str = "column",
     number_format: str = "#,##0.00",
+    series: Sequence[tuple[int, str]] = (),
 ) -> int:
     """A chart of `table`'s rows (its 合计 row left out) under the table, as wide as the table and
     CHART_ROWS rows tall, with a page break before it when the table fills most of a page so that the
-    chart prints whole on one page. Returns the row after the chart."""
+    chart prints whole on one page. Returns the row after the chart. `series` (column, name) puts
+    more series beside the first (e.g. fees and payouts), then named in a legend."""
     sheet = ws.get_name().replace("'", "''")
     first, last = table.first_row, table.end_row - 1
     chart = book.add_chart({"type": kind})
-    chart.add_series(
-        {
-            "name": y_name,
-            "categories": f"='{sheet}'!${_col(category_col)}${first + 1}:${_col(category_col)}${max(last, first) + 1}",
-            "values": f"='{sheet}'!${_col(value_col)}${first + 1}:${_col(value_col)}${max(last, first) + 1}",
-            "data_labels": {"value": True, "num_format": number_format},
-        }
-    )
+    end = max(last, first) + 1
+    for col, name in ((value_col, y_name), *series):
+        chart.add_series(
+            {
+                "name": name,
+                "categories": f"='{sheet}'!${_col(category_col)}${first + 1}:${_col(category_col)}${end}",
+                "values": f"='{sheet}'!${_col(col)}${first + 1}:${_col(col)}${end}",
+                "data_labels": {"value": True, "num_format": number_format},
+            }
+        )
     chart.set_title({"name": title})
     chart.set_x_axis({"name": x_name, "num_font": {"rotation": -45} if last - first > 8 else {}})
     chart.set_y_axis({"name": y_name, "num_format": number_format, "major_gridlines": {"visible": True}})
-    chart.set_legend({"none": True})
+    chart.set_legend({"position": "bottom"} if series else {"none": True})
     width = int(min(max(table.width, 60), 120) * PIXELS_PER_UNIT)
     chart.set_size({"width": width, "height": CHART_ROWS * 20})
     at = table.next_row + 1
