@@ -1,7 +1,11 @@
-"""The claims table: read a member's recorded claims of one plan, record computed claims idempotently.
+"""The claims table: read the claims that count against a member's caps, record computed claims
+idempotently.
 
 A claim is identified by its claim_key (sha256 of ID, plan, benefit, event date, 事故编号 and amounts):
-recording the same claim twice records it once (INSERT that ignores a duplicate key)."""
+recording the same claim twice records it once (INSERT that ignores a duplicate key). Since schema v5 a
+claim is a case (case_tables): only cases whose latest event is `approved` or `paid` count, each with
+the payout (and result) of its latest `approved` event — a submitted, returned, rejected or voided case
+takes no room under a cap (`read_counted_claims`, the one place this is decided for the ledger)."""
 
 from __future__ import annotations
 
@@ -22,30 +26,61 @@ def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
     records under it): on PostgreSQL one advisory transaction lock per ID, taken in sorted order so
     that two runs never wait on each other in a circle; on SQLite the write lock (BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
-        for number in sorted(set(id_numbers)):
+        for number in sorted({i for i in id_numbers if i}):
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(id)s))", {"id": number})
-    elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # taken once: a second call is a no-op
 
 
 def read_claims(conn: Connection, id_number: str, plan: str) -> list[dict[str, Any]]:
-    """Recorded claims of one member and plan, in event-date order (then recording order); payout
-    Decimal, inputs/result parsed."""
-    from sqlalchemy import select
+    """The claims of one member and plan that count against the caps, in event-date order (then
+    recording order); payout Decimal (the approved amount), inputs/result parsed."""
+    return read_counted_claims(conn, [id_number], plan).get(id_number, [])
 
+
+def read_counted_claims(
+    conn: Connection, id_numbers: Iterable[str], plan: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """ID -> the member's claims that count (cases approved or paid), all plans or one, in event-date
+    order: `payout` is the latest approved amount and `result` that approval's result (else the claims
+    row's). One query per 900 IDs."""
+    from sqlalchemy import func, select
+
+    from xjma.core.cases import COUNTING
+    from xjma.io.ledger.case_tables import case_events
     from xjma.io.ledger.schema import claims
 
-    query = (
-        select(claims)
-        .where(claims.c.id_number == id_number, claims.c.plan == plan)
-        .order_by(claims.c.event_date, claims.c.id)
+    latest, approved = case_events.alias("latest"), case_events.alias("fixed")
+    e = case_events.alias("e")
+    last_id = select(func.max(e.c.id)).where(e.c.claim_id == claims.c.id).correlate(claims).scalar_subquery()
+    a = case_events.alias("a")
+    approved_id = (
+        select(func.max(a.c.id))
+        .where(a.c.claim_id == claims.c.id, a.c.state == "approved")
+        .correlate(claims)
+        .scalar_subquery()
     )
-    return [claim_row(r) for r in conn.execute(query)]
+    base = (
+        select(claims, approved.c.payout_fen.label("amount"), approved.c.result.label("approved_result"))
+        .select_from(claims.join(latest, latest.c.id == last_id).join(approved, approved.c.id == approved_id))
+        .where(latest.c.state.in_(COUNTING))
+        .order_by(claims.c.id_number, claims.c.event_date, claims.c.id)
+    )
+    if plan is not None:
+        base = base.where(claims.c.plan == plan)
+    ids = sorted({i for i in id_numbers if i})
+    found: dict[str, list[dict[str, Any]]] = {}
+    for lo in range(0, len(ids), 900):
+        for r in conn.execute(base.where(claims.c.id_number.in_(ids[lo : lo + 900]))):
+            found.setdefault(r.id_number, []).append(claim_row(r, r.amount, r.approved_result))
+    return found
 
 
-def claim_row(r: Any) -> dict[str, Any]:
-    """A recorded claim as a dict: payout as Decimal, inputs and result parsed from JSON."""
+def claim_row(r: Any, amount: int | None = None, result: str | None = None) -> dict[str, Any]:
+    """A recorded claim as a dict: payout as Decimal (`amount` in fen when given: the approved one),
+    inputs and result parsed from JSON (`result` when given)."""
     return {
+        "id": int(r.id),
         "claim_key": r.claim_key,
         "id_number": r.id_number,
         "plan": r.plan,
@@ -54,9 +89,9 @@ def claim_row(r: Any) -> dict[str, Any]:
         "accident_date": r.accident_date,
         "accident_ref": r.accident_ref,
         "period_start": r.period_start,
-        "payout": from_fen(int(r.payout_fen)),
+        "payout": from_fen(int(r.payout_fen if amount is None else amount)),
         "inputs": _json(r.inputs),
-        "result": _json(r.result),
+        "result": _json(result if result is not None else r.result),
         "rules_version": r.rules_version,
     }
 
@@ -70,14 +105,40 @@ def _json(text: str | None) -> dict[str, Any]:
 
 
 def record_claims(conn: Connection, results: Sequence[ClaimResult], now: dt.datetime | None = None) -> int:
-    """Record computed claims (payout may be 0) in the caller's transaction; returns how many were new."""
-    stamp = now or dt.datetime.now()
-    added = 0
+    """Record computed claims (payout may be 0) in the caller's transaction; returns how many were new.
+    (Without their case events: io/ledger/cases records cases.)"""
+    return sum(1 for _, new in insert_claims(conn, results, now or dt.datetime.now()) if new)
+
+
+def insert_claims(
+    conn: Connection,
+    results: Sequence[ClaimResult],
+    stamp: dt.datetime,
+    extra: Sequence[dict[str, Any] | None] | None = None,
+) -> list[tuple[int, bool]]:
+    """Insert each result's claims row unless its claim_key is recorded; (claims.id, new) per result, in
+    order. `extra[i]` is added to result i's inputs JSON (e.g. the enrollment a claims file described)."""
+    from sqlalchemy import select
+
+    from xjma.io.ledger.schema import claims
+
     insert = _insert_ignoring_duplicates(conn)
-    for result in results:
-        # RETURNING counts what was really inserted: PostgreSQL's rowcount is -1 here.
-        added += len(conn.execute(insert, _values(result, stamp)).fetchall())
-    return added
+    out: list[tuple[int, bool]] = []
+    for i, result in enumerate(results):
+        values = _values(result, stamp)
+        more = extra[i] if extra is not None else None
+        if more:
+            values["inputs"] = json.dumps({**claim_inputs(result.claim), **more}, ensure_ascii=False)
+        # RETURNING tells what was really inserted: PostgreSQL's rowcount is -1 here.
+        got = conn.execute(insert, values).fetchall()
+        if got:
+            out.append((int(got[0][0]), True))
+        else:
+            found = conn.execute(
+                select(claims.c.id).where(claims.c.claim_key == values["claim_key"])
+            ).scalar()
+            out.append((int(found or 0), False))
+    return out
 
 
 def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
