@@ -93,13 +93,16 @@ class CaseEvent:
     paid_on: dt.date | None = None
     payment_batch: int | None = None
     submission: int | None = None  # submitted: the submission it came in
-    materials: tuple[str, ...] | None = None  # submitted: the materials handed in with it
+    # submitted: the materials handed in with it; approved: the materials waived (--waive)
+    materials: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What a case was recorded with, besides its claim (case_details; empty for a case of schema v4)."""
+    """What a case was recorded with, besides its claim (case_details; empty for a case of schema v4),
+    and the member's name as the claims file gave it (kept with the claim's inputs)."""
 
+    name: str = ""
     submission: int | None = None
     prefecture: str = ""
     unit: str = ""
@@ -123,6 +126,7 @@ class CaseView:
     payment_batch: int | None
     materials: tuple[str, ...]  # handed in (the latest submission's)
     history: tuple[CaseEvent, ...]
+    waived: tuple[str, ...] = ()  # materials an approval waived
 
     @property
     def payout(self) -> Decimal:
@@ -161,6 +165,7 @@ def case_view(case: int, events: Sequence[CaseEvent], facts: CaseFacts | None = 
         payment_batch=paid[-1].payment_batch if paid else None,
         materials=tuple(materials),
         history=tuple(ordered),
+        waived=tuple(sorted({m for e in approved for m in e.materials or ()})),
     )
 
 

@@ -113,7 +113,7 @@ def record_cases(
     (case number, new) per case, in order. The events are the caller's (append_events)."""
     from xjma.io.ledger.claims import insert_claims
 
-    extra = [{"enrollment": c.enrollment} if c.enrollment else None for c in cases]
+    extra = [{"enrollment": c.enrollment, "name": c.facts.name or None} for c in cases]
     ids = insert_claims(conn, [c.result for c in cases], stamp, extra)
     details = [
         _details(case_id, c.facts, submission) for (case_id, new), c in zip(ids, cases, strict=True) if new
@@ -244,7 +244,7 @@ def _read(conn: Connection, ids: list[int]) -> list[StoredCase]:
         )
         for r in conn.execute(query.where(claims.c.id.in_(part))):
             rows[int(r.id)] = r
-            facts[int(r.id)] = _facts(r)
+            facts[int(r.id)] = _facts(r, _name(r.inputs))
         for e in conn.execute(
             select(case_events).where(case_events.c.claim_id.in_(part)).order_by(case_events.c.id)
         ):
@@ -275,8 +275,17 @@ _DETAIL_COLUMNS = (
 )
 
 
-def _facts(r: Any) -> CaseFacts:
+def _name(inputs: str | None) -> str:
+    try:
+        data = json.loads(inputs) if inputs else {}
+    except ValueError:
+        return ""
+    return str(data.get("name") or "") if isinstance(data, dict) else ""
+
+
+def _facts(r: Any, name: str) -> CaseFacts:
     return CaseFacts(
+        name=name,
         submission=int(r.submission_id) if r.submission_id is not None else None,
         prefecture=r.d_prefecture or "",
         unit=r.d_unit or "",
