@@ -6,6 +6,8 @@ signature line; 未受理, the rows that are not cases. Through sheet_layout, sh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +20,20 @@ from xjma.io.sheet_table import Column, write_table
 from xjma.io.xlsx_util import atomic_target
 
 if TYPE_CHECKING:
+    from xjma.core.claims.model import ClaimError
     from xjma.core.rules import Rules
-    from xjma.jobs.cases import SubmitRun
+    from xjma.io.ledger.cases import StoredCase
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What the 汇总表 shows: the submission's number, its cases with the materials each lacks, and the
+    rows that are not cases."""
+
+    submission: int | None
+    cases: Sequence[tuple[StoredCase, tuple[str, ...]]]
+    errors: Sequence[ClaimError]
+
 
 SUMMARY_COLUMNS = (
     Column("险种", "text", 16),
@@ -45,12 +59,12 @@ CASE_COLUMNS = (
 ERROR_COLUMNS = (Column("行号", "int", 8), Column("原因", "wrap", 80))
 
 
-def write_submission(path: Path, run: SubmitRun, rules: Rules, made_on: dt.date) -> None:
+def write_submission(path: Path, run: Submitted, rules: Rules, made_on: dt.date) -> None:
     import xlsxwriter
 
     from xjma.io.prefectures import load_prefectures
 
-    issuer = issuer_for(load_prefectures(), [c.stored.facts.prefecture for c in run.cases])
+    issuer = issuer_for(load_prefectures(), [c.facts.prefecture for c, _ in run.cases])
     which = f"第 {run.submission} 批" if run.submission is not None else "未新增批次"
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
@@ -76,12 +90,11 @@ def _plan_name(rules: Rules, plan: str, day: dt.date) -> str:
         return label(plan)
 
 
-def _summary(run: SubmitRun, rules: Rules) -> list[tuple[Any, ...]]:
+def _summary(run: Submitted, rules: Rules) -> list[tuple[Any, ...]]:
     from xjma.core.rules import PLAN_BENEFITS, PLAN_CODES
 
     groups: dict[tuple[str, str], list[Any]] = {}
-    for c in run.cases:
-        s = c.stored
+    for s, _ in run.cases:
         slot = groups.setdefault(
             (s.claim["plan"], s.claim["benefit"]), [0, Decimal("0.00"), s.claim["event_date"]]
         )
@@ -102,14 +115,13 @@ def _summary(run: SubmitRun, rules: Rules) -> list[tuple[Any, ...]]:
     ]
 
 
-def _lines(run: SubmitRun, rules: Rules) -> list[tuple[Any, ...]]:
+def _lines(run: Submitted, rules: Rules) -> list[tuple[Any, ...]]:
     rows = []
-    for c in run.cases:
-        s = c.stored
+    for s, lacking in run.cases:
         result = s.claim["result"]
         rows.append(
             (
-                c.id,
+                s.id,
                 s.claim["inputs"].get("row"),
                 s.facts.name,
                 s.claim["id_number"],
@@ -120,7 +132,7 @@ def _lines(run: SubmitRun, rules: Rules) -> list[tuple[Any, ...]]:
                 s.view.payout,
                 STATE_LABELS.get(s.view.state, s.view.state),
                 labels(list(result.get("reasons", ())), sep="、"),
-                "、".join(c.materials_missing),
+                "、".join(lacking),
                 "\n".join(f"{i}. {step}" for i, step in enumerate(result.get("steps", ()), start=1)),
             )
         )

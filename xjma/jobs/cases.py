@@ -117,9 +117,10 @@ def submit(
     parsed = {orders[i]: value for i, value in parsed.items()}
     run = _record(db, parsed, facts, rules, errors, (actor, path, prefecture or ""), materials)
     if output is not None:
-        from xjma.io.submission_xlsx import write_submission
+        from xjma.io.submission_xlsx import Submitted, write_submission
 
-        write_submission(output, run, rules, today)
+        shown = Submitted(run.submission, [(c.stored, c.materials_missing) for c in run.cases], run.errors)
+        write_submission(output, shown, rules, today)
         run = SubmitRun(run.submission, run.cases, run.errors, run.new, run.notes, output)
     return run
 
