@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from xjma.core.rules import PLAN_BENEFITS
@@ -43,6 +44,11 @@ class MaterialRules:
 
     def names(self) -> tuple[str, ...]:
         return tuple(m.name for m in self.materials)
+
+    @cached_property
+    def spellings(self) -> dict[str, str]:
+        """compact(spelling) -> the material's name (made once)."""
+        return self.lookup()
 
     def lookup(self) -> dict[str, str]:
         """compact(spelling) -> the material's name."""
@@ -167,7 +173,7 @@ class HandedIn:
 def handed_in(rules: MaterialRules, listed: str | None, columns: Mapping[str, str] | None = None) -> HandedIn:
     """The materials of a 已交材料 cell (`listed`) and of per-material 是/否 cells (`columns`: material
     name -> cell text); a 是 column and a name in the list both count."""
-    lookup = rules.lookup()
+    lookup = rules.spellings
     found: set[str] = set()
     unknown: list[str] = []
     stated = False

@@ -67,7 +67,7 @@ def write_submission(path: Path, run: Submitted, rules: Rules, made_on: dt.date)
     issuer = issuer_for(load_prefectures(), [c.facts.prefecture for c, _ in run.cases])
     which = f"第 {run.submission} 批" if run.submission is not None else "未新增批次"
     with atomic_target(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False})
         styles = Styles(book)
         ws = book.add_worksheet("汇总表")
         table = write_table(ws, styles, SUMMARY_COLUMNS, _summary(run, rules),

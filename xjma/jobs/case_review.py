@@ -113,9 +113,9 @@ def _locked(conn: Connection, which: Selection, action: str) -> list[StoredCase]
     from xjma.io.ledger.claims import lock_members
 
     lock_members(conn, ())  # SQLite: the write lock first, then every read
-    found = _select(conn, which)
-    lock_members(conn, {s.claim["id_number"] for s in found})
-    found = store.read_cases(conn, [s.id for s in found])  # as it is now no other writer of them acts
+    ids = _select(conn, which)
+    lock_members(conn, store.case_members(conn, ids))
+    found = store.read_cases(conn, ids)  # as it is now that no other writer of these members acts
     for s in found:
         after = transition(s.view.state, action, s.id)
         if isinstance(after, Refusal):
@@ -123,22 +123,22 @@ def _locked(conn: Connection, which: Selection, action: str) -> list[StoredCase]
     return found
 
 
-def _select(conn: Connection, which: Selection) -> list[StoredCase]:
+def _select(conn: Connection, which: Selection) -> list[int]:
     from xjma.io.ledger import cases as store
 
     if which.submission is not None:
         if not store.submission_exists(conn, which.submission):
             raise XjmaError(f"台账中没有第 {which.submission} 批理赔提交")
-        found = store.list_cases(conn, store.CaseFilter(state="submitted", submission=which.submission))
+        found = store.case_ids(conn, store.CaseFilter(state="submitted", submission=which.submission))
     else:
-        found = store.read_cases(conn, which.cases)
-        unknown = sorted(set(which.cases) - {s.id for s in found})
+        found = store.case_ids(conn, store.CaseFilter(ids=tuple(which.cases)))
+        unknown = sorted(set(which.cases) - set(found))
         if unknown:
             raise XjmaError(f"台账中没有第 {'、'.join(map(str, unknown))} 号案件")
-    unknown_except = sorted(set(which.excepted) - {s.id for s in found})
+    unknown_except = sorted(set(which.excepted) - set(found))
     if unknown_except:
         raise XjmaError(f"--except 的第 {'、'.join(map(str, unknown_except))} 号案件不在要审批的案件中")
-    found = [s for s in found if s.id not in set(which.excepted)]
+    found = [i for i in found if i not in set(which.excepted)]
     if not found:
         raise XjmaError(
             f"第 {which.submission} 批没有待审批的案件"

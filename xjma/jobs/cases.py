@@ -176,10 +176,11 @@ def _record(
             recorded = store.record_cases(conn, [cases[i] for i in fresh], actor.at, submission)
             for i, (case_id, _) in zip(fresh, recorded, strict=True):
                 ids[i] = case_id
+            chosen = set(fresh) | again
             events = [
                 store.NewEvent(ids[i], "submitted", "重新提交" if i in again else None, payout=c.result.payout,
                                submission=submission, materials=c.facts.materials, result=c.result)
-                for i, c in enumerate(cases) if i in fresh or i in again
+                for i, c in enumerate(cases) if i in chosen
             ]  # fmt: skip
             store.append_events(conn, events, actor, log_id)
         stored = {s.id: s for s in store.read_cases(conn, [i for i in ids if i])}

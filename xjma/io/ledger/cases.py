@@ -206,6 +206,11 @@ def read_cases(conn: Connection, ids: Iterable[int]) -> list[StoredCase]:
 
 def list_cases(conn: Connection, f: CaseFilter) -> list[StoredCase]:
     """The cases matching the filter, in number order."""
+    return _read(conn, case_ids(conn, f))
+
+
+def case_ids(conn: Connection, f: CaseFilter) -> list[int]:
+    """The numbers of the cases matching the filter, in order (without reading the cases whole)."""
     c = claims.c
     query = select(c.id).select_from(claims.outerjoin(case_details, case_details.c.claim_id == c.id))
     if f.member:
@@ -218,11 +223,37 @@ def list_cases(conn: Connection, f: CaseFilter) -> list[StoredCase]:
     if f.ids is not None:
         query = query.where(c.id.in_(list(f.ids)))
     ids = [int(i) for (i,) in conn.execute(query.order_by(c.id))]
-    found = _read(conn, ids)
     if f.state:
-        found = [s for s in found if s.view.state == f.state]
+        states = current_states(conn, ids)
+        ids = [i for i in ids if states.get(i) == f.state]
     if f.submission is not None:
-        found = [s for s in found if s.view.submission == f.submission]
+        latest = _latest_submissions(conn, ids)
+        ids = [i for i in ids if latest.get(i, f.submission) == f.submission]
+    return ids
+
+
+def _latest_submissions(conn: Connection, ids: list[int]) -> dict[int, int]:
+    """Case number -> the submission of its latest submitted event that names one (a re-submission
+    moves a case to the new submission); cases without one are absent (case_details decides)."""
+    e = case_events.c
+    out: dict[int, int] = {}
+    for lo in range(0, len(ids), CHUNK):
+        query = (
+            select(e.claim_id, e.submission_id)
+            .where(e.claim_id.in_(ids[lo : lo + CHUNK]), e.state == "submitted", e.submission_id.is_not(None))
+            .order_by(e.id)
+        )
+        out.update({int(i): int(n) for i, n in conn.execute(query)})
+    return out
+
+
+def case_members(conn: Connection, ids: Iterable[int]) -> set[str]:
+    """The ID numbers of the members of these cases (what lock_members holds)."""
+    wanted = sorted(set(ids))
+    found: set[str] = set()
+    for lo in range(0, len(wanted), CHUNK):
+        query = select(claims.c.id_number).where(claims.c.id.in_(wanted[lo : lo + CHUNK])).distinct()
+        found.update(n for (n,) in conn.execute(query) if n)
     return found
 
 

@@ -116,28 +116,39 @@ def insert_claims(
     stamp: dt.datetime,
     extra: Sequence[dict[str, Any] | None] | None = None,
 ) -> list[tuple[int, bool]]:
-    """Insert each result's claims row unless its claim_key is recorded; (claims.id, new) per result, in
-    order. `extra[i]` is added to result i's inputs JSON (e.g. the enrollment a claims file described)."""
+    """Insert each result's claims row unless its claim_key is recorded (or came earlier in `results`);
+    (claims.id, new) per result, in order. `extra[i]` is added to result i's inputs JSON (e.g. the
+    enrollment a claims file described). The caller holds the members' lock (lock_members), so no other
+    writer records the same claim meanwhile: one lookup, then one multi-row INSERT … RETURNING."""
     from sqlalchemy import select
 
     from xjma.io.ledger.schema import claims
 
-    insert = _insert_ignoring_duplicates(conn)
-    out: list[tuple[int, bool]] = []
+    rows = []
     for i, result in enumerate(results):
         values = _values(result, stamp)
         more = extra[i] if extra is not None else None
         if more:
             values["inputs"] = json.dumps({**claim_inputs(result.claim), **more}, ensure_ascii=False)
-        # RETURNING tells what was really inserted: PostgreSQL's rowcount is -1 here.
-        got = conn.execute(insert, values).fetchall()
-        if got:
-            out.append((int(got[0][0]), True))
-        else:
-            found = conn.execute(
-                select(claims.c.id).where(claims.c.claim_key == values["claim_key"])
-            ).scalar()
-            out.append((int(found or 0), False))
+        rows.append(values)
+    keys = sorted({v["claim_key"] for v in rows})
+    known: dict[str, int] = {}
+    for lo in range(0, len(keys), 900):
+        query = select(claims.c.claim_key, claims.c.id).where(claims.c.claim_key.in_(keys[lo : lo + 900]))
+        known.update({k: int(i) for k, i in conn.execute(query)})
+    fresh: dict[str, dict[str, Any]] = {}
+    for values in rows:
+        if values["claim_key"] not in known:
+            fresh.setdefault(values["claim_key"], values)
+    if fresh:
+        insert = claims.insert().returning(claims.c.id, claims.c.claim_key, sort_by_parameter_order=True)
+        added = {k: int(i) for i, k in conn.execute(insert, list(fresh.values()))}
+    else:
+        added = {}
+    out: list[tuple[int, bool]] = []
+    for values in rows:
+        key = values["claim_key"]
+        out.append((known[key], False) if key in known else (added[key], fresh.pop(key, None) is not None))
     return out
 
 
@@ -158,19 +169,3 @@ def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
         "rules_version": result.rules_version,
         "recorded_at": stamp,
     }
-
-
-def _insert_ignoring_duplicates(conn: Connection) -> Any:
-    from xjma.io.ledger.schema import claims
-
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
-    if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return (
-            sqlite_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
-        )
-    return claims.insert().prefix_with("OR IGNORE")
