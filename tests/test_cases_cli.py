@@ -365,3 +365,41 @@ def test_the_submission_workbook_has_the_summary_the_lines_and_the_signature_lin
     assert all(f"{who}：" in texts for who in ("经办人", "审核人", "负责人"))
     lines = [[c.value for c in row] for row in book["案件明细"].iter_rows()]
     assert [r[0] for r in lines[3:5]] == [1, 2] and lines[3][3] == A
+
+
+def test_an_approved_case_blocks_voiding_its_enrollment_until_the_case_is_voided(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    from history_helpers import enroll, school_roster
+
+    enroll(ledger_target, school_roster(tmp_path))
+    doc = submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", major="100")))
+    assert doc["cases"][0]["payout"] == "50.00"
+    void = ("void", "--id", A, "--plan", "住院+意外", "--reason", "登记错误", "--db", ledger_target)
+    code, _, out = x(*void, today=TODAY)
+    assert code == 0, out  # a case only submitted does not hold the enrollment
+    code, _, out = x("enroll", str(school_roster(tmp_path, "again.xlsx")), "--start", "2026-12-01", "--db",
+                     ledger_target, today="2026-11-20")  # fmt: skip
+    assert code == 0, out
+    approve(ledger_target, "1")
+    code, _, out = x(*void, today=TODAY)
+    assert code == 2 and "第 1 号" in out
+    claim("void", "1", "--reason", "作废理赔", "--db", ledger_target)
+    code, _, out = x(*void, today=TODAY)
+    assert code == 0, out
+
+
+def test_a_case_counts_with_its_approved_amount_not_the_one_first_computed(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "a.csv", stay("2027-03-01")))
+    submit(ledger_target, claims_file(tmp_path / "b.csv", stay("2027-06-01")))  # first computed: 6,000
+    approve(ledger_target, "1")
+    approve(ledger_target, "2")  # approved at 2,000: the cap's rest
+    claim("void", "1", "--reason", "重复", "--db", ledger_target)
+    code, doc, out = claim(
+        "calc", str(claims_file(tmp_path / "c.csv", stay("2027-07-01"))), "--db", ledger_target, "--json"
+    )
+    assert doc["claims"][0]["payout"] == "6000.00", out  # 8,000 less case 2's approved 2,000
+    code, doc, out = x("member", "show", A, "--db", ledger_target, "--json", today=TODAY)
+    assert [c["payout"] for c in doc["claims"]] == ["2000.00"], out  # case 1 voided: it is not a claim paid

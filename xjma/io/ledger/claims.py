@@ -46,13 +46,10 @@ def read_counted_claims(
     row's). One query per 900 IDs."""
     from sqlalchemy import func, select
 
-    from xjma.core.cases import COUNTING
     from xjma.io.ledger.case_tables import case_events
     from xjma.io.ledger.schema import claims
 
-    latest, approved = case_events.alias("latest"), case_events.alias("fixed")
-    e = case_events.alias("e")
-    last_id = select(func.max(e.c.id)).where(e.c.claim_id == claims.c.id).correlate(claims).scalar_subquery()
+    approved = case_events.alias("fixed")
     a = case_events.alias("a")
     approved_id = (
         select(func.max(a.c.id))
@@ -62,8 +59,8 @@ def read_counted_claims(
     )
     base = (
         select(claims, approved.c.payout_fen.label("amount"), approved.c.result.label("approved_result"))
-        .select_from(claims.join(latest, latest.c.id == last_id).join(approved, approved.c.id == approved_id))
-        .where(latest.c.state.in_(COUNTING))
+        .select_from(claims.join(approved, approved.c.id == approved_id))
+        .where(counting())
         .order_by(claims.c.id_number, claims.c.event_date, claims.c.id)
     )
     if plan is not None:
@@ -74,6 +71,20 @@ def read_counted_claims(
         for r in conn.execute(base.where(claims.c.id_number.in_(ids[lo : lo + 900]))):
             found.setdefault(r.id_number, []).append(claim_row(r, r.amount, r.approved_result))
     return found
+
+
+def counting() -> Any:
+    """The condition "this claims row is a case that counts against the caps" (its latest event is
+    approved or paid), for any query over `claims`."""
+    from sqlalchemy import select
+
+    from xjma.core.cases import COUNTING
+    from xjma.io.ledger.case_tables import case_events
+    from xjma.io.ledger.schema import claims
+
+    e = case_events.alias("latest")
+    state = select(e.c.state).where(e.c.claim_id == claims.c.id).order_by(e.c.id.desc()).limit(1)
+    return state.correlate(claims).scalar_subquery().in_(COUNTING)
 
 
 def claim_row(r: Any, amount: int | None = None, result: str | None = None) -> dict[str, Any]:
