@@ -403,3 +403,14 @@ def test_a_case_counts_with_its_approved_amount_not_the_one_first_computed(
     assert doc["claims"][0]["payout"] == "6000.00", out  # 8,000 less case 2's approved 2,000
     code, doc, out = x("member", "show", A, "--db", ledger_target, "--json", today=TODAY)
     assert [c["payout"] for c in doc["claims"]] == ["2000.00"], out  # case 1 voided: it is not a claim paid
+
+
+def test_submit_and_approve_on_the_terminal_mask_the_id_and_say_what_changed(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    code, _, out = claim("submit", str(claims_file(tmp_path / "c.csv", stay("2027-03-01"), stay("2027-06-01"))),
+                         "--db", ledger_target)  # fmt: skip
+    assert code == 0 and "第 1 批" in out and "受理 2 件" in out, out
+    assert A not in out and A[:6] in out
+    code, _, out = claim("approve", "2", "--db", ledger_target)
+    assert code == 0 and "金额由 2,000.00 元改为 6,000.00 元" in out, out

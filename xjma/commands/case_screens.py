@@ -23,7 +23,7 @@ def mask_account(account: str | None) -> str:
 
 
 def _rows(items: Sequence[CaseItem]) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for c in items:
         s = c.stored
         rows.append(
@@ -41,11 +41,21 @@ def _rows(items: Sequence[CaseItem]) -> list[tuple[object, ...]]:
     return rows
 
 
-def render_cases(items: Sequence[CaseItem], title: str = "理赔案件") -> None:
+SHOWN = 200  # a run of more cases (submit, approve) is summed up; the lines are in the 汇总表 / claim list
+
+
+def render_cases(items: Sequence[CaseItem], title: str = "理赔案件", limit: int | None = None) -> None:
     from xjma.commands.screen import fitting_table
 
     if not items:
         out.print("没有符合条件的案件。")
+        return
+    if limit is not None and len(items) > limit:
+        total = sum((c.stored.view.payout for c in items), start=items[0].stored.view.payout * 0)
+        first, last = items[0].id, items[-1].id
+        out.print(
+            f"共 {len(items)} 件（第 {first}–{last} 号），金额合计 {fmt_money(total)} 元；逐件见 xjma claim list。"
+        )
         return
     heads = ("案件", "姓名", "身份证号码", "险种·给付项目", "出险日期", "金额（元）", "状态", "缺少材料")
     out.print(fitting_table(title, heads, _rows(items), out.width, right=(5,)))
@@ -56,7 +66,7 @@ def render_cases(items: Sequence[CaseItem], title: str = "理赔案件") -> None
 def render_submission(run: SubmitRun) -> None:
     if run.submission is not None:
         out.print(f"[bold]第 {run.submission} 批[/bold]：受理 {run.new} 件。", markup=True, highlight=False)
-    render_cases(run.cases, "本批案件")
+    render_cases(run.cases, "本批案件", SHOWN)
     if run.materials_missing:
         out.print(f"{run.materials_missing} 个案件申领材料不全（见“缺少材料”列），审批前须补齐或免交。")
     for e in run.errors:

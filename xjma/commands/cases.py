@@ -256,11 +256,13 @@ def _done(run: Any, verb: str, as_json: bool) -> int:
     if as_json:
         emit_json(cases_document(run))
         return 0
-    from xjma.commands.case_screens import render_cases
+    from xjma.commands.case_screens import SHOWN, render_cases
 
     out.print(f"{verb} {len(run.cases)} 个案件。")
-    for c in run.cases:
-        if c.note:
-            out.print(f"第 {c.id} 号：{c.note}")
-    render_cases(run.cases)
+    changed = [c for c in run.cases if c.note]
+    for c in changed[:SHOWN]:
+        out.print(f"第 {c.id} 号：{c.note}")
+    if len(changed) > SHOWN:
+        out.print(f"另有 {len(changed) - SHOWN} 个案件审批时金额有变化（见 xjma claim show）。")
+    render_cases(run.cases, limit=SHOWN)
     return 0

@@ -111,7 +111,8 @@ class CaseFacts:
     bank: str | None = None
     account: str | None = None
     materials: tuple[str, ...] = ()
-    payer: str | None = None
+    payer: str | None = None  # None: the office; "一单结算": a record of the medical-insurance platform
+    settlement_no: str | None = None  # 结算编号 of a platform record (unique)
 
 
 @dataclass(frozen=True)

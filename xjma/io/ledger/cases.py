@@ -135,6 +135,7 @@ def _details(case_id: int, f: CaseFacts, submission: int | None) -> dict[str, An
         "account": f.account,
         "materials": json.dumps(list(f.materials), ensure_ascii=False),
         "payer": f.payer,
+        "settlement_no": f.settlement_no,
     }
 
 
@@ -303,6 +304,7 @@ _DETAIL_COLUMNS = (
     case_details.c.account,
     case_details.c.materials,
     case_details.c.payer,
+    case_details.c.settlement_no,
 )
 
 
@@ -326,6 +328,7 @@ def _facts(r: Any, name: str) -> CaseFacts:
         account=r.account,
         materials=tuple(_list(r.materials)),
         payer=r.payer,
+        settlement_no=r.settlement_no,
     )
 
 
