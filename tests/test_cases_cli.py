@@ -414,3 +414,14 @@ def test_submit_and_approve_on_the_terminal_mask_the_id_and_say_what_changed(
     assert A not in out and A[:6] in out
     code, _, out = claim("approve", "2", "--db", ledger_target)
     assert code == 0 and "金额由 2,000.00 元改为 6,000.00 元" in out, out
+
+
+def test_a_submission_lists_only_its_own_cases_and_names_those_recorded_before(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "a.csv", stay("2027-03-01", major="100")))
+    code, doc, out = claim("submit", str(claims_file(tmp_path / "b.csv", stay("2027-03-01", major="100"),
+                                                     stay("2027-04-01", major="100", number=B))),
+                           "--db", ledger_target, "--json")  # fmt: skip
+    assert (doc["submission"], [c["case"] for c in doc["cases"]]) == (2, [2])
+    assert "第 1 号案件此前已记入台账，未列入本批" in out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -159,7 +159,7 @@ def _record(
     from xjma.io.ledger.claims import lock_members
     from xjma.jobs import claims as calc
 
-    actor, path, prefecture = by
+    actor, path, given = by
     with open_ledger(db, mode="write") as ledger, ledger.begin() as conn:
         lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
         computed = calc._compute(conn, parsed, rules, load_diseases(), errors)
@@ -167,11 +167,13 @@ def _record(
         known = store.case_ids_by_key(conn, computed.results)
         states = store.current_states(conn, known.values())
         fresh, again, ids = _sort_out(cases, known, states)
+        prefecture = given or _one(c.facts.prefecture for c in cases)
         submission = None
+        chosen: set[int] = set()
         if fresh or again:
             log_id = _log(conn, actor, path, len(fresh) + len(again), cases, prefecture)
             submission = store.add_submission(
-                conn, actor, prefecture, _one_unit(cases), path.name, _digest(path), log_id
+                conn, actor, prefecture, _one(c.facts.unit for c in cases), path.name, _digest(path), log_id
             )
             recorded = store.record_cases(conn, [cases[i] for i in fresh], actor.at, submission)
             for i, (case_id, _) in zip(fresh, recorded, strict=True):
@@ -185,10 +187,15 @@ def _record(
             store.append_events(conn, events, actor, log_id)
         stored = {s.id: s for s in store.read_cases(conn, [i for i in ids if i])}
     computed.errors.sort(key=lambda item: item[0])
-    items = case_items([stored[i] for i in ids if i in stored], materials)
+    mine = [n for i, n in enumerate(ids) if n and (not chosen or i in chosen)]
+    items = case_items([stored[n] for n in dict.fromkeys(mine) if n in stored], materials)
     notes = list(computed.notes)
     if submission is None and items:
         notes.append("这些理赔都已记入台账，本次没有新的案件。")
+    others = sorted({n for i, n in enumerate(ids) if n and chosen and i not in chosen})
+    if others:
+        shown = "、".join(map(str, others[:10])) + (f" 等 {len(others)} 件" if len(others) > 10 else "")
+        notes.append(f"注意：第 {shown} 号案件此前已记入台账，未列入本批。")
     return SubmitRun(
         submission, items, tuple(e for _, e in computed.errors), len(fresh) + len(again), tuple(notes)
     )
@@ -219,9 +226,10 @@ def _sort_out(
     return fresh, again, ids
 
 
-def _one_unit(cases: Sequence[Any]) -> str:
-    units = {c.facts.unit for c in cases if c.facts.unit}
-    return next(iter(units)) if len(units) == 1 else ""
+def _one(values: Iterable[str]) -> str:
+    """The one prefecture or unit of a submission's cases, "" when they are of several (or none)."""
+    found = {v for v in values if v}
+    return next(iter(found)) if len(found) == 1 else ""
 
 
 def _digest(path: Path) -> str:
