@@ -64,6 +64,8 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
         from xjma.commands.medical import check_map
 
         return check_map(target)
+    if target.name.startswith("materials"):  # 申领材料 (office.md §5)
+        return _check_materials(target)
     try:
         rules = load_rules(target)
     except RulesError as exc:
@@ -75,7 +77,25 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
         f"{v.name}（{v.effective.isoformat()} 起，{len(v.plans)} 个险种）" for v in rules.versions
     )
     out.print(f"规则文件 {target} 检查通过：{names}")
-    if path is None:
+    if path is None:  # a bare `rules check` checks every packaged rules file
         from xjma.commands.medical import check_map
 
         check_map(None)
+        _check_materials(None)
+
+
+def _check_materials(path: Path | None) -> None:
+    """`rules check rules/materials.yaml`: the 申领材料 file (office.md §5); None: the packaged one."""
+    from xjma.io.materials_file import default_materials_path, load_materials
+
+    target = path or default_materials_path()
+    try:
+        found = load_materials(target)
+    except RulesError as exc:
+        out.print(f"[red]规则文件 {target} 有 {len(exc.problems)} 处错误：[/red]")
+        for problem in exc.problems:
+            out.print(f"  - {problem}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(
+        f"规则文件 {target} 检查通过：申领材料 {len(found.materials)} 种，{len(found.required)} 个给付项目"
+    )
