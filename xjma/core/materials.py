@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from xjma.core.rules import PLAN_BENEFITS
+from xjma.core.benefit_terms import PLAN_BENEFITS
 from xjma.core.text import compact
 
 WARNING = "materials-missing"

@@ -91,7 +91,8 @@ def _plan_name(rules: Rules, plan: str, day: dt.date) -> str:
 
 
 def _summary(run: Submitted, rules: Rules) -> list[tuple[Any, ...]]:
-    from xjma.core.rules import PLAN_BENEFITS, PLAN_CODES
+    from xjma.core.benefit_terms import PLAN_BENEFITS
+    from xjma.core.rules import PLAN_CODES
 
     groups: dict[tuple[str, str], list[Any]] = {}
     for s, _ in run.cases:
