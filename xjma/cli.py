@@ -140,6 +140,7 @@ void.register(app)
 member_correct.register(app)
 log.register(app)
 renewals.register(app)
+import xjma.commands.claim_pay  # noqa: E402, F401  (registers `claim pay` on the claim group)
 
 
 def main() -> None:
