@@ -14,6 +14,7 @@ from xjma import __version__
 from xjma.commands import (
     batch,
     claims,
+    claims_summary,
     db,
     enroll,
     fees,
@@ -140,6 +141,7 @@ void.register(app)
 member_correct.register(app)
 log.register(app)
 renewals.register(app)
+claims_summary.register(app)
 import xjma.commands.claim_pay  # noqa: E402, F401  (registers `claim pay` on the claim group)
 
 
