@@ -65,7 +65,7 @@ def pay(
         request = payments.PayRequest(until=day, prefecture=prefecture, output=output)
         result = payments.pay(target, request, actor(operator))
     for case, why in result.left_out:
-        err.print(f"提示：第 {case} 号案件未列入本批：{why}", markup=False)
+        err.print(f"提示：第 {case} 号案件未列入本批：{why}", markup=False, soft_wrap=True)
     if as_json:
         emit_json(pay_document(result))
         return 0
