@@ -81,7 +81,7 @@ def case_lines(conn: Connection, lo: dt.date, hi: dt.date, state: str) -> Iterat
         .outerjoin(case_details, d.claim_id == e.c.claim_id)
         .where(*where)
     )
-    for row in conn.execute(query).tuples():
+    for row in conn.execute(query):
         yield CaseLine(row[0], row[1], row[2], row[3], row[4], row[5], int(row[6]))
 
 
