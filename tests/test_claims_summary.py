@@ -18,15 +18,19 @@ def decided(submitted: str, state: str, when: dt.datetime, **kw: object) -> list
     return [Step("submitted", at(submitted)), Step(state, when, **kw)]  # type: ignore[arg-type]
 
 
+def paid(day: str) -> Step:
+    """Paid on `day`, confirmed two days later: the month is that of the paid date."""
+    return Step("paid", at(day) + dt.timedelta(days=2), paid_on=dt.date.fromisoformat(day), batch=1)
+
+
 @pytest.fixture
 def ledger(ledger_target: str) -> str:
     """2026, approved (paid included): 4 cases, 3 members (A, B, C), 24,500.00 — 乌鲁木齐市 3 cases,
     2 members, 21,500.00; 巴州 1, 1, 3,000.00; March 2 cases 1,500.00, May 2 cases 23,000.00. Paid in
-    2026: A's 500.00 (April) and B's 20,000.00 (May). Left out: one approved in 2025 and one in 2027, one
+    2026: A's 500.00 (April 29, confirmed May 1) and B's 20,000.00 (May 30, confirmed June 1). Left out: one approved in 2025 and one in 2027, one
     voided. Rejected in 2026: 1; open (submitted or returned) in 2026: 2."""
     db = ledger_target
     x("db", "init", "--db", db)
-    paid = lambda day: Step("paid", at(day), paid_on=dt.date.fromisoformat(day), batch=1)  # noqa: E731
     add_case(
         db,
         A,
@@ -35,9 +39,9 @@ def ledger(ledger_target: str) -> str:
         steps=decided("2026-03-05", "approved", at("2026-03-10")),
     )
     add_case(db, A, amount="500.00", event_date="2026-03-02",
-             steps=[*decided("2026-03-05", "approved", at("2026-03-20")), paid("2026-04-02")])  # fmt: skip
+             steps=[*decided("2026-03-05", "approved", at("2026-03-20")), paid("2026-04-29")])  # fmt: skip
     add_case(db, B, amount="20000.00", plan="critical-illness", benefit="severe", event_date="2026-04-20",
-             steps=[*decided("2026-04-25", "approved", at("2026-05-05")), paid("2026-05-20")])  # fmt: skip
+             steps=[*decided("2026-04-25", "approved", at("2026-05-05")), paid("2026-05-30")])  # fmt: skip
     add_case(db, C, amount="3000.00", benefit="accident", event_date="2026-05-01", prefecture="巴州", unit=UNIT_C,
              steps=decided("2026-05-02", "approved", at("2026-05-31", 23)))  # fmt: skip
     add_case(db, C, amount="700.00", event_date="2026-12-20", prefecture="巴州", unit=UNIT_C,
@@ -105,6 +109,7 @@ def test_by_payment_only_paid_cases_count_in_the_month_of_their_paid_date(ledger
     assert (doc["state"], doc["cases"], doc["members"], doc["amount"]) == ("paid", 2, 2, "20500.00")
     months = {m["month"]: (m["cases"], m["amount"]) for m in doc["by_month"]}
     assert months["2026-04"] == (1, "500.00") and months["2026-05"] == (1, "20000.00")
+    assert months["2026-06"] == (0, "0.00")
     assert months["2026-03"] == (0, "0.00")
 
 
@@ -120,6 +125,7 @@ def test_a_month_counts_up_to_its_last_second_and_not_past_it(ledger, tmp_path):
 def test_rejected_and_open_cases_count_in_the_period_of_their_latest_event(ledger, tmp_path):
     assert (summary(ledger, "--month", "2026-06", tmp=tmp_path)["rejected"]) == 1
     assert summary(ledger, "--month", "2026-07", tmp=tmp_path)["open"] == 2
+    assert summary(ledger, "--month", "2026-03", tmp=tmp_path)["open"] == 0  # submitted, then approved
     assert summary(ledger, "--month", "2026-08", tmp=tmp_path)["cases"] == 0  # the voided case
 
 

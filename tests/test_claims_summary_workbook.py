@@ -20,6 +20,7 @@ LINES = [
     CaseLine("A", "inpatient-accident", "inpatient", "乌鲁木齐市", "一中", "2026-03", 100_000),
     CaseLine("A", "inpatient-accident", "inpatient", "乌鲁木齐市", "一中", "2026-03", 50_000),
     CaseLine("B", "critical-illness", "severe", "", "", "2026-05", 2_000_000),
+    CaseLine("C", "inpatient-accident", "accident", "巴州", "二中", "2026-05", 30_000),
 ]
 
 
@@ -37,7 +38,7 @@ def test_every_prefecture_is_listed_zero_rows_included_and_unfilled_last(book):
     names = [ws.cell(r, 1).value for r in range(table_header_row(ws) + 1, total_row(ws))]
     assert names[-1] == "未填写" and names[0] == "乌鲁木齐市"
     assert len(names) >= 16 and "区直" in names and "巴州" in names
-    assert ws.cell(total_row(ws), 4).value == pytest.approx(21500.00)
+    assert ws.cell(total_row(ws), 4).value == pytest.approx(21800.00)
 
 
 def test_the_plan_sheet_adds_its_benefits_and_every_table_has_a_total(book):
@@ -45,7 +46,7 @@ def test_the_plan_sheet_adds_its_benefits_and_every_table_has_a_total(book):
     ws = wb["按险种"]
     rows = [(ws.cell(r, 1).value, ws.cell(r, 2).value, Decimal(str(ws.cell(r, 3).value)))
             for r in range(table_header_row(ws) + 1, total_row(ws))]  # fmt: skip
-    assert rows == [("住院+意外", 2, Decimal("1500")), ("重大疾病", 1, Decimal("20000"))]
+    assert rows == [("住院+意外", 3, Decimal("1800")), ("重大疾病", 1, Decimal("20000"))]
     for name in ("按地州市", "按单位", "按险种", "按给付项目", "按月"):
         assert total_row(wb[name]) is not None, name
 

@@ -141,7 +141,7 @@ def test_an_account_that_is_not_digits_refuses_the_whole_batch(ledger, tmp_path)
 
 def test_confirm_needs_the_paid_date_and_refuses_the_selection_options(ledger):
     code, _, out = pay(ledger, "--confirm", "1")
-    assert code == 2 and "--paid-on" in out
+    assert code == 2 and "确认支付须用 --paid-on 写明支付日期" in out
     code, _, out = pay(ledger, "--confirm", "1", "--paid-on", "2026-12-11", "--until", "2026-12-01")
     assert code == 2
     code, _, out = pay(ledger, "--paid-on", "2026-12-11")

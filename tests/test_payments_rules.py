@@ -64,8 +64,8 @@ def test_spaces_between_the_groups_of_an_account_are_dropped_anything_else_refus
 
 
 def test_the_batch_is_ordered_by_prefecture_unit_and_case_and_adds_up():
-    plan = plan_payments([case(3, prefecture="巴州"), case(2, amount="0.50"), case(1, amount="12.25")])
-    assert [i.case for i in plan.items] == [1, 2, 3]  # 乌鲁木齐市 sorts before 巴州; then by case
+    plan = plan_payments([case(3, amount="0.50"), case(1, prefecture="巴州"), case(2, amount="12.25")])
+    assert [i.case for i in plan.items] == [2, 3, 1]  # 乌鲁木齐市 sorts before 巴州; then by case
     assert plan.amount == Decimal("112.75")
 
 
