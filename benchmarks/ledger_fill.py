@@ -8,7 +8,8 @@ about a third also hold critical illness, one in twenty the gig-worker plan. Pay
 The ledger's fee totals (schema v2) are brought up to date once here, as the first `fees summary` would.
 
 Claims cases (schema v5): 240,000 for 1.7M members (the brochure's 23.98 万人次 a year), proportionally
-fewer for a smaller ledger, one member in seven, events spread over 2026 (`_cases`): of every 20 cases
+fewer for a smaller ledger, about 200,000 members (one in five of them with two cases), events spread
+over 2026 (`_cases`): of every 20 cases
 one rejected, one still submitted, one returned, five approved and paid (a payment batch per month of
 approval), twelve approved and not yet paid.
 """
@@ -112,9 +113,15 @@ def _cases(db: sqlite3.Connection, count: int) -> None:
     """`count` cases of the members n = 7k + 3 (claims, case_details, case_events, payment batches); case
     i: event on day (i * 7) % 330 of 2026, submitted 10 days later, decided 20 days later, paid 30."""
     db.execute(
+        f"""CREATE TEMP TABLE bench_members AS
+            SELECT ROW_NUMBER() OVER (ORDER BY n) AS k, n, id_number, unit, prefecture, start FROM people
+            WHERE n % 7 = 3 ORDER BY n LIMIT {count * 5 // 6 + 1}"""
+    )
+    db.execute(  # case i of member k = (i - 1) * 5 / 6 + 1: one member in five has two cases
         f"""CREATE TEMP TABLE bench_cases AS
-            SELECT ROW_NUMBER() OVER (ORDER BY n) AS i, n, id_number, unit, prefecture, start FROM people
-            WHERE n % 7 = 3 ORDER BY n LIMIT {count}"""
+            WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {count})
+            SELECT c.i, m.n, m.id_number, m.unit, m.prefecture, m.start
+            FROM c JOIN bench_members m ON m.k = (c.i - 1) * 5 / 6 + 1"""
     )
     db.execute(
         """CREATE TEMP TABLE bench_case AS

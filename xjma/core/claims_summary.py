@@ -13,9 +13,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
+from typing import NamedTuple
 
 from xjma.core.rules import PLAN_CODES
 from xjma.core.vocab import BENEFIT_NAMES
@@ -24,9 +27,9 @@ UNFILLED = "未填写"
 SUMMARY_STATES = ("approved", "paid")
 
 
-@dataclass(frozen=True, slots=True)
-class CaseLine:
-    """One case of the period as the ledger gives it (amount in fen: summed as integers)."""
+class CaseLine(NamedTuple):
+    """One case of the period as the ledger gives it (amount in fen: summed as integers). A plain tuple
+    of these fields (a database row) will do."""
 
     id_number: str
     plan: str
@@ -61,35 +64,37 @@ class ClaimsFigures:
 
 
 def summarise(lines: Iterable[CaseLine], months: Sequence[str], rejected: int, open_: int) -> ClaimsFigures:
-    """The figures of the period's cases, grouped four ways (see the module docstring)."""
-    groups: tuple[dict[tuple[str, ...], _Tally], ...] = ({}, {}, {}, {})
-    people: set[str] = set()
-    total = count = 0
-    for line in lines:
-        prefecture = line.prefecture or UNFILLED
-        keys = ((prefecture,), (line.unit or UNFILLED, prefecture), (line.plan, line.benefit), (line.month,))
-        for table, key in zip(groups, keys, strict=True):
-            tally = table.get(key)
-            if tally is None:
-                tally = table[key] = _Tally()
-            tally.cases += 1
-            tally.fen += line.amount_fen
-            tally.ids.add(line.id_number)
-        people.add(line.id_number)
-        total += line.amount_fen
-        count += 1
-    by_pref, by_unit, by_plan, by_month = (_groups(t) for t in groups)
-    found = {g.key[0]: g for g in by_month}
+    """The figures of the period's cases, grouped four ways (see the module docstring). Column by column
+    (240,000 cases a year): keys are zipped and counted; members are the cases less the repeats of a
+    member within a key, counted over the few cases of members with more than one."""
+    rows = list(lines)
+    ids = list(map(itemgetter(0), rows))
+    fens = list(map(itemgetter(6), rows))
+    per_member = Counter(ids)
+    repeated = [i for i, n in enumerate(map(per_member.__getitem__, ids)) if n > 1]
+    prefectures = [p or UNFILLED for p in map(itemgetter(3), rows)]
+    units = [u or UNFILLED for u in map(itemgetter(4), rows)]
+    plans = zip(map(itemgetter(1), rows), map(itemgetter(2), rows), strict=True)
+    by = [
+        _groups(keys, ids, fens, repeated)
+        for keys in (
+            list(zip(prefectures)),
+            list(zip(units, prefectures, strict=True)),
+            list(plans),
+            list(zip(map(itemgetter(5), rows))),
+        )
+    ]
+    found = {g.key[0]: g for g in by[3]}
     zero = Decimal("0.00")
     return ClaimsFigures(
-        cases=count,
-        members=len(people),
-        amount=_yuan(total),
+        cases=len(rows),
+        members=len(per_member),
+        amount=_yuan(sum(fens)),
         rejected=rejected,
         open=open_,
-        by_prefecture=tuple(sorted(by_pref, key=_by_amount)),
-        by_unit=tuple(sorted(by_unit, key=_by_amount)),
-        by_plan=tuple(sorted(by_plan, key=_plan_order)),
+        by_prefecture=tuple(sorted(by[0], key=_by_amount)),
+        by_unit=tuple(sorted(by[1], key=_by_amount)),
+        by_plan=tuple(sorted(by[2], key=_plan_order)),
         by_month=tuple(
             Group((m,), found[m].cases, 0, found[m].amount) if m in found else Group((m,), 0, 0, zero)
             for m in months
@@ -97,17 +102,16 @@ def summarise(lines: Iterable[CaseLine], months: Sequence[str], rejected: int, o
     )
 
 
-class _Tally:
-    __slots__ = ("cases", "fen", "ids")
-
-    def __init__(self) -> None:
-        self.cases = 0
-        self.fen = 0
-        self.ids: set[str] = set()
-
-
-def _groups(table: dict[tuple[str, ...], _Tally]) -> list[Group]:
-    return [Group(key, t.cases, len(t.ids), _yuan(t.fen)) for key, t in table.items()]
+def _groups(keys: list[tuple[str, ...]], ids: list[str], fens: list[int], repeated: list[int]) -> list[Group]:
+    """Cases, distinct members and amount per key (keys[i] is the key of the case of ids[i], fens[i];
+    `repeated`: the cases whose member has others)."""
+    cases = Counter(keys)
+    fen: dict[tuple[str, ...], int] = dict.fromkeys(cases, 0)
+    for key, amount in zip(keys, fens, strict=True):
+        fen[key] += amount
+    again = Counter(keys[i] for i in repeated)  # a repeated member's cases in a key …
+    again.subtract(Counter(key for key, _ in {(keys[i], ids[i]) for i in repeated}))  # … less one each
+    return [Group(key, n, n - again[key], _yuan(fen[key])) for key, n in cases.items()]
 
 
 def _yuan(fen: int) -> Decimal:
