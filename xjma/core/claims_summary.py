@@ -75,15 +75,13 @@ def summarise(lines: Iterable[CaseLine], months: Sequence[str], rejected: int, o
     prefectures = [p or UNFILLED for p in map(itemgetter(3), rows)]
     units = [u or UNFILLED for u in map(itemgetter(4), rows)]
     plans = zip(map(itemgetter(1), rows), map(itemgetter(2), rows), strict=True)
-    by = [
-        _groups(keys, ids, fens, repeated)
-        for keys in (
-            list(zip(prefectures)),
-            list(zip(units, prefectures, strict=True)),
-            list(plans),
-            list(zip(map(itemgetter(5), rows))),
-        )
-    ]
+    columns: tuple[list[tuple[str, ...]], ...] = (
+        list(zip(prefectures)),
+        list(zip(units, prefectures, strict=True)),
+        list(plans),
+        list(zip(map(itemgetter(5), rows))),
+    )
+    by = [_groups(keys, ids, fens, repeated) for keys in columns]
     found = {g.key[0]: g for g in by[3]}
     zero = Decimal("0.00")
     return ClaimsFigures(
