@@ -5,10 +5,11 @@ import json
 import sys
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from test_enroll_cli import ZHANG, enroll, person, run, write_roster
 
 from xjma.io.ledger import open_ledger
+from xjma.io.ledger.case_tables import case_events
 from xjma.io.ledger.schema import claims
 
 MEMBER_KEYS = {"id_number", "name", "enrollments", "claims", "remaining", "history"}  # history: office.md §3
@@ -44,6 +45,17 @@ def _claim(db, benefit: str, payout_fen: int, period_start: dt.date, event: dt.d
                 result=json.dumps({"payout": f"{payout_fen / 100:.2f}"}),
                 rules_version="第四期",
                 recorded_at=dt.datetime(2026, 6, 1),
+            )
+        )
+        # A recorded claim is an approved case (schema v5): only those count.
+        case = conn.execute(select(claims.c.id).where(claims.c.claim_key == f"k-{benefit}-{event}")).scalar()
+        conn.execute(
+            insert(case_events).values(
+                claim_id=case,
+                state="approved",
+                at=dt.datetime(2026, 6, 1),
+                operator="t",
+                payout_fen=payout_fen,
             )
         )
 

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from xjma import __version__
 from xjma.commands import (
     batch,
+    cases,
     claims,
     claims_summary,
     db,
@@ -132,6 +133,7 @@ validate.register(app)
 enroll.register(app)
 fees.register(app)
 claims.register(app)
+cases.register(app)
 member.register(app)
 db.register(app)
 serve.register(app)

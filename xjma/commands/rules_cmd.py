@@ -60,6 +60,8 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
     from xjma.io.rules_file import default_rules_path, load_rules
 
     target = path or default_rules_path()
+    if target.name.startswith("materials"):
+        return _check_materials(target)
     try:
         rules = load_rules(target)
     except RulesError as exc:
@@ -71,3 +73,19 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
         f"{v.name}（{v.effective.isoformat()} 起，{len(v.plans)} 个险种）" for v in rules.versions
     )
     out.print(f"规则文件 {target} 检查通过：{names}")
+
+
+def _check_materials(target: Path) -> None:
+    """`rules check rules/materials.yaml`: the 申领材料 file (office.md §5)."""
+    from xjma.io.materials_file import load_materials
+
+    try:
+        found = load_materials(target)
+    except RulesError as exc:
+        out.print(f"[red]规则文件 {target} 有 {len(exc.problems)} 处错误：[/red]")
+        for problem in exc.problems:
+            out.print(f"  - {problem}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(
+        f"规则文件 {target} 检查通过：申领材料 {len(found.materials)} 种，{len(found.required)} 个给付项目"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,8 @@ class _Computed:
     results: list[ClaimResult]
     errors: Errors
     notes: list[str]
+    pending: list[Pending] = field(default_factory=list)  # the Pending of each result, aligned
+    hinted: set[int] = field(default_factory=set)  # orders whose enrollment the row described
 
 
 def calc_claims(
@@ -107,35 +109,80 @@ def _compute_only(
 def _compute_and_record(
     db: str | None, parsed: Parsed, rules: Rules, diseases: Diseases, errors: Errors, by: tuple[Any, Any]
 ) -> tuple[_Computed, int]:
-    """One transaction: lock the members, read their history, compute, record, log (when any was new)."""
+    """One transaction: lock the members, read their history, compute, record the new claims as
+    approved cases (office.md §5), log (when any was new)."""
+    from xjma.core.actor import Actor
     from xjma.io.ledger import open_ledger
-    from xjma.io.ledger.claims import lock_members, record_claims
+    from xjma.io.ledger.cases import NewEvent, append_events, record_cases
+    from xjma.io.ledger.claims import lock_members
 
+    actor = by[0] or Actor("未知", dt.datetime.now().replace(microsecond=0), "")
     with open_ledger(db, mode="write") as ledger, ledger.begin() as conn:
         lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
         computed = _compute(conn, parsed, rules, diseases, errors)
-        added = record_claims(conn, computed.results)
-        if added and by[0] is not None:
-            _log_recorded(conn, computed.results, added, *by)
-        return computed, added
+        ids = record_cases(conn, new_cases(computed, parsed), actor.at, None)
+        fresh = [(case, r) for (case, new), r in zip(ids, computed.results, strict=True) if new]
+        if fresh:
+            log_id = _log_recorded(conn, [r for _, r in fresh], len(fresh), actor, by[1])
+            events = [NewEvent(case, "approved", "claim calc --record", payout=r.payout) for case, r in fresh]
+            append_events(conn, events, actor, log_id)
+        return computed, len(fresh)
+
+
+def new_cases(computed: _Computed, parsed: Parsed, facts: Sequence[Any] | None = None) -> list[Any]:
+    """The cases to record for the computed results: the enrollment's 地州市 and unit (or `facts`, one
+    per result, from a claims file), and the enrollment the row described when the ledger had none."""
+    from xjma.core.cases import CaseFacts
+    from xjma.io.ledger.cases import NewCase
+
+    out = []
+    for i, (result, p) in enumerate(zip(computed.results, computed.pending, strict=True)):
+        fact = facts[i] if facts is not None else CaseFacts()
+        e = p.enrollment
+        fact = replace(fact, prefecture=e.prefecture or fact.prefecture, unit=e.unit or fact.unit)
+        hint = parsed[p.order][1] if p.order in computed.hinted else None
+        out.append(NewCase(result, fact, hint_record(hint) if hint is not None else None))
+    return out
+
+
+def hint_record(hint: EnrollmentHint) -> dict[str, Any]:
+    """The enrollment a claims row described, as JSON (kept with the case: an approval recomputes it)."""
+    return {
+        "start": hint.start.isoformat() if hint.start else None,
+        "end": hint.end.isoformat() if hint.end else None,
+        "shares": hint.shares,
+        "renewal": hint.renewal,
+        "renewed_shares": hint.renewed_shares,
+    }
+
+
+def hint_from_record(data: Any) -> EnrollmentHint:
+    data = data if isinstance(data, dict) else {}
+
+    def day(key: str) -> dt.date | None:
+        return dt.date.fromisoformat(data[key]) if data.get(key) else None
+
+    return EnrollmentHint(
+        day("start"), day("end"), data.get("shares"), bool(data.get("renewal")), data.get("renewed_shares")
+    )
 
 
 def _log_recorded(
     conn: Connection, results: Sequence[Any], added: int, actor: Any, source: Path | None
-) -> None:
+) -> int:
     from xjma.core.money import fmt_money
     from xjma.io.ledger.log import LogEntry, file_digest, write_log
 
     total = sum((r.payout for r in results), Decimal("0.00"))
     entry = LogEntry(
         kind="claim-approve",
-        summary=f"claim calc --record：记入理赔 {added} 笔（本次计算给付合计 {fmt_money(total)} 元）",
+        summary=f"claim calc --record：记入理赔 {added} 笔（给付合计 {fmt_money(total)} 元），直接审批",
         file=source.name if source else None,
         sha256=file_digest(source) if source else None,
         refs={"recorded": added},
         members=sorted({r.claim.id_number for r in results if r.claim.id_number}),
     )
-    write_log(conn, actor, entry)
+    return write_log(conn, actor, entry)
 
 
 def _compute(
@@ -152,7 +199,14 @@ def _compute(
     notes += _duplicates(pending)
     recorded = _recorded(conn, pending) if conn is not None else {}
     results, failed = compute_batch(rules, pending, recorded, diseases)
-    return _Computed(results, [*errors, *failed], notes)
+    lost = {order for order, _ in failed}
+    aligned = [p for p in sorted(pending, key=lambda p: p.order) if p.order not in lost]
+    hinted = {
+        p.order
+        for p in pending
+        if not any(e.plan == p.claim.plan for e in enrolled.get(p.claim.id_number or "", []))
+    }
+    return _Computed(results, [*errors, *failed], notes, aligned, hinted)
 
 
 def _parse(rows: Sequence[Row], rules: Rules, record: bool) -> tuple[Parsed, Errors]:
@@ -233,13 +287,15 @@ def pick_enrollment(recorded: list[Enrollment], claim: Claim) -> Enrollment:
 def _recorded(conn: Connection, pending: list[Pending]) -> dict[tuple[str, str, str], list[Entry]]:
     """Recorded claims of each member, plan and period of the batch, minus the batch's own claims (so
     that computing a file again after --record gives the same results)."""
-    from xjma.io.ledger.claims import read_claims
+    from xjma.io.ledger.claims import read_counted_claims
 
     own = {claim_key(p.claim) for p in pending}
     wanted = {period_key(p.enrollment) for p in pending if p.claim.id_number}
     out: dict[tuple[str, str, str], list[Entry]] = {}
-    for id_number, plan in sorted({(k[0], k[1]) for k in wanted}):
-        for item in read_claims(conn, id_number, plan):
+    counted = read_counted_claims(conn, {k[0] for k in wanted})
+    for id_number, items in counted.items():
+        for item in items:
+            plan = item["plan"]
             key = (id_number, plan, item["period_start"].isoformat())
             if key not in wanted or item["claim_key"] in own:
                 continue

@@ -152,21 +152,16 @@ def _report(unit: Any, rows: list[Any], claims: Decimal, as_of: dt.date, coverin
 
 
 def _claims_paid(conn: Any, rows: list[Any]) -> Decimal:
-    """What the recorded (approved) claims against these enrollments paid."""
-    from sqlalchemy import select
-
-    from xjma.io.ledger.schema import claims
+    """What the claims that count (cases approved or paid) against these enrollments paid."""
+    from xjma.io.ledger.claims import read_counted_claims
 
     keys = {(r.id_number, r.plan, _day(r.start)) for r in rows}
-    ids = sorted({k[0] for k in keys})
-    total = 0
-    c = claims.c
-    for lo in range(0, len(ids), 900):
-        query = select(c.id_number, c.plan, c.period_start, c.payout_fen).where(
-            c.id_number.in_(ids[lo : lo + 900])
-        )
-        total += sum(int(r[3]) for r in conn.execute(query) if (r[0], r[1], _day(r[2])) in keys)
-    return from_fen(total)
+    counted = read_counted_claims(conn, {k[0] for k in keys})
+    return sum(
+        (c["payout"] for items in counted.values() for c in items
+         if (c["id_number"], c["plan"], _day(c["period_start"])) in keys),
+        Decimal("0.00"),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- changes to the register

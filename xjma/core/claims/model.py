@@ -249,5 +249,5 @@ REASON_LABELS = {
     "death-paid": "身故已给付",
     "below-deductible": "未超过免赔额",
 }
-WARNING_LABELS = {"disease-unknown": "疾病名称不在目录中，请核对"}
+WARNING_LABELS = {"disease-unknown": "疾病名称不在目录中，请核对", "materials-missing": "申领材料不全"}
 AFTER_DEATH = "出险日期晚于已给付的身故日期，请核对"

@@ -10,7 +10,7 @@ was first computed with) plus:
   A case recorded before schema v5 has none (read with an outer join: the office, no submission).
 - `case_events`: every transition (submitted, returned, approved, rejected, paid, voided) with time,
   operator, database role, note and the log entry; `payout_fen` on `submitted` (provisional) and
-  `approved` (fixed: what counts against the caps); `paid_on` and `payment_batch_id` on `paid`. A case's
+  `approved` (fixed: what counts against the caps), with the result JSON of that computation; `paid_on` and `payment_batch_id` on `paid`. A case's
   state is the state of its latest event (highest id); its amount is the payout of its latest
   `approved` event. Only `approved` and `paid` cases count against caps.
 - `submissions` (逐级审核汇总: a numbered set of cases from one prefecture or unit) and `payment_batches`
@@ -102,6 +102,13 @@ case_events = Table(
     Column("paid_on", Date, nullable=True),
     Column("payment_batch_id", Integer, nullable=True),
     Column("log_id", Integer, nullable=True),
+    # Added by the cases work (additive, nullable): on `submitted` the submission it came in and the
+    # materials handed in with it (JSON list; a re-submitted case brings what was missing); on `submitted`
+    # and `approved` the result JSON of that computation (NULL: the claims row's), so that the effects
+    # later claims fold are those of the amount that counts.
+    Column("submission_id", Integer, nullable=True),
+    Column("materials", Text, nullable=True),
+    Column("result", Text, nullable=True),
     Index("ix_case_events_claim", "claim_id", "id"),
     Index("ix_case_events_state_at", "state", "at"),
     # covering what `claims summary` reads of a year's events (state, time, case, payout): about half

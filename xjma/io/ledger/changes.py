@@ -69,12 +69,14 @@ def member_enrollments(
 
 
 def recorded_claims(conn: Connection, id_numbers: Iterable[str]) -> list[RecordedClaim]:
-    """The claims recorded against these members (approved: claim calc --record)."""
+    """The claims recorded against these members that count (cases approved or paid)."""
+    from xjma.io.ledger.claims import counting
+
     ids = sorted(set(id_numbers))
     found: list[RecordedClaim] = []
     for lo in range(0, len(ids), 900):
         query = select(claims.c.id, claims.c.id_number, claims.c.plan, claims.c.period_start).where(
-            claims.c.id_number.in_(ids[lo : lo + 900])
+            claims.c.id_number.in_(ids[lo : lo + 900]), counting()
         )
         found += [RecordedClaim(int(r.id), r.id_number, r.plan, r.period_start) for r in conn.execute(query)]
     return found

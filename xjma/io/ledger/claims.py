@@ -1,7 +1,11 @@
-"""The claims table: read a member's recorded claims of one plan, record computed claims idempotently.
+"""The claims table: read the claims that count against a member's caps, record computed claims
+idempotently.
 
 A claim is identified by its claim_key (sha256 of ID, plan, benefit, event date, 事故编号 and amounts):
-recording the same claim twice records it once (INSERT that ignores a duplicate key)."""
+recording the same claim twice records it once (INSERT that ignores a duplicate key). Since schema v5 a
+claim is a case (case_tables): only cases whose latest event is `approved` or `paid` count, each with
+the payout (and result) of its latest `approved` event — a submitted, returned, rejected or voided case
+takes no room under a cap (`read_counted_claims`, the one place this is decided for the ledger)."""
 
 from __future__ import annotations
 
@@ -22,30 +26,72 @@ def lock_members(conn: Connection, id_numbers: Iterable[str]) -> None:
     records under it): on PostgreSQL one advisory transaction lock per ID, taken in sorted order so
     that two runs never wait on each other in a circle; on SQLite the write lock (BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
-        for number in sorted(set(id_numbers)):
+        for number in sorted({i for i in id_numbers if i}):
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(id)s))", {"id": number})
-    elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # taken once: a second call is a no-op
 
 
 def read_claims(conn: Connection, id_number: str, plan: str) -> list[dict[str, Any]]:
-    """Recorded claims of one member and plan, in event-date order (then recording order); payout
-    Decimal, inputs/result parsed."""
-    from sqlalchemy import select
+    """The claims of one member and plan that count against the caps, in event-date order (then
+    recording order); payout Decimal (the approved amount), inputs/result parsed."""
+    return read_counted_claims(conn, [id_number], plan).get(id_number, [])
 
+
+def read_counted_claims(
+    conn: Connection, id_numbers: Iterable[str], plan: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """ID -> the member's claims that count (cases approved or paid), all plans or one, in event-date
+    order: `payout` is the latest approved amount and `result` that approval's result (else the claims
+    row's). One query per 900 IDs."""
+    from sqlalchemy import func, select
+
+    from xjma.io.ledger.case_tables import case_events
     from xjma.io.ledger.schema import claims
 
-    query = (
-        select(claims)
-        .where(claims.c.id_number == id_number, claims.c.plan == plan)
-        .order_by(claims.c.event_date, claims.c.id)
+    approved = case_events.alias("fixed")
+    a = case_events.alias("a")
+    approved_id = (
+        select(func.max(a.c.id))
+        .where(a.c.claim_id == claims.c.id, a.c.state == "approved")
+        .correlate(claims)
+        .scalar_subquery()
     )
-    return [claim_row(r) for r in conn.execute(query)]
+    base = (
+        select(claims, approved.c.payout_fen.label("amount"), approved.c.result.label("approved_result"))
+        .select_from(claims.join(approved, approved.c.id == approved_id))
+        .where(counting())
+        .order_by(claims.c.id_number, claims.c.event_date, claims.c.id)
+    )
+    if plan is not None:
+        base = base.where(claims.c.plan == plan)
+    ids = sorted({i for i in id_numbers if i})
+    found: dict[str, list[dict[str, Any]]] = {}
+    for lo in range(0, len(ids), 900):
+        for r in conn.execute(base.where(claims.c.id_number.in_(ids[lo : lo + 900]))):
+            found.setdefault(r.id_number, []).append(claim_row(r, r.amount, r.approved_result))
+    return found
 
 
-def claim_row(r: Any) -> dict[str, Any]:
-    """A recorded claim as a dict: payout as Decimal, inputs and result parsed from JSON."""
+def counting() -> Any:
+    """The condition "this claims row is a case that counts against the caps" (its latest event is
+    approved or paid), for any query over `claims`."""
+    from sqlalchemy import select
+
+    from xjma.core.cases import COUNTING
+    from xjma.io.ledger.case_tables import case_events
+    from xjma.io.ledger.schema import claims
+
+    e = case_events.alias("latest")
+    state = select(e.c.state).where(e.c.claim_id == claims.c.id).order_by(e.c.id.desc()).limit(1)
+    return state.correlate(claims).scalar_subquery().in_(COUNTING)
+
+
+def claim_row(r: Any, amount: int | None = None, result: str | None = None) -> dict[str, Any]:
+    """A recorded claim as a dict: payout as Decimal (`amount` in fen when given: the approved one),
+    inputs and result parsed from JSON (`result` when given)."""
     return {
+        "id": int(r.id),
         "claim_key": r.claim_key,
         "id_number": r.id_number,
         "plan": r.plan,
@@ -54,9 +100,9 @@ def claim_row(r: Any) -> dict[str, Any]:
         "accident_date": r.accident_date,
         "accident_ref": r.accident_ref,
         "period_start": r.period_start,
-        "payout": from_fen(int(r.payout_fen)),
+        "payout": from_fen(int(r.payout_fen if amount is None else amount)),
         "inputs": _json(r.inputs),
-        "result": _json(r.result),
+        "result": _json(result if result is not None else r.result),
         "rules_version": r.rules_version,
     }
 
@@ -70,14 +116,51 @@ def _json(text: str | None) -> dict[str, Any]:
 
 
 def record_claims(conn: Connection, results: Sequence[ClaimResult], now: dt.datetime | None = None) -> int:
-    """Record computed claims (payout may be 0) in the caller's transaction; returns how many were new."""
-    stamp = now or dt.datetime.now()
-    added = 0
-    insert = _insert_ignoring_duplicates(conn)
-    for result in results:
-        # RETURNING counts what was really inserted: PostgreSQL's rowcount is -1 here.
-        added += len(conn.execute(insert, _values(result, stamp)).fetchall())
-    return added
+    """Record computed claims (payout may be 0) in the caller's transaction; returns how many were new.
+    (Without their case events: io/ledger/cases records cases.)"""
+    return sum(1 for _, new in insert_claims(conn, results, now or dt.datetime.now()) if new)
+
+
+def insert_claims(
+    conn: Connection,
+    results: Sequence[ClaimResult],
+    stamp: dt.datetime,
+    extra: Sequence[dict[str, Any] | None] | None = None,
+) -> list[tuple[int, bool]]:
+    """Insert each result's claims row unless its claim_key is recorded (or came earlier in `results`);
+    (claims.id, new) per result, in order. `extra[i]` is added to result i's inputs JSON (e.g. the
+    enrollment a claims file described). The caller holds the members' lock (lock_members), so no other
+    writer records the same claim meanwhile: one lookup, then one multi-row INSERT … RETURNING."""
+    from sqlalchemy import select
+
+    from xjma.io.ledger.schema import claims
+
+    rows = []
+    for i, result in enumerate(results):
+        values = _values(result, stamp)
+        more = extra[i] if extra is not None else None
+        if more:
+            values["inputs"] = json.dumps({**claim_inputs(result.claim), **more}, ensure_ascii=False)
+        rows.append(values)
+    keys = sorted({v["claim_key"] for v in rows})
+    known: dict[str, int] = {}
+    for lo in range(0, len(keys), 900):
+        query = select(claims.c.claim_key, claims.c.id).where(claims.c.claim_key.in_(keys[lo : lo + 900]))
+        known.update({k: int(i) for k, i in conn.execute(query)})
+    fresh: dict[str, dict[str, Any]] = {}
+    for values in rows:
+        if values["claim_key"] not in known:
+            fresh.setdefault(values["claim_key"], values)
+    if fresh:
+        insert = claims.insert().returning(claims.c.id, claims.c.claim_key, sort_by_parameter_order=True)
+        added = {k: int(i) for i, k in conn.execute(insert, list(fresh.values()))}
+    else:
+        added = {}
+    out: list[tuple[int, bool]] = []
+    for values in rows:
+        key = values["claim_key"]
+        out.append((known[key], False) if key in known else (added[key], fresh.pop(key, None) is not None))
+    return out
 
 
 def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
@@ -97,19 +180,3 @@ def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
         "rules_version": result.rules_version,
         "recorded_at": stamp,
     }
-
-
-def _insert_ignoring_duplicates(conn: Connection) -> Any:
-    from xjma.io.ledger.schema import claims
-
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
-    if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return (
-            sqlite_insert(claims).on_conflict_do_nothing(index_elements=["claim_key"]).returning(claims.c.id)
-        )
-    return claims.insert().prefix_with("OR IGNORE")

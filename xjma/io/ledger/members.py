@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from xjma.core.model import Enrollment
-from xjma.io.ledger.schema import claims, enrollments, members
+from xjma.io.ledger.schema import enrollments, members
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
@@ -43,11 +43,11 @@ def read_member_enrollments(
 
 
 def read_claims_paid(conn: Connection, id_number: str) -> list[dict[str, Any]]:
-    """The member's recorded claims in event-date order, payout as Decimal, inputs/result parsed."""
-    from xjma.io.ledger.claims import claim_row
+    """The member's claims that count (cases approved or paid, with the approved amount) in event-date
+    order, payout as Decimal, inputs/result parsed."""
+    from xjma.io.ledger.claims import read_counted_claims
 
-    query = select(claims).where(claims.c.id_number == id_number).order_by(claims.c.event_date, claims.c.id)
-    return [claim_row(r) for r in conn.execute(query)]
+    return read_counted_claims(conn, [id_number]).get(id_number, [])
 
 
 def _to_enrollment(r: Row[Any]) -> Enrollment:
