@@ -273,12 +273,13 @@ def _read_part(conn: Connection, ids: Sequence[int]) -> list[CaseRecord]:
 
 
 def _record(r: Any, events: list[Any], batch: int | None) -> CaseRecord:
+    # the result of the latest approval when it was recorded with one (cases work), else the claim's
     approved = [e for e in events if e.state == "approved" and e.payout_fen is not None]
     materials = _json_list(r.materials)
     return CaseRecord(
         case=int(r.id),
         inputs=_json(r.inputs),
-        result=_json(r.result),
+        result=_json(approved[-1].result if approved and approved[-1].result else r.result),
         first_payout=from_fen(int(r.payout_fen)),
         rules_version=r.rules_version,
         submission=int(r.submission_id) if r.submission_id is not None else None,
