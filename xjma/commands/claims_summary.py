@@ -71,8 +71,10 @@ def _render(doc: dict[str, Any]) -> None:
         f"[bold]{doc['period']} 赔付（{basis}）：{doc['cases']} 人次，{doc['members']} 人，"
         f"金额 {doc['amount']} 元；拒付 {doc['rejected']} 件，未结 {doc['open']} 件[/bold]"
     )
-    heads = ("所属地州市", "人次", "人数", "金额（元）")
-    rows = [(p["prefecture"], p["cases"], p["members"], p["amount"]) for p in doc["by_prefecture"]]
+    heads: tuple[str, ...] = ("所属地州市", "人次", "人数", "金额（元）")
+    rows: list[tuple[Any, ...]] = [
+        (p["prefecture"], p["cases"], p["members"], p["amount"]) for p in doc["by_prefecture"]
+    ]
     if rows:
         out.print(fitting_table("按地州市", heads, rows, out.width, right=(1, 2, 3)))
     heads = ("险种", "给付项目", "人次", "人数", "金额（元）")
