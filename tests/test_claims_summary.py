@@ -160,3 +160,13 @@ def test_the_terminal_summary_names_the_basis_and_the_figures(ledger, tmp_path):
     code, _, out = x("claims", "summary", "--db", ledger, "--year", "2026", "-o", str(tmp_path / "s.xlsx"))
     assert code == 0
     assert "按审批月份，含已支付" in out and "4 人次" in out and "24500.00" in out and "重大疾病" in out
+
+
+def test_the_summary_at_80_columns_hides_nothing(ledger, tmp_path):
+    from terminal80 import at_80_columns, hidden_behind_ellipsis, too_wide
+
+    result = at_80_columns(
+        ["claims", "summary", "--year", "2026", "--db", ledger, "-o", str(tmp_path / "s.xlsx")]
+    )
+    assert result.exit_code == 0, result.output
+    assert hidden_behind_ellipsis(result.stdout) == [] and too_wide(result.stdout) == []

@@ -216,3 +216,12 @@ def _paid_events(target: str) -> list[tuple[int, dt.date, int]]:
             .order_by(e.c.id)
         )
         return [tuple(r) for r in conn.execute(query)]
+
+
+def test_the_batch_at_80_columns_hides_nothing(ledger, tmp_path):
+    from terminal80 import at_80_columns, hidden_behind_ellipsis, too_wide
+
+    args = ["claim", "pay", "--db", ledger, "-o", str(tmp_path / "b.xlsx")]
+    result = at_80_columns(args, env={"XJMA_TODAY": TODAY, "XJMA_OPERATOR": "测试员"})
+    assert result.exit_code == 0, result.output
+    assert hidden_behind_ellipsis(result.stdout) == [] and too_wide(result.stdout) == []
