@@ -14,6 +14,7 @@ from history_helpers import A, B, C, enroll, figures, log_kinds, school_roster, 
 TODAY = "2026-12-10"
 ACCOUNT = "6222020200112233445"  # case_fixtures' default
 C_ACCOUNT = "6217 0000 1122 9988"
+LONG_BANK = "中国建设银行股份有限公司巴音郭楞蒙古自治州分行库尔勒市人民东路支行营业部"
 CASE_KEYS = {
     "row", "id_number", "plan", "benefit", "event_date", "day_index", "payout", "reasons", "exclusion",
     "cover_ended", "rules_version", "steps", "warnings",
@@ -37,7 +38,7 @@ def ledger(ledger_target: str, tmp_path: Path) -> str:
         ledger_target, B, amount="300.00", steps=approved_on("2026-12-07"), event_date="2026-12-03", **death
     )
     add_case(ledger_target, C, amount="880.00", steps=approved_on("2026-12-08"), prefecture="巴州",
-             unit="新疆天山建设集团有限公司", bank="中国建设银行库尔勒分行", account=C_ACCOUNT)  # fmt: skip
+             unit="新疆天山建设集团有限公司", bank=LONG_BANK, account=C_ACCOUNT)  # fmt: skip
     add_case(
         ledger_target, A, amount="99.00", steps=[Step("submitted", at("2026-12-08"))], event_date="2026-12-02"
     )
