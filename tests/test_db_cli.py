@@ -198,7 +198,9 @@ def test_a_copy_whose_totals_do_not_match_is_rolled_back_entirely(
     copy_table = job._copy_table
 
     def losing_claims(rconn: Any, wconn: Any, table: Any) -> None:
-        if table.name != "claims":  # a copy that silently loses a table must not pass the check
+        # A copy that silently loses a table must not pass the check. (case_events: no other table
+        # refers to it, so the loss is left for the check to find, not for a foreign key.)
+        if table.name != "case_events":
             copy_table(rconn, wconn, table)
 
     monkeypatch.setattr(job, "_copy_table", losing_claims)

@@ -115,12 +115,6 @@ def _json(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def record_claims(conn: Connection, results: Sequence[ClaimResult], now: dt.datetime | None = None) -> int:
-    """Record computed claims (payout may be 0) in the caller's transaction; returns how many were new.
-    (Without their case events: io/ledger/cases records cases.)"""
-    return sum(1 for _, new in insert_claims(conn, results, now or dt.datetime.now()) if new)
-
-
 def insert_claims(
     conn: Connection,
     results: Sequence[ClaimResult],

@@ -109,7 +109,9 @@ SELECT DISTINCT e.id_number FROM enrollments e WHERE e.unit = {mark} AND {live_e
 _MEMBER_LAST = """
 SELECT e.id_number, e.name, e.plan, e."end", e.shares, e.tier, m.birth, m.gender, cur.unit, cur.prefecture,
        (SELECT count(*) FROM claims c WHERE c.id_number = e.id_number AND c.plan = e.plan
-        AND c.period_start = e.start AND c.payout_fen > 0) AS claimed
+        AND c.period_start = e.start AND c.payout_fen > 0
+        AND (SELECT s.state FROM case_events s WHERE s.claim_id = c.id ORDER BY s.id DESC LIMIT 1)
+            IN ('approved', 'paid')) AS claimed
 FROM enrollments e JOIN members m ON m.id_number = e.id_number
 JOIN enrollments cur ON cur.id = {current}
 WHERE e.id_number IN ({marks}) AND {live_e}
