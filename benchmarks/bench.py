@@ -29,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_claims import claims_summary_case  # noqa: E402
 from bench_medical import medical_cases  # noqa: E402
 from bench_overview import overview_rows  # noqa: E402
 from gen import START, make_heavy_roster, make_roster  # noqa: E402
@@ -216,9 +217,14 @@ def drop_pg_databases() -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{PG_MADE.pop()}"')
 
 
+def bench_ledger_path() -> Path:
+    # r3: one unit per member, one 地州市 per unit, one or two batches a year per unit, fee totals counted,
+    # 240k claims cases (schema v5)
+    return DATA / f"ledger_{MEMBERS}_r3.db"
+
+
 def bench_ledger(tmp: Path) -> list[dict[str, object]]:
-    # r2: one unit per member, one 地州市 per unit, one or two batches a year per unit, fee totals counted
-    db = DATA / f"ledger_{MEMBERS}_r2.db"
+    db = bench_ledger_path()
     if not db.exists():
         print(f"building a ledger of {MEMBERS:,} members …", file=sys.stderr)
         fill_ledger(db, MEMBERS)
@@ -260,6 +266,7 @@ def bench_ledger(tmp: Path) -> list[dict[str, object]]:
     return rows + [
         catch_up(db, tmp),
         *renewal_cases(db, tmp),
+        claims_summary_case(db, tmp, run, REPEAT),
         *medical_cases(db, tmp),
         *overview_rows(db, tmp, run, cpu_run, XJMA, REPEAT),
     ]
@@ -290,7 +297,7 @@ def renewal_cases(db: Path, tmp: Path) -> list[dict[str, object]]:
         "-o",
         str(tmp / "due.xlsx"),
     ]
-    big_unit = DATA / "ledger_100000_one_unit_r2.db"  # 100k members, 10,000 of them in one unit
+    big_unit = DATA / "ledger_100000_one_unit_r3.db"  # 100k members, 10,000 of them in one unit
     if not big_unit.exists():
         fill_ledger(big_unit, 100_000)
         with sqlite3.connect(big_unit) as conn:

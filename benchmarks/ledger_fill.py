@@ -6,6 +6,12 @@ SQLite by recursive CTEs, so 1.7M members take seconds, not minutes. The shape f
 one unit in three on two dates (two batches, half of its members each). Every member holds plan 1;
 about a third also hold critical illness, one in twenty the gig-worker plan. Payment dates spread over 2026.
 The ledger's fee totals (schema v2) are brought up to date once here, as the first `fees summary` would.
+
+Claims cases (schema v5): 240,000 for 1.7M members (the brochure's 23.98 万人次 a year), proportionally
+fewer for a smaller ledger, about 200,000 members (one in five of them with two cases), events spread
+over 2026 (`_cases`): of every 20 cases
+one rejected, one still submitted, one returned, five approved and paid (a payment batch per month of
+approval), twelve approved and not yet paid.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from gen import (
 )
 
 UNITS = 19_178
+CASES_PER_MEMBER = 240_000 / 1_700_000
 
 
 def _units_and_batches(db: sqlite3.Connection) -> None:
@@ -85,6 +92,7 @@ def fill_ledger(path: Path, members: int) -> None:
                 SELECT id_number, '{plan}', unit, prefecture, start, "end", {shares}, 0, NULL, {fee * shares},
                        {obs}, {obs_end}, start, '第四期', batch_id, paid_on, '会员' || n FROM people WHERE {where}"""
         )
+    _cases(db, round(members * CASES_PER_MEMBER))
     db.execute("CREATE TEMP TABLE batch_rows(batch_id INTEGER PRIMARY KEY, n INTEGER)")
     db.execute("INSERT INTO batch_rows SELECT batch_id, count(*) FROM people GROUP BY batch_id")
     db.execute("UPDATE batches SET rows = (SELECT n FROM batch_rows WHERE batch_rows.batch_id = batches.id)")
@@ -99,3 +107,65 @@ def fill_ledger(path: Path, members: int) -> None:
 
         register_recorded_units(conn)  # what enroll's transaction does for its batch's units (schema v4)
     tmp.rename(path)
+
+
+def _cases(db: sqlite3.Connection, count: int) -> None:
+    """`count` cases of the members n = 7k + 3 (claims, case_details, case_events, payment batches); case
+    i: event on day (i * 7) % 330 of 2026, submitted 10 days later, decided 20 days later, paid 30."""
+    db.execute(
+        f"""CREATE TEMP TABLE bench_members AS
+            SELECT ROW_NUMBER() OVER (ORDER BY n) AS k, n, id_number, unit, prefecture, start FROM people
+            WHERE n % 7 = 3 ORDER BY n LIMIT {count * 5 // 6 + 1}"""
+    )
+    db.execute(  # case i of member k = (i - 1) * 5 / 6 + 1: one member in five has two cases
+        f"""CREATE TEMP TABLE bench_cases AS
+            WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {count})
+            SELECT c.i, m.n, m.id_number, m.unit, m.prefecture, m.start
+            FROM c JOIN bench_members m ON m.k = (c.i - 1) * 5 / 6 + 1"""
+    )
+    db.execute(
+        """CREATE TEMP TABLE bench_case AS
+           SELECT i, n, id_number, unit, prefecture, start,
+                  CASE WHEN n % 3 = 0 AND i % 5 = 0 THEN 'critical-illness' ELSE 'inpatient-accident' END AS plan,
+                  CASE WHEN n % 3 = 0 AND i % 5 = 0 THEN 'severe' WHEN i % 10 = 7 THEN 'accident'
+                       ELSE 'inpatient' END AS benefit,
+                  date('2026-01-01', '+' || ((i * 7) % 330) || ' days') AS event_date,
+                  ((i * 37) % 500 + 50) * 100 AS fen,
+                  CASE i % 20 WHEN 0 THEN 'rejected' WHEN 1 THEN 'submitted' WHEN 2 THEN 'returned'
+                       WHEN 3 THEN 'paid' WHEN 4 THEN 'paid' WHEN 5 THEN 'paid' WHEN 6 THEN 'paid'
+                       WHEN 7 THEN 'paid' ELSE 'approved' END AS final
+           FROM bench_cases"""
+    )
+    db.execute(
+        """INSERT INTO claims (id, claim_key, id_number, plan, benefit, event_date, period_start, payout_fen,
+                               inputs, result, rules_version, recorded_at)
+           SELECT i, 'bench-' || i, id_number, plan, benefit, event_date, start, fen,
+                  json_object('plan', plan, 'benefit', benefit, 'event_date', event_date, 'id_number', id_number),
+                  '{"steps": [], "reasons": [], "warnings": []}', '第四期', date(event_date, '+10 days') || ' 10:00:00'
+           FROM bench_case"""
+    )
+    db.execute(
+        """INSERT INTO case_details (claim_id, prefecture, unit, bank, account, materials)
+           SELECT i, prefecture, unit, '中国工商银行', printf('6222%015d', i), '[]' FROM bench_case"""
+    )
+    events = "INSERT INTO case_events (claim_id, state, at, operator, payout_fen, paid_on, payment_batch_id) "
+    decided = "date(event_date, '+20 days') || ' 10:00:00'"
+    db.execute(events + "SELECT i, 'submitted', date(event_date, '+10 days') || ' 10:00:00', '基准', fen, NULL, NULL "
+               "FROM bench_case ORDER BY i")  # fmt: skip
+    db.execute(events + f"SELECT i, CASE final WHEN 'paid' THEN 'approved' ELSE final END, {decided}, '基准', "
+               "CASE WHEN final IN ('approved', 'paid') THEN fen END, NULL, NULL FROM bench_case "
+               "WHERE final <> 'submitted' ORDER BY i")  # fmt: skip
+    db.execute(
+        f"""INSERT INTO payment_batches (id, at, operator, prefecture, bank_file)
+            SELECT CAST(strftime('%m', {decided}) AS INTEGER), max(date({decided}, '+5 days')) || ' 10:00:00',
+                   '基准', '', 'bench.xlsx'
+            FROM bench_case WHERE final = 'paid' GROUP BY 1"""
+    )
+    db.execute(
+        f"""INSERT INTO payment_items (batch_id, claim_id, amount_fen, bank, account)
+            SELECT CAST(strftime('%m', {decided}) AS INTEGER), i, fen, '中国工商银行', printf('6222%015d', i)
+            FROM bench_case WHERE final = 'paid'"""
+    )
+    db.execute(events + f"SELECT i, 'paid', date({decided}, '+10 days') || ' 10:00:00', '基准', NULL, "
+               f"date({decided}, '+10 days'), CAST(strftime('%m', {decided}) AS INTEGER) FROM bench_case "
+               "WHERE final = 'paid' ORDER BY i")  # fmt: skip

@@ -15,6 +15,7 @@ from xjma.commands import (
     batch,
     cases,
     claims,
+    claims_summary,
     db,
     enroll,
     fees,
@@ -146,6 +147,8 @@ log.register(app)
 renewals.register(app)
 medical.register(app)
 report.register(app)
+claims_summary.register(app)
+import xjma.commands.claim_pay  # noqa: E402, F401  (registers `claim pay` on the claim group)
 
 
 def main() -> None:

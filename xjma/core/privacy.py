@@ -98,3 +98,10 @@ def _keep_ends(digits: str) -> str:
     if len(digits) > 7:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def mask_account(value: str | None) -> str:
+    """A bank account for display (everywhere but the bank file): only its last 4 digits, ****1234; a
+    value too short to hide anything shows ****."""
+    text = "".join((value or "").split())
+    return "****" + text[-4:] if len(text) > 4 else "****"

@@ -111,6 +111,9 @@ case_events = Table(
     Column("result", Text, nullable=True),
     Index("ix_case_events_claim", "claim_id", "id"),
     Index("ix_case_events_state_at", "state", "at"),
+    # covering what `claims summary` reads of a year's events (state, time, case, payout): about half
+    # its time over 240,000 cases (SQLite: no visit to the table per event)
+    Index("ix_case_events_summary", "state", "at", "claim_id", "payout_fen"),
 )
 
 CASE_TABLES = (submissions, case_details, payment_batches, payment_items, case_events)

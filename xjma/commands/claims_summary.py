@@ -1,0 +1,90 @@
+"""`xjma claims summary`: the cases approved (or paid) in a month or a year (office.md §6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from xjma.commands.common import (
+    DbOpt,
+    JsonOpt,
+    MaskOpt,
+    OutputOpt,
+    command,
+    emit_json,
+    err,
+    ledger_target,
+    out,
+    today,
+)
+
+claims_app = typer.Typer(help="理赔汇总命令", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(claims_app, name="claims")
+
+
+@claims_app.command(
+    "summary",
+    help="汇总某月或某年审批（或支付）的理赔案件：按地州市、单位、险种和给付项目（按年时逐月），"
+    "含拒付和未结案件数；生成带图表的工作簿。",
+)
+@command()
+def summary(
+    month: str = typer.Option(None, "--month", help="月份，如 2026-12"),
+    year: str = typer.Option(None, "--year", help="年份，如 2026"),
+    state: str = typer.Option(
+        None, "--state", help="approved（默认：按审批月份，含已支付）或 paid（按支付日期，只计已支付）"
+    ),
+    db: str = DbOpt,
+    output: Path = OutputOpt,
+    as_json: bool = JsonOpt,
+    mask: bool = MaskOpt,
+) -> int:
+    from xjma.commands.documents.claims_summary import claims_summary_document
+    from xjma.commands.fees import _refuse_far_years  # the one rule for --month/--year (fees.py)
+    from xjma.jobs.claims_summary import claims_summary, parse_state
+    from xjma.jobs.fees import parse_period
+
+    _refuse_far_years(month, year)
+    period, chosen = parse_period(month, year), parse_state(state)
+    result = claims_summary(period, chosen, ledger_target(db, writes=False), output, today())
+    doc = claims_summary_document(result)
+    if as_json:
+        emit_json(doc)
+        err.print(f"赔付汇总：{result.report}", markup=False)
+        return 0
+    _render(doc)
+    out.print(f"赔付汇总：{result.report}", markup=False)
+    return 0
+
+
+def _render(doc: dict[str, Any]) -> None:
+    from xjma.commands.screen import fitting_table
+    from xjma.core.labels import label
+
+    basis = "按审批月份，含已支付" if doc["state"] == "approved" else "按支付日期"
+    out.print(
+        f"[bold]{doc['period']} 赔付（{basis}）：{doc['cases']} 人次，{doc['members']} 人，"
+        f"金额 {doc['amount']} 元；拒付 {doc['rejected']} 件，未结 {doc['open']} 件[/bold]"
+    )
+    heads: tuple[str, ...] = ("所属地州市", "人次", "人数", "金额（元）")
+    rows: list[tuple[Any, ...]] = [
+        (p["prefecture"], p["cases"], p["members"], p["amount"]) for p in doc["by_prefecture"]
+    ]
+    if rows:
+        out.print(fitting_table("按地州市", heads, rows, out.width, right=(1, 2, 3)))
+    heads = ("险种", "给付项目", "人次", "人数", "金额（元）")
+    rows = [
+        (label(p["plan"]), label(p["benefit"]), p["cases"], p["members"], p["amount"]) for p in doc["by_plan"]
+    ]
+    if rows:
+        out.print(fitting_table("按险种和给付项目", heads, rows, out.width, right=(2, 3, 4)))
+    if len(doc["by_month"]) > 1:
+        rows = [(m["month"], m["cases"], m["amount"]) for m in doc["by_month"]]
+        out.print(fitting_table("逐月", ("月份", "人次", "金额（元）"), rows, out.width, right=(1, 2)))
+    if doc["by_unit"]:
+        out.print(f"共 {len(doc['by_unit'])} 个单位，明细见工作簿“按单位”表。")

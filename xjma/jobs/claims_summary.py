@@ -1,0 +1,62 @@
+"""`xjma claims summary` (office.md §6): the cases approved (or paid) in a month or a year, by 地州市,
+unit, plan and benefit, month by month for a year, with the rejected and open counts, and its workbook.
+A pure read: a ledger that does not exist reads as zeros, an older one is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from xjma.core.claims_summary import SUMMARY_STATES, ClaimsFigures, summarise
+from xjma.errors import XjmaError
+from xjma.jobs.fees import Period
+
+
+@dataclass(frozen=True)
+class ClaimsSummary:
+    period: Period
+    state: str  # approved | paid
+    figures: ClaimsFigures
+    report: Path
+
+    @property
+    def yearly(self) -> bool:
+        return len(self.period.months) > 1
+
+
+def parse_state(value: str | None) -> str:
+    """--state approved (default) | paid, or their Chinese names."""
+    text = (value or "approved").strip()
+    found = {"approved": "approved", "已审批": "approved", "paid": "paid", "已支付": "paid"}.get(text)
+    if found is None:
+        raise XjmaError(f"--state 只能是 approved（已审批，含已支付）或 paid（已支付）：{value!r}")
+    assert found in SUMMARY_STATES
+    return found
+
+
+def default_report_path(period: Period, state: str) -> Path:
+    """赔付汇总_<period>.xlsx (已支付: 赔付汇总_<period>_已支付.xlsx) in the current folder, as fees summary."""
+    suffix = "_已支付" if state == "paid" else ""
+    return Path.cwd() / f"赔付汇总_{period.label}{suffix}.xlsx"
+
+
+def claims_summary(
+    period: Period, state: str, db: str | None, output: Path | None, today: dt.date
+) -> ClaimsSummary:
+    from xjma.io.claims_summary_xlsx import write_claims_workbook
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.claims_summary import case_lines, rejected_and_open
+
+    months = [m for m, _, _ in period.months]
+    with open_ledger(db, mode="read") as ledger:
+        if not ledger.exists:
+            figures = summarise((), months, 0, 0)
+        else:
+            with ledger.connect() as conn:
+                rejected, still_open = rejected_and_open(conn, period.lo, period.hi)
+                lines = case_lines(conn, period.lo, period.hi, state)
+                figures = summarise(lines, months, rejected, still_open)
+    result = ClaimsSummary(period, state, figures, output or default_report_path(period, state))
+    write_claims_workbook(result.report, period.label, state, figures, result.yearly, today)
+    return result
