@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.actor import Actor
+from xjma.core.cases import COUNTING
 from xjma.core.claims.model import ClaimResult, claim_inputs, claim_key, result_record
 from xjma.core.money import to_fen
 from xjma.io.ledger.case_tables import MEDICAL_PAYER, case_details, case_events
@@ -25,9 +26,16 @@ if TYPE_CHECKING:
 PLAN = "inpatient-accident"
 # A claim counts against the caps unless its latest event says otherwise (office.md §5: only approved and
 # paid cases count; a claim recorded without events, as `claim calc --record` wrote them, is approved).
+# The cases that count against the caps (core.cases.COUNTING: latest event approved or paid), at the
+# amount of their latest approval — io/ledger/claims.counting() in the raw SQL this module streams with.
 _COUNTS = (
-    "COALESCE((SELECT e.state FROM case_events e WHERE e.claim_id = c.id ORDER BY e.id DESC LIMIT 1), "
-    "'approved') IN ('approved', 'paid')"
+    "(SELECT e.state FROM case_events e WHERE e.claim_id = c.id ORDER BY e.id DESC LIMIT 1) IN ("
+    + ", ".join(f"'{state}'" for state in COUNTING)
+    + ")"
+)
+_APPROVED_FEN = (
+    "COALESCE((SELECT e.payout_fen FROM case_events e WHERE e.claim_id = c.id AND e.state = 'approved' "
+    "ORDER BY e.id DESC LIMIT 1), c.payout_fen)"
 )
 
 
@@ -136,7 +144,7 @@ def counting_claims(
     them."""
     p = _mark(conn)
     base = (
-        "SELECT c.id_number, c.period_start, c.benefit, c.event_date, c.payout_fen, c.inputs, c.result "
+        f"SELECT c.id_number, c.period_start, c.benefit, c.event_date, {_APPROVED_FEN}, c.inputs, c.result "
         f"FROM claims c WHERE c.plan = {p} AND {_COUNTS}"
     )
     found: ClaimRows = {}
