@@ -44,17 +44,15 @@ def list_(
     if as_json:
         emit_json({"batches": [summary_doc(s) for s in found]})
         return
-    from rich.table import Table
+    from xjma.commands.screen import fitting_table
 
-    table = Table(title="登记批次", title_justify="left")
-    for col in ("批号", "登记时间", "经办人", "文件", "单位", "人数", "会费（元）", "状态"):
-        table.add_column(col)
+    heads = ("批号", "登记时间", "经办人", "文件", "单位", "人数", "会费（元）", "状态")
+    rows = []
     for s in found:
         d = summary_doc(s)
-        table.add_row(
-            str(d["batch"]), d["recorded_at"].replace("T", " "), d["operator"], d["file"],
-            "、".join(d["units"]), str(d["members"]), d["fee"], STATUS.get(d["status"], d["status"]),
-        )  # fmt: skip
+        rows.append((d["batch"], d["recorded_at"].replace("T", " ")[:16], d["operator"], d["file"],
+                     "、".join(d["units"]), d["members"], d["fee"], STATUS.get(d["status"], d["status"])))  # fmt: skip
+    table = fitting_table("登记批次", heads, rows, out.width, right=(0, 5, 6))
     out.print(table if found else "台账中没有符合条件的登记批次。")
 
 
@@ -139,8 +137,7 @@ def detail_doc(detail: Any) -> dict[str, Any]:
 
 
 def _render_detail(doc: dict[str, Any]) -> None:
-    from rich.table import Table
-
+    from xjma.commands.screen import fitting_table
     from xjma.core.columns import PLAN_SHORT
     from xjma.core.privacy import mask_id
 
@@ -148,17 +145,17 @@ def _render_detail(doc: dict[str, Any]) -> None:
         f"第 {doc['batch']} 批：{doc['file']}，{doc['recorded_at'].replace('T', ' ')} 由 {doc['operator']} 登记；"
         f"{len(doc['members'])} 人，会费 {doc['fee']} 元，{STATUS.get(doc['status'], doc['status'])}。"
     )
-    table = Table(title="人员", title_justify="left")
-    for col in ("姓名", "身份证号码", "工作单位", "险种（份数，会费）"):
-        table.add_column(col)
+    rows = []
     for m in doc["members"]:
         plans = "；".join(
             f"{PLAN_SHORT.get(p, p)} {v['shares']} 份 {v['fee']} 元"
             + ("（已作废）" if v["status"] == "voided" else "")
             for p, v in m["plans"].items()
         )
-        table.add_row(m["name"], mask_id(m["id_number"]), m["unit"], plans)
-    out.print(table)
+        rows.append((m["name"], mask_id(m["id_number"]), m["unit"], plans))
+    out.print(
+        fitting_table("人员", ("姓名", "身份证号码", "工作单位", "险种（份数，会费）"), rows, out.width)
+    )
     for v in doc["voids"]:
         out.print(
             f"作废（批改 {v['change']}）：{v['at'][:10]} {v['operator']}，原因：{v['reason']}，退费 {v['refund']} 元"

@@ -45,14 +45,13 @@ def list_(
     if as_json:
         emit_json({"units": docs})
         return
-    from rich.table import Table
+    from xjma.commands.screen import fitting_table
 
-    table = Table(title="会员单位", title_justify="left")
-    for col in ("代码", "名称", "地州市", "统一社会信用代码", "会员人数"):
-        table.add_column(col)
-    for d in docs:
-        table.add_row(d["code"], d["name"], d["prefecture"] or "未填写", d["uscc"] or "", str(d["members"]))
-    out.print(table if docs else "台账中没有会员单位。")
+    heads = ("代码", "名称", "地州市", "统一社会信用代码", "会员人数")
+    rows = [(d["code"], d["name"], d["prefecture"] or "未填写", d["uscc"] or "", d["members"]) for d in docs]
+    out.print(
+        fitting_table("会员单位", heads, rows, out.width, right=(4,)) if docs else "台账中没有会员单位。"
+    )
 
 
 @unit_app.command("show", help="显示一个单位：现有会员（按险种）、各保障期、已缴会费、已付理赔。")
@@ -101,8 +100,7 @@ def show_doc(r: Any) -> dict[str, Any]:
 
 
 def _render_show(doc: dict[str, Any]) -> None:
-    from rich.table import Table
-
+    from xjma.commands.screen import fitting_table
     from xjma.core.columns import PLAN_SHORT
 
     aliases = f"；别名：{'、'.join(doc['aliases'])}" if doc["aliases"] else ""
@@ -111,18 +109,11 @@ def _render_show(doc: dict[str, Any]) -> None:
         f"在保会员 {doc['members']} 人；已缴会费 {doc['fees_paid']} 元（扣除退费）；已付理赔 {doc['claims_paid']} 元。"
     )
     if doc["plans"]:
-        plans = Table(title="在保（按险种）", title_justify="left")
-        for col in ("险种", "人数", "份数"):
-            plans.add_column(col)
-        for p, v in doc["plans"].items():
-            plans.add_row(PLAN_SHORT.get(p, p), str(v["members"]), str(v["shares"]))
-        out.print(plans)
-    periods = Table(title="保障期", title_justify="left")
-    for col in ("起始日", "止期", "人数", "会费（元）"):
-        periods.add_column(col)
-    for p in doc["periods"]:
-        periods.add_row(p["start"], p["end"], str(p["members"]), p["fee"])
-    out.print(periods)
+        rows = [(PLAN_SHORT.get(p, p), v["members"], v["shares"]) for p, v in doc["plans"].items()]
+        out.print(fitting_table("在保（按险种）", ("险种", "人数", "份数"), rows, out.width, right=(1, 2)))
+    spans = [(p["start"], p["end"], p["members"], p["fee"]) for p in doc["periods"]]
+    heads = ("起始日", "止期", "人数", "会费（元）")
+    out.print(fitting_table("保障期", heads, spans, out.width, right=(2, 3)))
 
 
 @unit_app.command("rename", help="单位改名（原名称保留为别名，历史记录不变）。")
