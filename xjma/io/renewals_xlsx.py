@@ -84,7 +84,7 @@ def _unit_sheet(book: Any, styles: dict[str, Any], prefecture: str, units: list[
     totals = [0] * (2 + 2 * len(plans))
     r = 0
     for r, u in enumerate(units, start=1):
-        for c, text in enumerate((u.unit, u.code, "", "")):
+        for c, text in enumerate((u.unit, u.code, u.contact, u.phone)):
             write_text(ws, r, c, text)
         values: list[int] = [u.members_due, u.not_renewable]
         for code in plans:

@@ -99,6 +99,7 @@ def _current(conn: Any, number: str) -> dict[str, str | None]:
     from sqlalchemy import select
 
     from xjma.io.ledger import changes as store
+    from xjma.io.ledger.members import NO_DETAILS, member_details
     from xjma.io.ledger.schema import enrollments, members
 
     person = conn.execute(select(members).where(members.c.id_number == number)).first()
@@ -109,9 +110,12 @@ def _current(conn: Any, number: str) -> dict[str, str | None]:
         .where(enrollments.c.id_number == number)
         .order_by(enrollments.c.start.desc(), enrollments.c.id.desc())
     ).first()
-    found: dict[str, str | None] = {"name": person.name, "phone": None, "employment": None}
+    phone, employment, _, _ = member_details(conn, [number]).get(number, NO_DETAILS)
+    found: dict[str, str | None] = {"name": person.name, "phone": phone or None, "employment": employment}
     found["unit"], found["prefecture"] = (last.unit, last.prefecture) if last else (None, None)
-    found.update(store.current_details(conn, number))
+    # phone and 用工形式 come from member_details, which already weighs corrections against later batches
+    fixed = store.current_details(conn, number)
+    found.update({k: v for k, v in fixed.items() if k not in ("phone", "employment")})
     return found
 
 

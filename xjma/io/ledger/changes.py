@@ -207,6 +207,23 @@ def unit_corrections(conn: Connection) -> list[tuple[str, dt.datetime, str]]:
     return [(r[0], r[1], r[2] or "") for r in conn.execute(query)]
 
 
+def member_corrections(
+    conn: Connection, fields: Sequence[str]
+) -> dict[str, dict[str, tuple[dt.datetime, str | None]]]:
+    """ID -> field -> (when, value) of the latest correction of each of these fields (there are few)."""
+    m, c = member_changes.c, changes.c
+    query = (
+        select(m.id_number, m.field, c.at, m.after)
+        .select_from(member_changes.join(changes, c.id == m.change_id))
+        .where(m.field.in_(list(fields)))
+        .order_by(m.id)
+    )
+    found: dict[str, dict[str, tuple[dt.datetime, str | None]]] = {}
+    for number, name, at, after in conn.execute(query):
+        found.setdefault(number, {})[name] = (at, after)
+    return found
+
+
 def current_details(conn: Connection, id_number: str) -> dict[str, str | None]:
     """The latest corrected value of each field of the member (fields never corrected are absent)."""
     return {h.field: h.after for h in member_history(conn, [id_number]) if h.field != "id_number"}
