@@ -100,10 +100,17 @@ def test_the_workbook_has_a_sheet_per_prefecture_and_one_of_members(ledger, tmp_
     last = [c.value for c in ba[ba.max_row]]
     assert last[0] == "合计"
     members = book["会员名单"]
-    ids = [r[3] for r in members.iter_rows(min_row=2, values_only=True) if r[3]]
+    lines = [r for r in members.iter_rows(min_row=2, values_only=True) if r[1]]
+    ids = [r[1] for r in lines]
     assert ZHANG in ids and all(isinstance(i, str) for i in ids)
-    notes = {r[3]: r[8] for r in members.iter_rows(min_row=2, values_only=True) if r[3]}
-    assert notes[OLD_WOMAN].startswith("不可续保")
+    by_id = {r[1]: r for r in lines}
+    # one line per member: every plan due with its shares, the earliest E as a date, the fee due
+    assert by_id[ZHANG][2] == "住院+意外1份、重大疾病2份" and by_id[ZHANG][4] == 190
+    zhang = next(row for row in members.iter_rows(min_row=2) if row[1].value == ZHANG)
+    assert zhang[3].value == dt.datetime(2026, 12, 31) and zhang[3].number_format == "yyyy-mm-dd"
+    assert by_id[OLD_WOMAN][5].startswith("不可续保") and by_id[OLD_WOMAN][4] == 0
+    headings = [r[0] for r in members.iter_rows(min_row=2, values_only=True) if r[0] and not r[1]]
+    assert headings[0].startswith("伊犁州") and any(h.startswith("巴州　甲公司（6528-") for h in headings)
 
 
 def test_an_empty_ledger_reads_as_nothing_due(tmp_path):

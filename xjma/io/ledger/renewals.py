@@ -133,12 +133,21 @@ class CurrentUnits:
 
 
 _LAST = f"""
-SELECT e.id_number, e.name, e.plan, e."end", e.shares, e.tier, m.birth, m.gender,
-       cur.batch_id, cur.unit, cur.prefecture, cur."end"
+SELECT e.id, e.id_number, e.name, e.plan, e."end", e.shares, e.tier, m.birth, m.gender,
+       e.batch_id, e.unit, e.prefecture, {{latest}}
 FROM enrollments e JOIN members m ON m.id_number = e.id_number
-JOIN enrollments cur ON cur.id = {_latest_live("e")}
 WHERE e."end" >= {{mark}} AND e."end" <= {{mark}} AND {live_sql("e")} AND {_no_following("e", 'e."end"')}
 """
+
+
+def _latest_sql(conn: Connection) -> str:
+    """_latest_live("e"), read from the partial unique index alone in SQLite (member, plan, start and the
+    rowid are all in it: no table row is read; the planner would pick the member index and the table)."""
+    if conn.dialect.name != "sqlite":
+        return _latest_live("e")
+    return _latest_live("e").replace(
+        "FROM enrollments u WHERE", "FROM enrollments u INDEXED BY uq_enrollments_member_plan_start WHERE"
+    )
 
 
 def _marks(conn: Connection) -> str:
@@ -149,18 +158,40 @@ def _day(conn: Connection, day: dt.date) -> object:
     return day if conn.dialect.name == "postgresql" else day.isoformat()
 
 
+def _where_now(conn: Connection, ids: set[int]) -> dict[int, tuple[int, str, str, object]]:
+    """enrollment id -> (batch, unit text, 地州市, E) of these enrollments."""
+    listed = sorted(ids)
+    found: dict[int, tuple[int, str, str, object]] = {}
+    for lo in range(0, len(listed), 900):
+        part = listed[lo : lo + 900]
+        sql = 'SELECT id, batch_id, unit, prefecture, "end" FROM enrollments WHERE id IN ({})'.format(
+            ", ".join(str(int(i)) for i in part)
+        )
+        found.update(
+            {int(r[0]): (int(r[1]), r[2] or "", r[3] or "", r[4]) for r in conn.exec_driver_sql(sql)}
+        )
+    return found
+
+
 def last_periods(
     conn: Connection, since: dt.date, before: dt.date, units: CurrentUnits | None = None
 ) -> Iterator[LastPeriod]:
     """Each member's last live period of each plan with since <= E <= before, under the member's current
-    unit (its code and contact in `unit_code`, `contact`)."""
+    unit (its register code in `code`). The current unit is read from the period's own row unless the
+    member has a later live enrollment (another plan): those few are read by id afterwards."""
     units = units or CurrentUnits(conn)
     day = Dates(conn.dialect.name == "postgresql")
-    sql = _LAST.format(mark=_marks(conn))
+    sql = _LAST.format(mark=_marks(conn), latest=_latest_sql(conn))
     rows = conn.exec_driver_sql(sql, (_day(conn, since), _day(conn, before))).fetchall()
+    later = _where_now(conn, {r[12] for r in rows if r[12] != r[0]})
     female = {"男": False, "女": True}
-    for number, name, plan, end, shares, tier, birth, gender, batch, unit, pref, cur_end in rows:
-        where = units.of(number, batch, unit or "", pref or "", day[cur_end])
+    of = units.of
+    for key, number, name, plan, end, shares, tier, birth, gender, batch, unit, pref, latest in rows:
+        if latest == key:
+            where = of(number, batch, unit or "", pref or "", day[end])
+        else:
+            b, u, p, e = later[latest]
+            where = of(number, b, u, p, day[e])
         yield LastPeriod(
             number,
             name or "",
