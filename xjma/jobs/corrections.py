@@ -197,8 +197,11 @@ def _move(conn: Any, old: str, new: str, checked: Any) -> None:
 
     from xjma.io.ledger import changes as store
 
+    from xjma.io.ledger.fee_totals import merge_member
+
     try:
         with conn.begin_nested():
+            merge_member(conn, old, new)  # SQLite's fee totals: one member where there were two
             store.move_member(conn, old, new, "女" if checked.female else "男", checked.birth)
     except IntegrityError:
         raise XjmaError(
