@@ -196,7 +196,6 @@ def _move(conn: Any, old: str, new: str, checked: Any) -> None:
     from sqlalchemy.exc import IntegrityError
 
     from xjma.io.ledger import changes as store
-
     from xjma.io.ledger.fee_totals import merge_member
 
     try:
