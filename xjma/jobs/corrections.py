@@ -125,6 +125,7 @@ def _record(
     why: str,
     numbers: list[str],
     edits: list[tuple[str, str | None, str | None]],
+    moved: dict[str, list[int]] | None = None,
 ) -> int:
     from xjma.io.ledger import changes as store
     from xjma.io.ledger.log import LogEntry, write_log
@@ -141,7 +142,7 @@ def _record(
     change = store.add_change(conn, "correct", actor, why, log_id)
     for number in numbers:
         store.add_member_changes(conn, change, number, edits)
-    entry_ref = {"change": change, "fields": [f for f, _, _ in edits]}
+    entry_ref: dict[str, Any] = {"change": change, "fields": [f for f, _, _ in edits], **(moved or {})}
     _set_refs(conn, log_id, entry_ref)
     return change
 
@@ -187,7 +188,7 @@ def correct_id(
         if refusal is not None:
             raise XjmaError(refusal + "；未作任何改动")
         edits: list[tuple[str, str | None, str | None]] = [("id_number", old, new)]
-        change = _record(conn, actor, why, [old, new], edits)
+        change = _record(conn, actor, why, [old, new], edits, store.moved_rows(conn, old))
         _move(conn, old, new, checked)
     return CorrectResult(new, change, edits)
 
