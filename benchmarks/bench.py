@@ -29,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_medical import medical_cases  # noqa: E402
 from gen import START, make_heavy_roster, make_roster  # noqa: E402
 from ledger_fill import fill_ledger  # noqa: E402
 
@@ -255,7 +256,7 @@ def bench_ledger(tmp: Path) -> list[dict[str, object]]:
         }
         for name, t in results.items()
     ]
-    return rows + [catch_up(db, tmp), *renewal_cases(db, tmp)]
+    return rows + [catch_up(db, tmp), *renewal_cases(db, tmp), *medical_cases(db, tmp)]
 
 
 def cpu_run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
@@ -416,6 +417,7 @@ def main() -> int:
             results += bench_size(rows, Path(tmp))
         if not ONLY:
             results += bench_ledger(Path(tmp))
+        results += __import__("bench_access").access_cases(Path(tmp), PG_URL) if PG_URL and not ONLY else []
     table = render(results)
     print(table)
     if ONLY:

@@ -76,10 +76,11 @@ _xjma_pg_start() {
         cat "$_xjma_pg_dir/server.log" >&2
         return 1
     }
-    # CREATEDB: the tests make one database per test as this role and drop it afterwards.
+    # CREATEDB: the tests make one database per test as this role and drop it afterwards. CREATEROLE:
+    # `xjma db grant` (office.md §9) creates the prefecture roles; the access tests make and drop some.
     _xjma_pg_as "$bin/psql" -q -h "$_xjma_pg_dir" -p "$_xjma_pg_port" -U postgres -d postgres \
         -v ON_ERROR_STOP=1 \
-        -c "CREATE ROLE xjma LOGIN CREATEDB PASSWORD 'xjma'" \
+        -c "CREATE ROLE xjma LOGIN CREATEDB CREATEROLE PASSWORD 'xjma'" \
         -c "CREATE DATABASE xjma OWNER xjma" || return 1
     export XJMA_TEST_PG_URL="$_xjma_pg_url"
     echo "postgres.sh: started in $_xjma_pg_dir, XJMA_TEST_PG_URL=$XJMA_TEST_PG_URL" >&2

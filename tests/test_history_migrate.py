@@ -12,8 +12,6 @@ from pathlib import Path
 
 from history_helpers import SCHOOL, TIANSHAN, A, enroll, school_roster, tianshan_roster, x
 
-from xjma.io.ledger.schema import SCHEMA_VERSION
-
 RELEASE = Path(__file__).parent / "data" / "ledger_v3_release.db"
 
 
@@ -62,6 +60,8 @@ def test_a_release_ledger_is_migrated_with_its_units_registered_and_batches_list
     target = _release_ledger(ledger_target, tmp_path)
     assert x("db", "check", "--db", target, "--json")[1]["schema_version"] == 3
     code, doc, out = x("db", "migrate", "--db", target, "--json")
+    from xjma.io.ledger.schema import SCHEMA_VERSION
+
     assert code == 0 and (doc["from_version"], doc["schema_version"]) == (3, SCHEMA_VERSION), out
     entry = x("log", "--db", target, "--json")[1]["entries"][-1]
     assert (entry["kind"], entry["operator"], entry["refs"]) == (

@@ -108,7 +108,7 @@ def test_the_top_level_rules_folder_is_identical_to_the_packaged_rules():
     assert (
         names
         == sorted(p.name for p in top.glob("*.yaml"))
-        == ["diseases.yaml", "office.yaml", "plans.yaml", "prefectures.yaml"]
+        == ["diseases.yaml", "medical.yaml", "office.yaml", "plans.yaml", "prefectures.yaml"]
     )
     for name in names:
         assert (packaged / name).read_bytes() == (top / name).read_bytes(), name

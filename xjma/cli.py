@@ -18,6 +18,7 @@ from xjma.commands import (
     enroll,
     fees,
     log,
+    medical,
     member,
     member_correct,
     renewals,
@@ -140,6 +141,7 @@ void.register(app)
 member_correct.register(app)
 log.register(app)
 renewals.register(app)
+medical.register(app)
 
 
 def main() -> None:

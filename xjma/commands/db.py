@@ -1,4 +1,5 @@
-"""`xjma db init|check|migrate|copy`: the ledger database itself (SQLite file or shared PostgreSQL)."""
+"""`xjma db init|check|migrate|copy|grant|roles`: the ledger database itself (SQLite file or shared
+PostgreSQL) and who may use it (office.md §9)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from xjma.commands.common import DbOpt, JsonOpt, command, emit_json, ledger_targ
 from xjma.commands.operator import OperatorOpt, actor
 
 db_app = typer.Typer(
-    help="台账数据库（SQLite 文件或共用的 PostgreSQL）：新建、检查、升级结构、整体迁移。",
+    help="台账数据库（SQLite 文件或共用的 PostgreSQL）：新建、检查、升级结构、整体迁移、按地州市授权。",
     no_args_is_help=True,
 )
 
@@ -167,3 +168,78 @@ def _sums_text(figures: dict[str, Any]) -> str:
     from xjma.jobs.db import SUM_NAMES
 
     return "；".join(f"{SUM_NAMES.get(k, k)} {v}" for k, v in figures.items() if k != "rows")
+
+
+@db_app.command(
+    "grant",
+    help="（台账所有者运行）建立或更新一个数据库账号：--prefecture 只能查看和登记该地州市的数据，"
+    "--office 办事处全部数据；--read-only 只能查看。",
+)
+@command()
+def grant(
+    role: str = typer.Option(..., "--role", help="数据库账号名（小写字母、数字、下划线）"),
+    prefecture: str = typer.Option(None, "--prefecture", help="该账号所属的地州市"),
+    office: bool = typer.Option(False, "--office", help="办事处账号：全部地州市的数据"),
+    read_only: bool = typer.Option(False, "--read-only", help="只读：只能查看，不能登记或修改"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="从标准输入读一行作为该账号的密码（不出现在命令行和服务器日志中）"
+    ),
+    db: str = DbOpt,
+    as_json: bool = JsonOpt,
+    operator: str = OperatorOpt,
+) -> int:
+    import sys
+
+    from xjma.commands.documents.access import grant_document
+    from xjma.jobs.access import grant_access
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    result = grant_access(
+        ledger_target(db, writes=True),
+        role,
+        prefecture=prefecture,
+        office=office,
+        read_only=read_only,
+        password=password,
+        actor=actor(operator),
+    )
+    doc = grant_document(result)
+    if as_json:
+        emit_json(doc)
+        return 0
+    scope = "办事处全部数据" if doc["office"] else f"{doc['prefecture']}的数据"
+    verb = "已建立" if doc["created"] else "已更新"
+    out.print(f"数据库账号 {doc['role']} {verb}：{scope}，{'只读' if doc['read_only'] else '可查看和登记'}。")
+    if doc["created"] and not doc["password_set"]:
+        out.print(
+            "[yellow]该账号还没有密码，不能登录：请用 --password-stdin 设置，或由服务器管理员设置。[/yellow]"
+        )
+    return 0
+
+
+@db_app.command("roles", help="列出 xjma db grant 授权过的数据库账号：地州市或办事处、是否只读。")
+@command()
+def roles(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
+    from xjma.commands.documents.access import roles_document
+    from xjma.commands.screen import fitting_table
+    from xjma.jobs.access import list_access
+
+    doc = roles_document(list_access(ledger_target(db, writes=False)))
+    if as_json:
+        emit_json(doc)
+        return 0
+    if not doc["roles"]:
+        out.print("还没有授权任何数据库账号（xjma db grant）。")
+        return 0
+    rows = [
+        [
+            r["role"],
+            "办事处（全部）" if r["office"] else r["prefecture"],
+            "只读" if r["read_only"] else "查看和登记",
+            {True: "可以", False: "不能", None: "账号已不存在"}[r["login"]],
+            r["granted_at"].replace("T", " "),
+        ]
+        for r in doc["roles"]
+    ]
+    out.print(fitting_table("数据库账号", ["账号", "范围", "权限", "登录", "授权时间"], rows, out.width))
+    return 0

@@ -60,6 +60,10 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
     from xjma.io.rules_file import default_rules_path, load_rules
 
     target = path or default_rules_path()
+    if target.name.startswith("medical"):  # the 一单结算 column map (office.md §8)
+        from xjma.commands.medical import check_map
+
+        return check_map(target)
     try:
         rules = load_rules(target)
     except RulesError as exc:
@@ -71,3 +75,7 @@ def check(path: Path = typer.Argument(None, help="规则文件（默认：随程
         f"{v.name}（{v.effective.isoformat()} 起，{len(v.plans)} 个险种）" for v in rules.versions
     )
     out.print(f"规则文件 {target} 检查通过：{names}")
+    if path is None:
+        from xjma.commands.medical import check_map
+
+        check_map(None)

@@ -45,11 +45,20 @@ TITLES: dict[str, str] = {
     "totals-row-skipped": "合计行未当作人员",
     "text-encoding": "这一行的文字编码不对",
     "uscc-invalid": "统一社会信用代码不对",
+    "prefecture-not-permitted": "无权登记其他地州市的人员",
 }
 
-# Codes the file reader and the validate pipeline give, not the row checks (tests/test_roster_files.py).
+# Codes the file reader and the validate pipeline give, not the row checks (tests/test_roster_files.py);
+# prefecture-not-permitted: the enroll of a prefecture role (office.md §9, tests/test_access_enroll.py).
 READER_CODES = frozenset(
-    {"column-unknown", "column-ignored", "totals-row-skipped", "text-encoding", "uscc-invalid"}
+    {
+        "column-unknown",
+        "column-ignored",
+        "totals-row-skipped",
+        "text-encoding",
+        "uscc-invalid",
+        "prefecture-not-permitted",
+    }
 )
 
 _FIX_ID = "请对照身份证原件逐位核对后重新填写"
@@ -129,6 +138,10 @@ TEMPLATES: dict[str, str] = {
     "column-ignored": "表头“{header}”不是 xjma 认识的列名，这一列没有读取；如果它有用，请改用模板中的列名",
     "totals-row-skipped": "这一行是合计行，没有当作人员读取",
     "text-encoding": "这一行的文字编码不对，请在 Excel 中另存为 CSV UTF-8",
+    "prefecture-not-permitted": (
+        "所属地州市“{value}”不是当前数据库账号 {role} 可以登记的地州市（只能登记{allowed}的人员），"
+        "本行未登记；请交由该地州市登记，或核对所属地州市"
+    ),
     "uscc-invalid": "统一社会信用代码“{value}”不对（应为18位，最后一位校验码按前17位应为{expected}），请对照营业执照核对",
 }
 

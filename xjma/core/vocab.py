@@ -47,8 +47,20 @@ YES = {"是", "y", "yes", "1", "true", "√", "对"}
 NO = {"否", "n", "no", "0", "false", "", "×"}
 
 
+_ALIASES: list[tuple[Rules | None, dict[str, str]]] = []  # the last rules' aliases (one entry)
+
+
 def plan_aliases(rules: Rules | None = None) -> dict[str, str]:
-    """Every accepted spelling of a plan (squashed) -> plan code."""
+    """Every accepted spelling of a plan (squashed) -> plan code; made once per rules object (a claims
+    file or a settlement import parses a plan per row). The mapping returned must not be changed."""
+    if _ALIASES and _ALIASES[0][0] is rules:
+        return _ALIASES[0][1]
+    out = _build_aliases(rules)
+    _ALIASES[:] = [(rules, out)]
+    return out
+
+
+def _build_aliases(rules: Rules | None) -> dict[str, str]:
     out = {squash(code): code for code in PLAN_CODES}
     out.update({squash(short): code for code, short in PLAN_SHORT.items()})
     if rules is not None:

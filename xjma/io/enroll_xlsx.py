@@ -69,8 +69,9 @@ def write_enroll_file(book: Any, data: EnrollSheetData) -> None:
     """Write the sheets into an xlsxwriter Workbook (the caller saves it): 参保名单, 单位汇总, 缴费通知
     (one A4 page per unit), and 未登记人员 when refused rows were left out (--skip-invalid)."""
     prefectures = load_prefectures()
-    mark = DRY_RUN_MARK if data.dry_run else (REPRINT_MARK if data.reprint else "")
-    made_on = data.reprint or data.made_on or data.paid_on
+    reprint = f"{REPRINT_MARK}（打印日期 {data.reprint.isoformat()}）" if data.reprint else ""
+    mark = DRY_RUN_MARK if data.dry_run else reprint
+    made_on = data.made_on or data.paid_on  # a reprint keeps the first issue's dates
     issuer = issuer_for(prefectures, [row.prefecture for row, _ in data.members[:1000]])
     styles = Styles(book)
     period = f"保障期 {data.start.isoformat()} 起"

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from xjma.io.sheet_layout import Styles, row_height, wrapped_lines
-from xjma.io.sheet_table import Table
+from xjma.io.sheet_table import QUOTED_FIRST, Table
+from xjma.io.xlsx_util import cell_text
 
 PIXELS_PER_UNIT = 7  # one character unit of column width, in pixels (Calibri 11)
 CHART_ROWS = 18  # rows of 20 px the chart covers (360 px): with its table on one page
@@ -31,13 +32,16 @@ def write_facts(
     """One fact a line: the label in A, the value across B..last_col (wrapped, row tall enough)."""
     value_width = max(40, label_width * max(last_col, 1))
     for label, value in facts:
-        text = "" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
+        text = f"{value:,}" if isinstance(value, int) else cell_text(value)
         ws.set_row(row, row_height(wrapped_lines(text, value_width)))
         ws.write_string(row, 0, label, styles["bold"])
+        look = styles["wrap_plain"]
+        if text[:1] and text[0] in QUOTED_FIRST:  # a file name like "=1+1.xlsx" stays text when edited
+            look = styles.quoted(look)
         if last_col > 1:
-            ws.merge_range(row, 1, row, last_col, text, styles["wrap_plain"])
+            ws.merge_range(row, 1, row, last_col, text, look)
         else:
-            ws.write_string(row, 1, text, styles["wrap_plain"])
+            ws.write_string(row, 1, text, look)
         row += 1
     return row
 

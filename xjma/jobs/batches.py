@@ -67,8 +67,9 @@ def batch_report(
     version = rules.version_on(start)
     names = {code: p.short_name for code, p in version.plans.items()} if version else {}
     data = EnrollSheetData(
-        start, detail.summary.paid_on, names, _sheet_rows(detail.members), reprint=printed_on
-    )
+        start, detail.summary.paid_on, names, _sheet_rows(detail.members), reprint=printed_on,
+        made_on=detail.summary.recorded_at.date(),  # the notice as first issued: its date and 缴费期限
+    )  # fmt: skip
     path = Path(output) if output else default_report_path(detail.summary)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():

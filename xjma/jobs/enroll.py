@@ -145,6 +145,9 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
             ledger=view,
         )
         check = outcome.check
+        from xjma.jobs.access import refuse_other_prefectures
+
+        refuse_other_prefectures(view, check)  # office.md §9: rows of another prefecture
         valid = [r for r in check.rows if r.row not in check.error_rows]
         # The check fetched the history of every row with a valid ID once; the planner uses the same.
         history = outcome.history if outcome.history is not None else {}
@@ -276,7 +279,7 @@ def _record(
     people = [MemberInfo(r.id_number, r.name, member_gender(r), r.birth) for r in rows]
     try:
         batch_id = record_batch(conn, batch, people, [item for _, items in members for item in items])
-        record_member_details(conn, batch_id, rows)  # phone, 用工形式 … for the renewal roster (v6)
+        record_member_details(conn, batch_id, rows)  # phone, 用工形式 … for the renewal roster (v7)
         _record_history(conn, request.actor, batch_id, batch, members, result)
         return batch_id
     except IntegrityError as exc:

@@ -76,6 +76,12 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
             rows = read_member_enrollments(conn, number)
             paid = read_claims_paid(conn, number)
             changed = member_changes_of(conn, number)
+        if not rows and not paid:
+            from xjma.jobs.access import not_permitted_sentence
+
+            refused = not_permitted_sentence(number, ledger)  # office.md §9: the database showed nothing
+            if refused:
+                raise XjmaError(refused)
     if not rows and not paid:
         return MemberReport(number)
     # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.

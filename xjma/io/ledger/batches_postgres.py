@@ -36,6 +36,11 @@ def record_postgres(
     step = "members"
     try:
         with raw.cursor() as cur:  # type: ignore[union-attr]
+            from xjma.io.ledger.access_copy import record_under_policies, row_security_active
+
+            if row_security_active(cur):  # a prefecture role (office.md §9): no COPY into its tables
+                record_under_policies(cur, people, columns, rows)
+                people, rows = [], []
             if people:
                 _upsert_members(cur, people)
             step = "enrollments"

@@ -112,8 +112,7 @@ CASE_TABLES = (submissions, case_details, payment_batches, payment_items, case_e
 def create_case_tables(conn: Connection) -> None:
     """Schema v5: the case tables; every claim already recorded becomes an approved case."""
     metadata.create_all(conn, tables=list(CASE_TABLES), checkfirst=True)
-    from xjma.io.ledger.schema import claims
-
+    claims = metadata.tables["claims"]  # schema.claims (schema imports this module: no import back)
     seen = select(case_events.c.claim_id)
     rows = conn.execute(
         select(claims.c.id, claims.c.recorded_at, claims.c.payout_fen).where(claims.c.id.not_in(seen))

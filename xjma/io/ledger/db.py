@@ -152,6 +152,10 @@ def _bring_schema(ledger: Ledger, migrating: bool) -> None:
 
     with ledger.connect() as conn:
         ledger.version = found_version(conn)
+        if ledger.backend == "postgresql":
+            from xjma.io.ledger.access import require_may_write
+
+            require_may_write(conn, migrating)  # office.md §9: read-only roles, migrate by the owner
     if ledger.version == SCHEMA_VERSION:
         return
     _require_current(ledger, outdated_ok=migrating or ledger.version == 0)
@@ -245,6 +249,10 @@ def translated(url: URL) -> Iterator[None]:
             raise XjmaError(read_only_sentence(shown_url(url))) from None
         raise XjmaError(f"无法连接或读写台账 {shown_url(url)}：{reason}") from None
     except DatabaseError as exc:
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # privilege or row policy
+            raise XjmaError(
+                f"台账 {shown_url(url)} 拒绝了这次操作，当前数据库账号没有这部分数据的权限：{_reason(exc, url)}"
+            ) from None
         raise XjmaError(
             f"台账 {shown_url(url)} 无法使用（不是有效的数据库文件？）：{_reason(exc, url)}"
         ) from None

@@ -32,10 +32,11 @@ class LogEntry:
 
 
 def db_role(conn: Connection) -> str | None:
-    """PostgreSQL: the session's role (`current_user`), which the client cannot choose; SQLite: None."""
+    """PostgreSQL: the role the session logged in as (`session_user`: SET ROLE does not change it),
+    which the client cannot choose; SQLite: None."""
     if conn.dialect.name != "postgresql":
         return None
-    return str(conn.exec_driver_sql("SELECT current_user").scalar())
+    return str(conn.exec_driver_sql("SELECT session_user").scalar())
 
 
 def write_log(conn: Connection, actor: Actor, entry: LogEntry) -> int:

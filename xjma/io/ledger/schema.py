@@ -205,8 +205,15 @@ def _v5_cases(conn: Connection) -> None:
     create_case_tables(conn)
 
 
-def _v6_member_details(conn: Connection) -> None:
-    """Version 6: member details per batch (detail_tables: phone, 用工形式, 聘用期限, 是否工会会员, for the
+def _v6_access(conn: Connection) -> None:
+    """Version 6: who may see what (PostgreSQL row-level security per prefecture, access.py)."""
+    from xjma.io.ledger.access import create_access
+
+    create_access(conn)
+
+
+def _v7_member_details(conn: Connection) -> None:
+    """Version 7: member details per batch (detail_tables: phone, 用工形式, 聘用期限, 是否工会会员, for the
     renewal roster) and the index of live enrollments by E (`renewals due`)."""
     from xjma.io.ledger.detail_tables import DETAIL_TABLES
 
@@ -214,6 +221,10 @@ def _v6_member_details(conn: Connection) -> None:
     conn.exec_driver_sql(
         'CREATE INDEX IF NOT EXISTS ix_enrollments_end ON enrollments ("end") WHERE voided_by IS NULL'
     )
+    if conn.dialect.name == "postgresql":  # a prefecture role sees the details of its own members only
+        from xjma.io.ledger.access import POLICIES, add_policy
+
+        add_policy(conn, "member_details", POLICIES["member_details"])
 
 
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
@@ -223,7 +234,8 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v3_no_overlapping_periods,
     _v4_history,
     _v5_cases,
-    _v6_member_details,
+    _v6_access,
+    _v7_member_details,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
