@@ -79,6 +79,8 @@ def test_init_creates_the_ledger_and_a_second_init_finds_it_in_place(ledger_targ
         "voided_enrollments": 0, "member_changes": 0,
         # claims as cases (schema v5, office.md §5)
         "submissions": 0, "case_details": 0, "payment_batches": 0, "payment_items": 0, "case_events": 0,
+        # member details per batch (schema v6, the renewal roster)
+        "member_details": 0,
     }  # fmt: skip
     code, doc, _ = db("init", "--db", ledger_target, "--json")
     assert (code, doc["created"]) == (0, False)

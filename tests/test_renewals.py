@@ -100,10 +100,17 @@ def test_the_workbook_has_a_sheet_per_prefecture_and_one_of_members(ledger, tmp_
     last = [c.value for c in ba[ba.max_row]]
     assert last[0] == "合计"
     members = book["会员名单"]
-    ids = [r[3] for r in members.iter_rows(min_row=2, values_only=True) if r[3]]
+    lines = [r for r in members.iter_rows(min_row=2, values_only=True) if r[1]]
+    ids = [r[1] for r in lines]
     assert ZHANG in ids and all(isinstance(i, str) for i in ids)
-    notes = {r[3]: r[8] for r in members.iter_rows(min_row=2, values_only=True) if r[3]}
-    assert notes[OLD_WOMAN].startswith("不可续保")
+    by_id = {r[1]: r for r in lines}
+    # one line per member: every plan due with its shares, the earliest E as a date, the fee due
+    assert by_id[ZHANG][2] == "住院+意外1份、重大疾病2份" and by_id[ZHANG][4] == 190
+    zhang = next(row for row in members.iter_rows(min_row=2) if row[1].value == ZHANG)
+    assert zhang[3].value == dt.datetime(2026, 12, 31) and zhang[3].number_format == "yyyy-mm-dd"
+    assert by_id[OLD_WOMAN][5].startswith("不可续保") and by_id[OLD_WOMAN][4] == 0
+    headings = [r[0] for r in members.iter_rows(min_row=2, values_only=True) if r[0] and not r[1]]
+    assert headings[0].startswith("伊犁州") and any(h.startswith("巴州　甲公司（6528-") for h in headings)
 
 
 def test_an_empty_ledger_reads_as_nothing_due(tmp_path):
@@ -177,38 +184,42 @@ def test_the_renewal_ratio_counts_continuous_next_periods_by_prefecture_and_plan
 # --- template roster --renewal: the round trip ----------------------------------------------------
 
 
-def test_the_renewal_roster_round_trips_through_validate_and_enroll(ledger, tmp_path):
-    target = tmp_path / "续保.xlsx"
-    code, _, output = run(
-        ["template", "roster", "--renewal", "--unit", "甲公司", "-o", str(target)], ledger, "2026-12-10"
-    )
-    assert code == 0, output
+def roster_rows(target):
+    """(header, the pre-filled rows, the index of the header row) of a renewal roster."""
     sheet = openpyxl.load_workbook(target)["参保人员名册"]
     all_rows = list(sheet.iter_rows(values_only=True))
     top = next(i for i, r in enumerate(all_rows) if "身份证号码" in r)
     head = list(all_rows[top])
-    rows = [r for r in all_rows[top + 1 :] if r[head.index("身份证号码")]]
+    return head, [r for r in all_rows[top + 1 :] if r[head.index("身份证号码")]], top
+
+
+def make_roster(ledger, tmp_path, unit="甲公司", *extra):
+    target = tmp_path / "续保.xlsx"
+    code, _, output = run(
+        ["template", "roster", "--renewal", "--unit", unit, "-o", str(target), *extra], ledger, "2026-12-10"
+    )
+    assert code == 0, output
+    return target
+
+
+def test_the_renewal_roster_round_trips_through_validate_and_enroll(ledger, tmp_path):
+    target = make_roster(ledger, tmp_path)
+    head, rows, top = roster_rows(target)
     ids = [r[head.index("身份证号码")] for r in rows]
     assert sorted(ids) == sorted([ZHANG, OLD_WOMAN])  # 李四 moved to 乙公司
     notes = {r[head.index("身份证号码")]: r[head.index("备注")] for r in rows}
-    assert "61周岁" in notes[OLD_WOMAN] and notes[ZHANG] is None
+    assert "年满 61 周岁" in notes[OLD_WOMAN] and notes[ZHANG] is None
     assert all(r[head.index("是否续保")] == "是" for r in rows)
+    # the phones and 用工形式 the ledger recorded from the first roster
+    assert {r[head.index("联系电话")] for r in rows} == {"13800138000"}
+    assert {r[head.index("用工形式")] for r in rows} == {"正式职工"}
     code, doc, _ = run(
         ["validate", str(target), "--start", "2027-01-01", "--json", "-o", str(tmp_path / "v.xlsx")],
         ledger,
         "2026-12-10",
     )
-    errors = {(p["row"], p["code"]) for p in doc["problems"] if p["severity"] == "error"}
-    # the ledger keeps no phone numbers (yet): every row lacks one; else only the flagged row is refused
+    # the untouched file: no error but the flagged ineligible row
     old_row = top + 2 + ids.index(OLD_WOMAN)
-    assert {code for _, code in errors} == {"phone-missing", "age-out-of-range"}
-    assert {row for row, code in errors if code == "age-out-of-range"} == {old_row}
-    _fill_phones(target, top, head.index("联系电话"))
-    code, doc, _ = run(
-        ["validate", str(target), "--start", "2027-01-01", "--json", "-o", str(tmp_path / "v.xlsx")],
-        ledger,
-        "2026-12-10",
-    )
     assert [(p["row"], p["code"]) for p in doc["problems"] if p["severity"] == "error"] == [
         (old_row, "age-out-of-range")
     ]
@@ -223,14 +234,110 @@ def test_the_renewal_roster_round_trips_through_validate_and_enroll(ledger, tmp_
     ]
 
 
-def _fill_phones(target, top, col):
-    book = openpyxl.load_workbook(target)
-    sheet = book["参保人员名册"]
-    for row in sheet.iter_rows(min_row=top + 2):
-        if row[col].value is None and any(c.value for c in row):
-            row[col].value = "13800138000"
-            row[col].data_type = "s"
-    book.save(target)
+def test_the_renewal_roster_takes_the_latest_phone_and_a_correction_after_it(ledger, tmp_path):
+    rows = [person("张三", ZHANG, **{"inpatient-accident": 1, "critical-illness": 2}, 联系电话="13912345678")]
+    roster = write_roster(tmp_path / "again.xlsx", rows)
+    code, doc, _ = enroll(roster, ledger, start="2026-01-01", today="2025-10-20")
+    assert code == 0  # already recorded: nothing new, and no new phone either
+    head, found, _ = roster_rows(make_roster(ledger, tmp_path))
+    phones = {r[head.index("身份证号码")]: r[head.index("联系电话")] for r in found}
+    assert phones[ZHANG] == "13800138000"
+    code, _, output = run(
+        ["member", "correct", ZHANG, "--phone", "13987654321", "--reason", "换号"], ledger, "2026-12-01"
+    )
+    assert code == 0, output
+    head, found, _ = roster_rows(make_roster(ledger, tmp_path))
+    phones = {r[head.index("身份证号码")]: r[head.index("联系电话")] for r in found}
+    assert phones[ZHANG] == "13987654321"
+
+
+def test_a_correction_shows_the_recorded_phone_as_before(ledger, tmp_path):
+    code, doc, _ = run(
+        ["member", "correct", ZHANG, "--phone", "13987654321", "--reason", "换号", "--json"],
+        ledger,
+        "2026-12-01",
+    )
+    assert code == 0
+    assert doc["changes"] == [{"field": "phone", "before": "13800138000", "after": "13987654321"}]
+
+
+def test_plan_5_is_pre_filled_with_its_tier_and_its_own_end(ledger_target, tmp_path):
+    short = person("王五", ZHANG, **{"inpatient-accident": 1, "short-accident": 2})
+    short["短期意外档次（元/份）"] = "10"
+    short["短期意外保障止期"] = "2026-06-30"
+    code, doc, _ = enroll(
+        write_roster(tmp_path / "s.xlsx", [short]), ledger_target, start="2026-01-01", today="2025-12-20"
+    )
+    assert code == 0, doc["problems"]
+    head, found, _ = roster_rows(make_roster(ledger_target, tmp_path))
+    (row,) = found
+    assert row[head.index("短期意外（份）")] == 2 and row[head.index("短期意外档次（元/份）")] == "10"
+    assert row[head.index("短期意外保障止期")] == "2027-06-30"  # the same length from S = 2027-01-01
+    assert row[head.index("上期保障止期")] == "2026-12-31"  # plans 1–4's E, not plan 5's
+    code, doc, _ = run(
+        [
+            "validate",
+            str(tmp_path / "续保.xlsx"),
+            "--start",
+            "2027-01-01",
+            "--json",
+            "-o",
+            str(tmp_path / "v.xlsx"),
+        ],
+        ledger_target,
+        "2026-12-10",
+    )
+    assert [p for p in doc["problems"] if p["severity"] == "error"] == []
+
+
+def test_a_voided_enrollment_is_not_due_and_does_not_fill_the_roster(ledger, tmp_path):
+    code, _, output = run(
+        ["void", "--id", ZHANG, "--plan", "critical-illness", "--reason", "误录"], ledger, "2026-02-01"
+    )
+    assert code == 0, output
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31")
+    jia = next(u for u in doc["units"] if u["unit"] == "甲公司")
+    assert "critical-illness" not in jia["plans"]
+    head, found, _ = roster_rows(make_roster(ledger, tmp_path))
+    zhang = next(r for r in found if r[head.index("身份证号码")] == ZHANG)
+    assert zhang[head.index("重大疾病（份）")] is None and zhang[head.index("住院+意外（份）")] == 1
+
+
+def test_a_member_whose_only_enrollment_was_voided_is_neither_due_nor_on_the_roster(ledger, tmp_path):
+    code, _, output = run(
+        ["void", "--id", OLD_WOMAN, "--plan", "inpatient-accident", "--reason", "误录"], ledger, "2026-02-01"
+    )
+    assert code == 0, output
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31")
+    jia = next(u for u in doc["units"] if u["unit"] == "甲公司")
+    assert (jia["members_due"], jia["not_renewable"]) == (1, 0)
+    head, found, _ = roster_rows(make_roster(ledger, tmp_path))
+    assert [r[head.index("身份证号码")] for r in found] == [ZHANG]
+
+
+def test_a_member_corrected_into_another_unit_is_due_there(ledger, tmp_path):
+    code, _, output = run(
+        ["member", "correct", ZHANG, "--unit", "乙公司", "--prefecture", "伊犁", "--reason", "调动"],
+        ledger,
+        "2026-12-01",
+    )
+    assert code == 0, output
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31")
+    units = {u["unit"]: u for u in doc["units"]}
+    assert units["甲公司"]["members_due"] == 1  # 孙老 only
+    assert units["乙公司"]["members_due"] == 2 and units["乙公司"]["code"].startswith("6540-")
+    head, found, _ = roster_rows(make_roster(ledger, tmp_path, "乙公司"))
+    assert sorted(r[head.index("身份证号码")] for r in found) == sorted([ZHANG, LI])
+
+
+def test_units_are_named_by_their_register_code(ledger, tmp_path):
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31")
+    code = next(u["code"] for u in doc["units"] if u["unit"] == "甲公司")
+    assert code.startswith("6528-")
+    _, doc, _ = due(ledger, tmp_path, "--before", "2027-01-31", "--unit", code)
+    assert [u["unit"] for u in doc["units"]] == ["甲公司"]
+    head, found, _ = roster_rows(make_roster(ledger, tmp_path, code))
+    assert len(found) == 2
 
 
 def test_a_renewal_roster_needs_a_known_unit(ledger, tmp_path):

@@ -1,5 +1,9 @@
 """The rows of a unit's renewal roster (office.md §4 `template roster --renewal`): each member's last
-periods, as the canonical roster's fields, and the notes a clerk must look at. Pure."""
+periods, as the canonical roster's fields, and the notes a clerk must look at. Pure.
+
+Who may renew is not decided here: each pre-filled row is put to the roster check itself
+(core/checks.check_roster, the one age and retirement decision), and its age and retirement findings
+become the row's notes — so the note the clerk reads is what `validate` of the file will say."""
 
 from __future__ import annotations
 
@@ -8,14 +12,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xjma.core.idnumber import age_on
+from xjma.core.model import RosterRow, add_years
+from xjma.core.prefectures import Prefectures
 from xjma.core.renewals import LastPeriod
-from xjma.core.retirement import statutory_retirement_date
 from xjma.core.rules import Rules
 
 GIG_PLAN = "gig-accident"
 CLAIM_ENDS_COVER = ("critical-illness", "female-illness")  # plans 2 and 4: a paid claim ends the cover
-SHORT_TERM = "short-accident"  # plan 5 has its own E and tier: written by the clerk, not pre-filled
+SHORT_TERM = "short-accident"  # plan 5: its own E, kept at the same length from the new S
+AGE_FINDINGS = ("age-out-of-range", "likely-retired")  # the roster check's findings noted in 备注
+DEFAULT_EMPLOYMENT = "正式职工"  # a member recorded before the ledger kept 用工形式
 
 
 @dataclass(frozen=True)
@@ -25,62 +31,101 @@ class RenewalRow:
 
 
 def default_start(periods: Sequence[LastPeriod]) -> dt.date | None:
-    """The day after the unit's most common E (the latest of the most common ones)."""
-    ends = Counter(p.end for p in periods if p.plan != SHORT_TERM)
+    """The day after the unit's most common E of plans 1–4 (the latest of the most common ones)."""
+    ends = Counter(p.end for p in periods if p.plan != SHORT_TERM) or Counter(p.end for p in periods)
     if not ends:
         return None
     top = max(ends.values())
     return max(e for e, n in ends.items() if n == top) + dt.timedelta(days=1)
 
 
+def current(period: LastPeriod, start: dt.date) -> bool:
+    """A plan-5 period is carried into the roster when it ended within the year before S (it has its own
+    E, so a short period long past is not this unit's current cover); plans 1–4 always."""
+    return period.plan != SHORT_TERM or period.end >= add_years(start, -1)
+
+
 def renewal_rows(
-    periods: Sequence[LastPeriod], start: dt.date, rules: Rules, claimed: set[tuple[str, str]]
+    periods: Sequence[LastPeriod],
+    start: dt.date,
+    rules: Rules,
+    claimed: set[tuple[str, str]],
+    prefectures: Prefectures,
 ) -> list[RenewalRow]:
     """One row per member (ID order); `claimed` holds (ID, plan) whose last period's cover a claim ended."""
+    from xjma.core.checks import check_roster
+
     by_member: dict[str, list[LastPeriod]] = {}
     for p in periods:
-        if p.plan != SHORT_TERM:
+        if current(p, start):
             by_member.setdefault(p.id_number, []).append(p)
-    return [_row(mine, start, rules, claimed) for _, mine in sorted(by_member.items())]
+    members = [mine for _, mine in sorted(by_member.items())]
+    values = [_values(mine, start) for mine in members]
+    rows = [_roster_row(n, mine) for n, mine in enumerate(members)]
+    found: dict[int, list[str]] = {}
+    for problem in check_roster(rows, rules, start, prefectures=prefectures).problems:
+        if problem.code in AGE_FINDINGS:
+            found.setdefault(problem.row, []).append(problem.message)
+    return [
+        RenewalRow(v, tuple(found.get(n, []) + _notes(mine, claimed)))
+        for n, (v, mine) in enumerate(zip(values, members, strict=True))
+    ]
 
 
-def _row(mine: list[LastPeriod], start: dt.date, rules: Rules, claimed: set[tuple[str, str]]) -> RenewalRow:
+def _values(mine: list[LastPeriod], start: dt.date) -> dict[str, object]:
     first = mine[0]
     gig = any(p.plan == GIG_PLAN for p in mine)
+    long_term = [p for p in mine if p.plan != SHORT_TERM] or mine
+    union = first.union_member if first.union_member is not None else (True if gig else None)
     values: dict[str, object] = {
         "unit": first.unit,
         "prefecture": first.prefecture,
         "name": first.name,
         "id_number": first.id_number,
         "phone": first.phone,
-        "employment": "新就业形态劳动者" if gig else "正式职工",
-        "union_member": "是" if gig else "",
+        "employment": first.employment or ("新就业形态劳动者" if gig else DEFAULT_EMPLOYMENT),
+        "term_months": first.term_months,
+        "union_member": "" if union is None else "是" if union else "否",
         "renewal": "是",
-        "prev_end": max(p.end for p in mine),
-        "prev_shares": max(p.shares for p in mine) if len(mine) == 1 else None,
+        "prev_end": max(p.end for p in long_term),
+        "prev_shares": max(p.shares for p in long_term) if len(long_term) == 1 else None,
     }
     for p in mine:
         values[f"shares:{p.plan}"] = p.shares
-    return RenewalRow(values, tuple(_notes(mine, start, rules, claimed, gig)))
+        if p.plan == SHORT_TERM:
+            values["short_tier"] = p.tier or ""
+            values["short_end"] = short_end(p, start)
+    return values
 
 
-def _notes(
-    mine: list[LastPeriod], start: dt.date, rules: Rules, claimed: set[tuple[str, str]], gig: bool
-) -> list[str]:
-    first, common = mine[0], rules.common
+def short_end(period: LastPeriod, start: dt.date) -> dt.date:
+    """Plan 5's next E: the last period's length again from the new S (its own E, rules.md §7)."""
+    length = period.end - period.start if period.start is not None else dt.timedelta(days=0)
+    return start + length
+
+
+def _roster_row(n: int, mine: list[LastPeriod]) -> RosterRow:
+    """The pre-filled row as `validate` will read it (only what the age decision looks at matters)."""
+    first = mine[0]
+    shares = {p.plan: p.shares for p in mine if p.shares}
+    return RosterRow(
+        row=n,
+        name=first.name,
+        id_number=first.id_number,
+        unit=first.unit,
+        prefecture=first.prefecture,
+        phone=first.phone,
+        renewal=True,
+        shares=shares,
+        birth=first.birth,
+        female=first.female,
+    )
+
+
+def _notes(mine: list[LastPeriod], claimed: set[tuple[str, str]]) -> list[str]:
     notes: list[str] = []
-    if first.birth is not None:
-        age = age_on(first.birth, start)
-        if age > common.age_max:
-            notes.append(
-                f"保障起始日时年满{age}周岁，超过{common.age_max}周岁，不能续保（短期意外按退休日期）"
-            )
-        elif first.female is False and start >= statutory_retirement_date(first.birth, common.retirement):
-            notes.append("可能已到法定退休日期，请核对")
-    for p in mine:
-        if (p.id_number, p.plan) in claimed and p.plan in CLAIM_ENDS_COVER:
-            notes.append("上期已理赔，保障已终止：可续保，已赔疾病继续除外")
-            break
-    if gig:
+    if any((p.id_number, p.plan) in claimed and p.plan in CLAIM_ENDS_COVER for p in mine):
+        notes.append("上期已理赔，保障已终止：可续保，已赔疾病继续除外")
+    if any(p.plan == GIG_PLAN for p in mine):
         notes.append("新就业形态劳动者：请确认是否工会会员")
     return notes

@@ -22,10 +22,11 @@ from xjma.core.rules import Rules
 LAPSE_LOOKBACK_YEARS = 1  # a lapse is listed for a year after E; older ones are history, not work to do
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LastPeriod:
     """A member's latest period of one plan with no following enrollment of that plan (from the ledger).
-    `unit` and `prefecture` are the member's current unit (the ledger's one lookup), not the period's."""
+    `unit`, `prefecture` and `code` are the member's current unit (the ledger's one lookup), not the
+    period's; phone, 用工形式, 聘用期限 and 是否工会会员 as last recorded (the renewal roster)."""
 
     id_number: str
     name: str
@@ -37,7 +38,12 @@ class LastPeriod:
     prefecture: str
     birth: dt.date | None = None
     female: bool | None = None
+    code: str = ""  # the unit's register code ("" for a unit recorded without the register)
     phone: str = ""
+    employment: str | None = None
+    term_months: int | None = None
+    union_member: bool | None = None
+    start: dt.date | None = None  # the period's S (the renewal roster: plan 5's length)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class UnitDue:
     fee_due: Decimal
     earliest_end: dt.date
     plans: dict[str, PlanCount]
+    contact: str = ""  # 经办人 and phone from the unit register (the workbook's line per unit)
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,24 @@ def fee_due(period: LastPeriod, rules: Rules) -> Decimal:
     return plan_fee(plan, period.tier, period.shares).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+ZERO = Decimal("0.00")
+
+
+class _Fees:
+    """fee_due, computed once per (plan, tier, shares, E): a month of ends is a handful of each."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.seen: dict[tuple[str, str | None, int, dt.date], Decimal] = {}
+
+    def of(self, period: LastPeriod) -> Decimal:
+        key = (period.plan, period.tier, period.shares, period.end)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = fee_due(period, self.rules)
+        return found
+
+
 def judge(period: LastPeriod, rules: Rules, today: dt.date) -> DueMember:
     lapsed = is_lapsed(period.end, today, rules.common.renewal_grace_days)
     refusal = refusal_on(period, rules)
@@ -137,26 +163,30 @@ def renewals_due(
     before: dt.date,
     today: dt.date,
     rules: Rules,
-    unit_codes: dict[tuple[str, str], str] | None = None,
+    contacts: dict[str, tuple[str, str]] | None = None,
 ) -> RenewalsDue:
-    """Per unit (prefecture, unit): members due, the not renewable among them, fee due, earliest E, per
-    plan; lapsed members and the units with only lapsed members are counted."""
+    """Per unit (prefecture, unit, code): members due, the not renewable among them, fee due, earliest E,
+    per plan; lapsed members and the units with only lapsed members are counted. `contacts`: unit code ->
+    (经办人, phone)."""
     horizon = lapse_horizon(today)
-    units: dict[tuple[str, str], _Unit] = {}
-    lapsed_by_unit: dict[tuple[str, str], set[str]] = {}
+    units: dict[tuple[str, str, str], _Unit] = {}
+    lapsed_by_unit: dict[tuple[str, str, str], set[str]] = {}
     due: list[DueMember] = []
+    grace = rules.common.renewal_grace_days
+    fees = _Fees(rules)
     for period in periods:
         if period.end > before or period.end < horizon:
             continue
-        judged = judge(period, rules, today)
-        key = (period.prefecture, period.unit)
-        if judged.lapsed:
+        key = (period.prefecture, period.unit, period.code)
+        if is_lapsed(period.end, today, grace):
             lapsed_by_unit.setdefault(key, set()).add(period.id_number)
             continue
+        refusal = refusal_on(period, rules)
+        judged = DueMember(period, False, refusal, ZERO if refusal else fees.of(period))
         due.append(judged)
         _add(units.setdefault(key, _Unit()), judged)
-    codes = unit_codes or {}
-    rows = tuple(_unit_due(key, u, codes.get(key, "")) for key, u in sorted(units.items()))
+    known = contacts or {}
+    rows = tuple(_unit_due(key, u, known.get(key[2], ("", ""))) for key, u in sorted(units.items()))
     lapsed_members = {m for ids in lapsed_by_unit.values() for m in ids}
     return RenewalsDue(
         before=before,
@@ -181,17 +211,19 @@ def _add(unit: _Unit, judged: DueMember) -> None:
     counts[1] += p.shares
 
 
-def _unit_due(key: tuple[str, str], u: _Unit, code: str) -> UnitDue:
+def _unit_due(key: tuple[str, str, str], u: _Unit, contact: tuple[str, str]) -> UnitDue:
     assert u.earliest is not None
     return UnitDue(
         unit=key[1],
-        code=code,
+        code=key[2],
         prefecture=key[0],
         members_due=len(u.members),
         not_renewable=len(u.refused),
         fee_due=u.fee,
         earliest_end=u.earliest,
         plans={plan: PlanCount(n, s) for plan, (n, s) in sorted(u.plans.items())},
+        contact=contact[0],
+        phone=contact[1],
     )
 
 

@@ -7,40 +7,36 @@ when they are, `_page` and `_head` are what they replace."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.columns import PLAN_SHORT
 from xjma.core.rules import PLAN_CODES
-from xjma.io.xlsx_util import atomic_target, cell_text, write_text
+from xjma.io.xlsx_util import atomic_target, write_text
 
 if TYPE_CHECKING:
     from xjma.core.renewals import DueMember, RenewalsDue, UnitDue
 
 REFUSALS = {"age": "不可续保：年龄不在参加范围内", "retired": "不可续保：已到法定退休日期"}
 UNIT_HEAD = ["工作单位", "单位编码", "经办人", "联系电话", "应续保人数", "不可续保人数"]
-MEMBER_HEAD = [
-    "所属地州市",
-    "工作单位",
-    "姓名",
-    "身份证号码",
-    "险种",
-    "份数",
-    "保障止期",
-    "应缴会费（元）",
-    "备注",
-]
+# One line per member (all the member's plans due in one cell) under a line naming the unit: a month of
+# ends over the region is ~100,000 member-plans, and each cell costs xlsxwriter microseconds — the sheet
+# is kept to 5 cells a member.
+MEMBER_HEAD = ["姓名", "身份证号码", "续保险种及份数", "最早保障止期", "应缴会费（元）", "备注"]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def write_due_workbook(path: Path, result: RenewalsDue) -> None:
     import xlsxwriter
 
     with atomic_target(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+        book = xlsxwriter.Workbook(str(tmp))  # shared strings: units, plans repeat on many lines
         styles = {
             "head": book.add_format({"bold": True, "border": 1, "text_wrap": True}),
-            "money": book.add_format({"num_format": "0.00"}),
+            "money": book.add_format({"num_format": "#,##0.00"}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
             "total": book.add_format({"bold": True}),
             "total_money": book.add_format({"bold": True, "num_format": "0.00"}),
         }
@@ -52,9 +48,12 @@ def write_due_workbook(path: Path, result: RenewalsDue) -> None:
         book.close()
 
 
-def _member_order(m: DueMember) -> tuple[str, str, str, str]:
+PLAN_RANK = {code: n for n, code in enumerate(PLAN_CODES)}
+
+
+def _member_order(m: DueMember) -> tuple[str, str, str, str, int]:
     p = m.period
-    return (p.prefecture, p.unit, p.id_number, p.plan)
+    return (p.prefecture, p.unit, p.code, p.id_number, PLAN_RANK.get(p.plan, len(PLAN_RANK)))
 
 
 def _page(ws: Any, columns: int) -> None:
@@ -84,7 +83,7 @@ def _unit_sheet(book: Any, styles: dict[str, Any], prefecture: str, units: list[
     totals = [0] * (2 + 2 * len(plans))
     r = 0
     for r, u in enumerate(units, start=1):
-        for c, text in enumerate((u.unit, u.code, "", "")):
+        for c, text in enumerate((u.unit, u.code, u.contact, u.phone)):
             write_text(ws, r, c, text)
         values: list[int] = [u.members_due, u.not_renewable]
         for code in plans:
@@ -103,30 +102,52 @@ def _unit_sheet(book: Any, styles: dict[str, Any], prefecture: str, units: list[
 
 
 def _member_sheet(book: Any, styles: dict[str, Any], members: list[DueMember]) -> None:
+    """Per unit (a line naming it, then its members in ID order), a line per member: the plans due with
+    their shares, the earliest E, the fee due, and why the rules would refuse a renewal."""
     ws = book.add_worksheet("会员名单")
     _page(ws, len(MEMBER_HEAD))
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, 30)
+    ws.set_column(5, 5, 30)
     _head(ws, styles, MEMBER_HEAD)
-    shown: dict[object, str] = {}  # units, plans and dates repeat: each is made cell text once
-
-    def text(value: object) -> str:
-        found = shown.get(value)
-        if found is None:
-            found = shown[value] = cell_text(value)
-        return found
-
-    money, write_string, write_number = styles["money"], ws.write_string, ws.write_number
-    r = 0
-    for r, m in enumerate(members, start=1):
-        p = m.period
-        write_string(r, 0, text(p.prefecture))
-        write_string(r, 1, text(p.unit))
-        write_text(ws, r, 2, p.name)
-        write_text(ws, r, 3, p.id_number)  # masked with --mask
-        write_string(r, 4, text(PLAN_SHORT.get(p.plan, p.plan)))
-        write_number(r, 5, p.shares)
-        write_string(r, 6, text(p.end))
-        write_number(r, 7, m.fee, money)
-        if m.refusal:
-            write_string(r, 8, REFUSALS.get(m.refusal, ""))
+    shown: dict[str, str] = {}  # plan lists repeat: each is made once
+    serial: dict[dt.date, int] = {}
+    money, date, write_string, write_number = (
+        styles["money"],
+        styles["date"],
+        ws.write_string,
+        ws.write_number,
+    )
+    r, total, i, unit = 0, Decimal("0.00"), 0, None
+    while i < len(members):
+        first = members[i].period
+        if (first.prefecture, first.unit, first.code) != unit:
+            unit = (first.prefecture, first.unit, first.code)
+            r += 1
+            label = f"{first.unit}（{first.code}）" if first.code else first.unit
+            write_text(ws, r, 0, f"{first.prefecture}　{label}", styles["total"])
+        j = i + 1
+        while j < len(members) and members[j].period.id_number == first.id_number:
+            j += 1
+        mine = members[i:j]
+        r += 1
+        key = "、".join(f"{PLAN_SHORT.get(m.period.plan, m.period.plan)}{m.period.shares}份" for m in mine)
+        plans = shown.get(key) or shown.setdefault(key, key)
+        end = min(m.period.end for m in mine)
+        fee = sum((m.fee for m in mine), Decimal("0.00"))
+        total += fee
+        write_text(ws, r, 0, first.name)
+        write_text(ws, r, 1, first.id_number)  # masked with --mask
+        write_string(r, 2, plans)
+        days = serial.get(end)
+        if days is None:
+            days = serial[end] = (end - EXCEL_EPOCH).days
+        write_number(r, 3, days, date)
+        write_number(r, 4, fee, money)
+        refusal = next((m.refusal for m in mine if m.refusal), None)
+        if refusal:
+            write_string(r, 5, REFUSALS.get(refusal, ""))
+        i = j
     ws.write_string(r + 1, 0, "合计", styles["total"])
-    ws.write_number(r + 1, 7, sum((m.fee for m in members), Decimal("0.00")), styles["total_money"])
+    ws.write_number(r + 1, 4, total, styles["total_money"])

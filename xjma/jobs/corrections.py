@@ -99,6 +99,7 @@ def _current(conn: Any, number: str) -> dict[str, str | None]:
     from sqlalchemy import select
 
     from xjma.io.ledger import changes as store
+    from xjma.io.ledger.members import NO_DETAILS, member_details
     from xjma.io.ledger.schema import enrollments, members
 
     person = conn.execute(select(members).where(members.c.id_number == number)).first()
@@ -109,9 +110,12 @@ def _current(conn: Any, number: str) -> dict[str, str | None]:
         .where(enrollments.c.id_number == number)
         .order_by(enrollments.c.start.desc(), enrollments.c.id.desc())
     ).first()
-    found: dict[str, str | None] = {"name": person.name, "phone": None, "employment": None}
+    phone, employment, _, _ = member_details(conn, [number]).get(number, NO_DETAILS)
+    found: dict[str, str | None] = {"name": person.name, "phone": phone or None, "employment": employment}
     found["unit"], found["prefecture"] = (last.unit, last.prefecture) if last else (None, None)
-    found.update(store.current_details(conn, number))
+    # phone and 用工形式 come from member_details, which already weighs corrections against later batches
+    fixed = store.current_details(conn, number)
+    found.update({k: v for k, v in fixed.items() if k not in ("phone", "employment")})
     return found
 
 
@@ -121,6 +125,7 @@ def _record(
     why: str,
     numbers: list[str],
     edits: list[tuple[str, str | None, str | None]],
+    moved: dict[str, list[int]] | None = None,
 ) -> int:
     from xjma.io.ledger import changes as store
     from xjma.io.ledger.log import LogEntry, write_log
@@ -137,7 +142,7 @@ def _record(
     change = store.add_change(conn, "correct", actor, why, log_id)
     for number in numbers:
         store.add_member_changes(conn, change, number, edits)
-    entry_ref = {"change": change, "fields": [f for f, _, _ in edits]}
+    entry_ref: dict[str, Any] = {"change": change, "fields": [f for f, _, _ in edits], **(moved or {})}
     _set_refs(conn, log_id, entry_ref)
     return change
 
@@ -183,7 +188,7 @@ def correct_id(
         if refusal is not None:
             raise XjmaError(refusal + "；未作任何改动")
         edits: list[tuple[str, str | None, str | None]] = [("id_number", old, new)]
-        change = _record(conn, actor, why, [old, new], edits)
+        change = _record(conn, actor, why, [old, new], edits, store.moved_rows(conn, old))
         _move(conn, old, new, checked)
     return CorrectResult(new, change, edits)
 
@@ -192,9 +197,11 @@ def _move(conn: Any, old: str, new: str, checked: Any) -> None:
     from sqlalchemy.exc import IntegrityError
 
     from xjma.io.ledger import changes as store
+    from xjma.io.ledger.fee_totals import merge_member
 
     try:
         with conn.begin_nested():
+            merge_member(conn, old, new)  # SQLite's fee totals: one member where there were two
             store.move_member(conn, old, new, "女" if checked.female else "男", checked.birth)
     except IntegrityError:
         raise XjmaError(

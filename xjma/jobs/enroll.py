@@ -261,7 +261,7 @@ def _record(
     from sqlalchemy.exc import IntegrityError
 
     from xjma.io.ledger.batches import BatchInfo, LedgerConflict, record_batch
-    from xjma.io.ledger.members import MemberInfo
+    from xjma.io.ledger.members import MemberInfo, record_member_details
 
     rows = [row for row, _ in members]
     units = {r.unit for r in rows}
@@ -280,6 +280,7 @@ def _record(
     people = [MemberInfo(r.id_number, r.name, member_gender(r), r.birth) for r in rows]
     try:
         batch_id = record_batch(conn, batch, people, [item for _, items in members for item in items])
+        record_member_details(conn, batch_id, rows)  # phone, 用工形式 … for the renewal roster (v7)
         _record_history(conn, request.actor, batch_id, batch, members, result)
         return batch_id
     except IntegrityError as exc:

@@ -35,24 +35,31 @@ def due_renewals(
     unit: str | None = None,
     output: Path | None = None,
 ) -> DueRun:
-    """Read the members due by `before` (and the lapses), judge them under the rules, write the workbook."""
+    """Read the members due by `before` (and the lapses), judge them under the rules, write the workbook.
+    `unit`: a code, name, alias or USCC of the register (else the unit text as recorded)."""
     from xjma.io.ledger import open_ledger
-    from xjma.io.ledger.renewals import last_periods
+    from xjma.io.ledger.renewals import CurrentUnits, last_periods
     from xjma.io.renewals_xlsx import write_due_workbook
     from xjma.io.rules_file import load_rules
 
     rules = load_rules(rules_path)
     wanted = _prefecture_filter(prefecture)
+    periods: list[LastPeriod] = []
+    contacts: dict[str, tuple[str, str]] = {}
     with open_ledger(db, mode="read") as ledger:
-        periods: list[LastPeriod] = []
         if ledger.exists:
             with ledger.connect() as conn:
+                units = CurrentUnits(conn)
+                named = {(u.code, u.name) for u in units.units_named(unit)} if unit is not None else set()
                 since = min(lapse_horizon(today), before)
-                periods = [_shown(p) for p in last_periods(conn, since, before)]
-    chosen = [
-        p for p in periods if (wanted is None or p.prefecture == wanted) and (unit is None or p.unit == unit)
-    ]
-    result = renewals_due(chosen, before, today, rules)
+                periods = [
+                    _shown(p)
+                    for p in last_periods(conn, since, before, units)
+                    if (wanted is None or p.prefecture == wanted)
+                    and (unit is None or (p.code, p.unit) in named or (not p.code and p.unit == unit))
+                ]
+                contacts = {code: pair for code, pair in units.unit_contacts().items() if any(pair)}
+    result = renewals_due(periods, before, today, rules, contacts)
     report = output or default_due_path(before)
     write_due_workbook(report, result)
     return DueRun(result, report)
@@ -116,11 +123,15 @@ def renewal_roster(
     with open_ledger(db, mode="read") as ledger:
         if ledger.exists:
             with ledger.connect() as conn:
-                periods, claimed = unit_last_periods(conn, unit)
+                periods, claimed, named = unit_last_periods(conn, unit)
+                if len(named) > 1:
+                    codes = "、".join(u.code for u in named)
+                    raise XjmaError(f"有多个单位叫“{unit}”（{codes}），请用单位代码指明")
     first = start or default_start(periods)
     if first is None:
         raise XjmaError(f"台账中没有工作单位“{unit}”的参保记录，无法生成续保名册")
-    rows = renewal_rows(periods, first, rules, claimed)
+    prefectures = load_prefectures()
+    rows = renewal_rows(periods, first, rules, claimed, prefectures)
     version = rules.version_on(first) or rules.version_on(today)
     if version is None:
         raise XjmaError(f"{first.isoformat()} 没有生效的保障规则")
@@ -128,7 +139,7 @@ def renewal_roster(
         output,
         rules,
         version,
-        load_prefectures(),
+        prefectures,
         plans_document(rules, first),
         [(r.values, r.notes) for r in rows],
     )

@@ -95,6 +95,8 @@ POLICIES: dict[str, Policy] = {
         _seen("enrollments e", "e.id = voided_enrollments.enrollment_id"),
     ),
     "member_changes": Policy(_enrolled("member_changes"), _enrolled("member_changes")),
+    # schema v7 (schema._v7_member_details adds its policy)
+    "member_details": Policy(_enrolled("member_details"), _enrolled("member_details")),
 }
 # The tables schema v6 found and gave their policies (frozen: a later migration that adds a table adds
 # it to POLICIES and calls add_policy for it itself).

@@ -209,13 +209,50 @@ def unit_corrections(conn: Connection) -> list[tuple[str, dt.datetime, str]]:
     return [(r[0], r[1], r[2] or "") for r in conn.execute(query)]
 
 
+def member_corrections(
+    conn: Connection, fields: Sequence[str]
+) -> dict[str, dict[str, tuple[dt.datetime, str | None]]]:
+    """ID -> field -> (when, value) of the latest correction of each of these fields (there are few)."""
+    m, c = member_changes.c, changes.c
+    query = (
+        select(m.id_number, m.field, c.at, m.after)
+        .select_from(member_changes.join(changes, c.id == m.change_id))
+        .where(m.field.in_(list(fields)))
+        .order_by(m.id)
+    )
+    found: dict[str, dict[str, tuple[dt.datetime, str | None]]] = {}
+    for number, name, at, after in conn.execute(query):
+        found.setdefault(number, {})[name] = (at, after)
+    return found
+
+
 def current_details(conn: Connection, id_number: str) -> dict[str, str | None]:
     """The latest corrected value of each field of the member (fields never corrected are absent)."""
     return {h.field: h.after for h in member_history(conn, [id_number]) if h.field != "id_number"}
 
 
+def moved_rows(conn: Connection, old: str) -> dict[str, list[int]]:
+    """The ids of the enrollments (voided ones too) and claims an ID correction of `old` moves: kept in the
+    correction's log entry, so that what belonged to which number stays known (see move_member)."""
+    e, c = enrollments.c, claims.c
+    return {
+        "enrollments": [
+            int(r[0]) for r in conn.execute(select(e.id).where(e.id_number == old).order_by(e.id))
+        ],
+        "claims": [int(r[0]) for r in conn.execute(select(c.id).where(c.id_number == old).order_by(c.id))],
+    }
+
+
 def move_member(conn: Connection, old: str, new: str, gender: str | None, birth: dt.date | None) -> None:
-    """All enrollments and claims of `old` now belong to `new` (its member row made from old's name)."""
+    """All enrollments and claims of `old` now belong to `new` (its member row made from old's name).
+
+    The one place the ledger rewrites recorded rows, and on purpose: the number is the key of the
+    member's cover — the unique (member, plan, start) index, PostgreSQL's no-overlap constraint, the
+    per-member locks and every view and cap select enrollments and claims by it — so a number that
+    views had to translate would leave each of those guards open to the wrong number. What changed is
+    history all the same: member_changes keeps before → after under both numbers (member show), and the
+    log entry lists the enrollment and claim ids that moved (moved_rows). The member's recorded details
+    (phone, 用工形式: member_details) are copied to the new number, the old rows kept."""
     person = conn.execute(select(members).where(members.c.id_number == old)).first()
     if conn.execute(select(members.c.id_number).where(members.c.id_number == new)).first() is None:
         conn.execute(
@@ -225,6 +262,22 @@ def move_member(conn: Connection, old: str, new: str, gender: str | None, birth:
         )
     conn.execute(enrollments.update().where(enrollments.c.id_number == old).values(id_number=new))
     conn.execute(claims.update().where(claims.c.id_number == old).values(id_number=new))
+    _copy_details(conn, old, new)
+
+
+def _copy_details(conn: Connection, old: str, new: str) -> None:
+    """The member details recorded under `old` recorded again under `new` (append-only: old's stay)."""
+    from sqlalchemy import String, exists, literal
+
+    from xjma.io.ledger.detail_tables import member_details as table
+
+    d, n = table.alias("d"), table.alias("n")
+    taken = exists().where(n.c.batch_id == d.c.batch_id, n.c.id_number == new)
+    rows = select(
+        d.c.batch_id, literal(new, String(18)), d.c.phone, d.c.employment, d.c.term_months, d.c.union_member
+    ).where(d.c.id_number == old, ~taken)
+    names = ["batch_id", "id_number", "phone", "employment", "term_months", "union_member"]
+    conn.execute(table.insert().from_select(names, rows))
 
 
 def rename_member(conn: Connection, id_number: str, name: str) -> None:

@@ -203,3 +203,30 @@ def _year_has_enrollments(conn: Connection, before: int, year: str) -> bool:
         (f"{year}-01-01", f"{int(year) + 1:04d}-01-01", before),
     )
     return found.first() is not None
+
+
+# ---------------------------------------------------------------- an ID number corrected (office.md §3)
+
+
+def merge_member(conn: Connection, old: str, new: str) -> None:
+    """Before the enrollments of `old` move to `new` (member correct --new-id), in that transaction: a
+    group and period that counted both numbers as members counts one member from now on. Shares and fees
+    do not change (the enrollments stay where they were paid)."""
+    if not keeps_fee_totals(conn):
+        return
+    watermark = _watermark(conn)
+    keys: dict[str, set[tuple[str, str, str, str]]] = {old: set(), new: set()}
+    found = conn.exec_driver_sql(
+        "SELECT id_number, plan, unit, prefecture, paid_on FROM enrollments WHERE id_number IN (?, ?) AND id <= ?",
+        (old, new, watermark),
+    )
+    for number, plan, unit, prefecture, paid_on in found:
+        for period in (str(paid_on)[:7], str(paid_on)[:4]):
+            for group in _groups_of(prefecture or UNFILLED, unit, plan):
+                keys[number].add((period, *group))
+    both = sorted(keys[old] & keys[new])
+    if both:
+        conn.exec_driver_sql(
+            f"UPDATE {FEE_TOTALS} SET members = members - 1 WHERE period = ? AND kind = ? AND k1 = ? AND k2 = ?",
+            both,
+        )

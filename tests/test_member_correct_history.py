@@ -1,0 +1,41 @@
+"""`member correct --new-id` (office.md §3) as history: the log entry names every enrollment and claim that
+moved, the member's recorded phone goes along, the old number's details stay. Both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from conftest import make_id
+from history_helpers import SCHOOL, A, enroll, school_roster, x
+
+CLAIM = ["claim", "calc", "--plan", "inpatient-accident", "--benefit", "accident", "--accident-kind", "life",
+         "--grade", "10", "--event-date", "2027-02-01"]  # fmt: skip
+
+
+def test_an_id_correction_lists_what_moved_and_takes_the_phone_along(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    enroll(ledger_target, school_roster(tmp_path))
+    assert x(*CLAIM, "--id", A, "--record", "--db", ledger_target, today="2027-03-01")[0] == 0
+    before = x("member", "show", A, "--db", ledger_target, "--json")[1]
+    new = make_id("19800502", 10, female=False)
+    code, _, out = x("member", "correct", A, "--new-id", new, "--reason", "录错", "--db", ledger_target)
+    assert code == 0, out
+    entry = x("log", "--kind", "member-correct", "--db", ledger_target, "--json")[1]["entries"][0]
+    assert len(entry["refs"]["enrollments"]) == len(before["enrollments"]) == 2
+    assert len(entry["refs"]["claims"]) == 1
+    target = tmp_path / "续保.xlsx"
+    code, _, out = x(
+        "template", "roster", "--renewal", "--unit", SCHOOL, "-o", str(target), "--db", ledger_target
+    )
+    assert code == 0, out
+    sheet = openpyxl.load_workbook(target)["参保人员名册"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(r for r in rows if r and "身份证号码" in r)
+    ids = {
+        r[head.index("身份证号码")]: r[head.index("联系电话")]
+        for r in rows[rows.index(head) + 1 :]
+        if r[0] or r[1]
+    }
+    assert ids.get(new) == "13912345678" and A not in ids
