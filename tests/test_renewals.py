@@ -94,22 +94,23 @@ def test_the_workbook_has_a_sheet_per_prefecture_and_one_of_members(ledger, tmp_
     book = openpyxl.load_workbook(tmp_path / "due.xlsx")
     assert book.sheetnames == ["伊犁州", "巴州", "会员名单"]
     ba = book["巴州"]
-    assert ba["A1"].value == "工作单位" and ba.print_title_rows == "$1:$1"
+    assert ba["A1"].value.startswith("续保提醒（巴州") and ba["A2"].value.startswith("制表单位：")
+    assert ba["A3"].value == "工作单位" and ba.print_title_rows == "$3:$3"  # under the title block
     assert ba.page_setup.orientation == "landscape" and ba.page_setup.paperSize == 9
     assert ba.sheet_properties.pageSetUpPr.fitToPage and ba.page_setup.fitToHeight == 0
     last = [c.value for c in ba[ba.max_row]]
     assert last[0] == "合计"
     members = book["会员名单"]
-    lines = [r for r in members.iter_rows(min_row=2, values_only=True) if r[1]]
+    lines = [r for r in members.iter_rows(min_row=4, values_only=True) if r[1]]
     ids = [r[1] for r in lines]
     assert ZHANG in ids and all(isinstance(i, str) for i in ids)
     by_id = {r[1]: r for r in lines}
     # one line per member: every plan due with its shares, the earliest E as a date, the fee due
     assert by_id[ZHANG][2] == "住院+意外1份、重大疾病2份" and by_id[ZHANG][4] == 190
-    zhang = next(row for row in members.iter_rows(min_row=2) if row[1].value == ZHANG)
+    zhang = next(row for row in members.iter_rows(min_row=4) if row[1].value == ZHANG)
     assert zhang[3].value == dt.datetime(2026, 12, 31) and zhang[3].number_format == "yyyy-mm-dd"
     assert by_id[OLD_WOMAN][5].startswith("不可续保") and by_id[OLD_WOMAN][4] == 0
-    headings = [r[0] for r in members.iter_rows(min_row=2, values_only=True) if r[0] and not r[1]]
+    headings = [r[0] for r in members.iter_rows(min_row=4, values_only=True) if r[0] and not r[1]]
     assert headings[0].startswith("伊犁州") and any(h.startswith("巴州　甲公司（6528-") for h in headings)
 
 
@@ -358,3 +359,17 @@ def test_the_renewal_ratio_job_reads_the_ledger(ledger, tmp_path):
     assert (ratios.total.renewed, ratios.total.ended) == (1, 4)
     assert ratios.by_plan["inpatient-accident"].ratio == Decimal("0.3333")
     assert ratios.by_prefecture["巴州"].ratio == Decimal("0.2500")
+
+
+def test_the_reminder_prints_one_page_wide_with_no_english_code(ledger, tmp_path):
+    from pdf_render import one_page_wide, printed
+    from workbook_checks import code_cells, headers, page_title, print_problems
+
+    due(ledger, tmp_path, "--before", "2027-01-31")
+    book = openpyxl.load_workbook(tmp_path / "due.xlsx")
+    assert [p for ws in book.worksheets for p in print_problems(ws)] == []
+    assert [c for ws in book.worksheets for c in code_cells(ws)] == []
+    out = printed(tmp_path / "due.xlsx")
+    for ws in book.worksheets:
+        names = [h for h in headers(ws) if h]
+        assert one_page_wide(out, page_title(ws)[:14], names[0], names[-1]) == [], ws.title

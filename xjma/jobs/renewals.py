@@ -61,7 +61,7 @@ def due_renewals(
                 contacts = {code: pair for code, pair in units.unit_contacts().items() if any(pair)}
     result = renewals_due(periods, before, today, rules, contacts)
     report = output or default_due_path(before)
-    write_due_workbook(report, result)
+    write_due_workbook(report, result, today)
     return DueRun(result, report)
 
 
