@@ -30,3 +30,12 @@ def test_office_listings_show_every_unit_name_whole_at_80_columns(ledger: str, a
     assert result.exit_code == 0, result.output
     assert hidden_behind_ellipsis(result.output) == []
     assert "新疆天山" in result.output and "有限公司" in result.output  # wrapped in its cell, not cut
+
+
+def test_renewals_due_shows_every_unit_name_whole_at_80_columns(ledger: str) -> None:
+    result = at_80_columns(
+        ["renewals", "due", "--before", "2027-12-31", "--db", ledger, "-o", ledger + ".due.xlsx"]
+    )
+    assert result.exit_code == 0, result.output
+    assert hidden_behind_ellipsis(result.output) == []
+    assert "新疆天山" in result.output and "有限公司" in result.output

@@ -67,7 +67,7 @@ def due(
 
 
 def _render(doc: dict[str, Any], lapsed_members: int) -> None:
-    from rich.table import Table
+    from xjma.commands.screen import fitting_table
 
     out.print(
         f"[bold]{doc['before']} 前到期待续保：{len(doc['units'])} 个单位，{doc['members_due']} 人，"
@@ -75,20 +75,11 @@ def _render(doc: dict[str, Any], lapsed_members: int) -> None:
     )
     if not doc["units"]:
         return
-    table = Table(title="按单位", title_justify="left")
-    for i, col in enumerate(
-        ("工作单位", "所属地州市", "应续保人数", "不可续保人数", "应缴会费（元）", "最早保障止期")
-    ):
-        table.add_column(col, justify="left" if i < 2 else "right")
-    for u in doc["units"][:50]:
-        table.add_row(
-            u["unit"],
-            u["prefecture"],
-            str(u["members_due"]),
-            str(u["not_renewable"]),
-            u["fee_due"],
-            u["earliest_end"],
-        )
-    out.print(table)
+    heads = ("工作单位", "所属地州市", "应续保人数", "不可续保人数", "应缴会费（元）", "最早保障止期")
+    rows = [
+        (u["unit"], u["prefecture"], u["members_due"], u["not_renewable"], u["fee_due"], u["earliest_end"])
+        for u in doc["units"][:50]
+    ]
+    out.print(fitting_table("按单位", heads, rows, out.width, right=(2, 3, 4)))
     if len(doc["units"]) > 50:
         out.print(f"共 {len(doc['units'])} 个单位，其余见工作簿。")

@@ -140,7 +140,8 @@ def member_details(conn: Connection, id_numbers: Sequence[str]) -> dict[str, Det
         sql = _LATEST_DETAILS.format(marks=", ".join(mark for _ in part))
         for number, phone, employment, term, union, at in conn.exec_driver_sql(sql, tuple(part)):
             found[number] = (phone or "", employment, term, None if union is None else bool(union))
-            recorded[number] = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+            at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+            recorded[number] = at.replace(microsecond=0)  # corrections are stamped to the second
     wanted = set(id_numbers)
     for number, fixes in member_corrections(conn, ("phone", "employment")).items():
         if number not in wanted:
