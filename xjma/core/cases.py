@@ -113,6 +113,7 @@ class CaseFacts:
     materials: tuple[str, ...] = ()
     payer: str | None = None  # None: the office; "一单结算": a record of the medical-insurance platform
     settlement_no: str | None = None  # 结算编号 of a platform record (unique)
+    payment_batch: int | None = None  # the payment batch it was put in (payment_items), confirmed or not
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def case_view(case: int, events: Sequence[CaseEvent], facts: CaseFacts | None = 
         amount=approved[-1].payout if approved else None,
         provisional=last_submitted.payout if last_submitted else None,
         submission=submission,
-        payment_batch=paid[-1].payment_batch if paid else None,
+        payment_batch=paid[-1].payment_batch if paid else facts.payment_batch,
         materials=tuple(materials),
         history=tuple(ordered),
         waived=tuple(sorted({m for e in approved for m in e.materials or ()})),

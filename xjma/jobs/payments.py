@@ -27,7 +27,7 @@ class PayRequest:
 @dataclass(frozen=True)
 class PayResult:
     batch: int
-    cases: list[Any]  # io.ledger.payments.CaseRecord, in batch order
+    cases: list[Any]  # jobs.cases.CaseItem, in batch order
     amount: Decimal
     bank_file: Path
     notices: Path | None  # None for a confirmation
@@ -167,9 +167,14 @@ def confirm(db: str | None, batch: int, paid_on: dt.date, actor: Actor) -> PayRe
 
 
 def _in_order(store: Any, db: str | None, ids: list[int]) -> list[Any]:
-    """The cases as recorded now (after the commit), in the batch's order."""
+    """The cases as recorded now (after the commit), in the batch's order, as `claim show` shows them
+    (jobs.cases.CaseItem: the one case view and its missing materials)."""
+    from xjma.io.ledger.cases import read_cases
+    from xjma.io.materials_file import load_materials
+    from xjma.jobs.cases import case_items
     from xjma.jobs.ledger_access import reading
 
     with reading(db) as ledger, ledger.connect() as conn:
-        found = {r.case: r for r in store.read_cases(conn, ids)}
+        items = case_items(read_cases(conn, ids), load_materials())
+    found = {item.stored.view.case: item for item in items}
     return [found[i] for i in ids if i in found]

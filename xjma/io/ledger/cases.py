@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from xjma.core.actor import Actor
 from xjma.core.cases import CaseEvent, CaseFacts, CaseView, case_view
 from xjma.core.claims.model import ClaimResult, claim_key, result_record
 from xjma.core.money import from_fen, to_fen
-from xjma.io.ledger.case_tables import case_details, case_events, submissions
+from xjma.io.ledger.case_tables import case_details, case_events, payment_items, submissions
 from xjma.io.ledger.log import db_role
 from xjma.io.ledger.schema import claims
 
@@ -277,6 +277,12 @@ def _read(conn: Connection, ids: list[int]) -> list[StoredCase]:
         for r in conn.execute(query.where(claims.c.id.in_(part))):
             rows[int(r.id)] = r
             facts[int(r.id)] = _facts(r, _name(r.inputs))
+        batched = select(payment_items.c.claim_id, payment_items.c.batch_id).where(
+            payment_items.c.claim_id.in_(part)
+        )
+        for claim_id, batch_id in conn.execute(batched.order_by(payment_items.c.batch_id)):
+            if int(claim_id) in facts:  # the latest batch it was put in
+                facts[int(claim_id)] = replace(facts[int(claim_id)], payment_batch=int(batch_id))
         for e in conn.execute(
             select(case_events).where(case_events.c.claim_id.in_(part)).order_by(case_events.c.id)
         ):
