@@ -131,7 +131,7 @@ def insert_claims(
 
     rows = []
     for i, result in enumerate(results):
-        values = _values(result, stamp)
+        values = claim_values(result, stamp)
         more = extra[i] if extra is not None else None
         if more:
             values["inputs"] = json.dumps({**claim_inputs(result.claim), **more}, ensure_ascii=False)
@@ -157,7 +157,8 @@ def insert_claims(
     return out
 
 
-def _values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
+def claim_values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
+    """The `claims` row of a computed claim (its identity, inputs and result as first computed)."""
     claim = result.claim
     return {
         "claim_key": claim_key(claim),

@@ -8,16 +8,16 @@ text, which the CSV export writes as they are."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.actor import Actor
 from xjma.core.cases import COUNTING
-from xjma.core.claims.model import ClaimResult, claim_inputs, claim_key, result_record
+from xjma.core.claims.model import ClaimResult, claim_key
 from xjma.core.money import to_fen
 from xjma.io.ledger.case_tables import MEDICAL_PAYER, case_details, case_events
+from xjma.io.ledger.claims import claim_values
 from xjma.io.ledger.history import CHUNK
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def record_paid(
     from xjma.io.ledger.schema import claims
 
     stamp = actor.at
-    rows = {claim_key(i.result.claim): (i, _claim_values(i.result, stamp)) for i in items}
+    rows = {claim_key(i.result.claim): (i, claim_values(i.result, stamp)) for i in items}
     keys = list(rows)
     before = _ids_of(conn, claims, keys)
     new = [values for key, (_, values) in rows.items() if key not in before]
@@ -266,25 +266,6 @@ def _ids_of(conn: Connection, claims: Any, keys: list[str]) -> dict[str, int]:
         query = select(claims.c.claim_key, claims.c.id).where(claims.c.claim_key.in_(keys[lo : lo + CHUNK]))
         found.update({k: int(i) for k, i in conn.execute(query)})
     return found
-
-
-def _claim_values(result: ClaimResult, stamp: dt.datetime) -> dict[str, Any]:
-    claim = result.claim
-    return {
-        "claim_key": claim_key(claim),
-        "id_number": claim.id_number or "",
-        "plan": claim.plan,
-        "benefit": claim.benefit,
-        "event_date": claim.event_date,
-        "accident_date": claim.accident_date,
-        "accident_ref": claim.ref,
-        "period_start": result.period_start or claim.event_date,
-        "payout_fen": to_fen(result.payout),
-        "inputs": json.dumps(claim_inputs(claim), ensure_ascii=False),
-        "result": json.dumps(result_record(result), ensure_ascii=False),
-        "rules_version": result.rules_version,
-        "recorded_at": stamp,
-    }
 
 
 def _role(conn: Connection) -> str | None:
