@@ -134,8 +134,10 @@ def _distinct_members(conn: Connection, lo: dt.date, hi: dt.date, kind: str | No
     where = f"{_LIVE} AND {_COVERS}"
     bounds = _bounds(conn, lo, hi)
     if kind is None:
-        total = _run(conn, f"SELECT count(DISTINCT e.id_number) FROM enrollments e WHERE {where}", bounds)
-        return {TOTAL: int(total.scalar() or 0)}
+        # GROUP BY, not count(DISTINCT): SQLite then reads the members index in ID order; with DISTINCT
+        # it may pick ix_enrollments_end and a temporary B-tree (20 s instead of 0.7 on the bench ledger)
+        sql = f"SELECT count(*) FROM (SELECT e.id_number FROM enrollments e WHERE {where} GROUP BY e.id_number) m"
+        return {TOTAL: int(_run(conn, sql, bounds).scalar() or 0)}
     found: dict[Key, int] = {}
     sql = f"SELECT e.{kind}, count(DISTINCT e.id_number) FROM enrollments e WHERE {where} GROUP BY e.{kind}"
     for k, n in _run(conn, sql, bounds):
