@@ -1,8 +1,9 @@
 """The ledger's side of the overview (开展概况, office.md §7): set-based SQL, read only.
 
 - Cover: the live (not voided) enrollments with a day in the window [lo, hi] (S <= hi and E >= lo),
-  counted in SQL by (地州市, plan, unit, S, E, paid_on) — one pass in the order of an index, a few
-  tens of thousands of groups — then, per group, Σ fee_fen × days inside the window by (地州市, plan,
+  counted by (地州市, plan, unit, S, E, paid_on) — a few tens of thousands of groups, read from the
+  cover totals a SQLite ledger keeps (cover_totals), else one GROUP BY in the order of an index — then,
+  per group, Σ fee_fen × days inside the window by (地州市, plan,
   unit, the enrollment's own days). The earned fee is that ÷ its days, divided exactly in core/overview.
 - Members: distinct ID numbers of those enrollments, overall, per 地州市 and per plan (three COUNT
   DISTINCTs, each over an index in ID order: a member may hold several plans and change units).
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.overview import TOTAL, CaseGroup, CoverGroup, Key, LedgerFigures
 from xjma.io.ledger.case_tables import MEDICAL_PAYER
+from xjma.io.ledger.cover_totals import cover_totals_current, read_cover_totals
 from xjma.io.ledger.fees import FeeFigures, PlanFees, PrefectureFees, net_of_refunds
 from xjma.io.ledger.history import Dates
 
@@ -104,15 +106,11 @@ def _shown(prefecture: str | None) -> str:
 
 
 def _cover(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CoverGroup], dict[Key, int]]:
-    """The cover groups and the fees paid in the window (fen) of the live enrollments, from one pass in
-    the order of ix_enrollments_overview_groups (raw columns only, so that no sort is needed)."""
-    sql = f"""SELECT e.prefecture, e.plan, e.unit, e.start, e."end", e.paid_on, count(*), sum(e.fee_fen)
-              FROM enrollments e WHERE {_LIVE} AND (({_COVERS}) OR ({_PAID}))
-              GROUP BY e.prefecture, e.plan, e.unit, e.start, e."end", e.paid_on"""
+    """The cover groups and the fees paid in the window (fen) of the live enrollments (_cover_groups)."""
     day = Dates(conn.dialect.name == "postgresql")
     groups: dict[tuple[str, str, str, int], list[int]] = {}
     paid: dict[Key, int] = {}
-    for pref, plan, unit, start, end, paid_on, n, fen in _run(conn, sql, _bounds(conn, lo, hi)):
+    for pref, plan, unit, start, end, paid_on, n, fen in _cover_groups(conn, lo, hi):
         s, e, p = day[start], day[end], day[paid_on]
         prefecture = _shown(pref)
         if lo <= p <= hi:
@@ -126,6 +124,23 @@ def _cover(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CoverGroup]
         acc[1] += int(fen) * inside
     cover = [CoverGroup(p, plan, u, d, n, f) for (p, plan, u, d), (n, f) in groups.items()]
     return cover, paid
+
+
+_WINDOW = '({t}.start <= :hi AND {t}."end" >= :lo) OR ({t}.paid_on >= :lo AND {t}.paid_on <= :hi)'
+
+
+def _cover_groups(conn: Connection, lo: dt.date, hi: dt.date) -> Any:
+    """(地州市, plan, unit, S, E, paid date, enrollments, fee in fen) of the live enrollments covering a
+    day of the window or paid in it: from the cover totals of a SQLite ledger that keeps them current
+    (cover_totals), else by a GROUP BY in the order of ix_enrollments_overview_groups."""
+    bounds = _bounds(conn, lo, hi)
+    watermark = cover_totals_current(conn)
+    if watermark is not None:
+        return read_cover_totals(conn, watermark, _WINDOW, bounds)
+    sql = f"""SELECT e.prefecture, e.plan, e.unit, e.start, e."end", e.paid_on, count(*), sum(e.fee_fen)
+              FROM enrollments e WHERE {_LIVE} AND ({_WINDOW.format(t="e")})
+              GROUP BY e.prefecture, e.plan, e.unit, e.start, e."end", e.paid_on"""
+    return _run(conn, sql, bounds)
 
 
 def _distinct_members(conn: Connection, lo: dt.date, hi: dt.date, kind: str | None) -> dict[Key, int]:
