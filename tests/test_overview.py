@@ -242,12 +242,16 @@ def test_a_sqlite_ledger_keeps_cover_totals_that_agree_with_its_enrollments(tmp_
     build(target, tmp_path)
     watermark, newest, counted, recorded = _cover_state(target)
     assert (watermark, counted) == (newest, recorded) and recorded == 6  # D's voided one counted too
-    kept = [overview(target, *w) for w in (["--year", "2027"], ["--from", "2027-03-05", "--to", "2027-03-09"])]
+    kept = [
+        overview(target, *w) for w in (["--year", "2027"], ["--from", "2027-03-05", "--to", "2027-03-09"])
+    ]
     copy = str(tmp_path / "copy.db")
     assert x("db", "copy", "--from", target, "--to", copy)[0] == 0
     assert _cover_state(copy)[:3] == _cover_state(target)[:3]
     with sqlite3.connect(target) as con:
         con.execute("UPDATE cover_totals_state SET watermark = 0")  # as if rows came by other means
-    for doc, w in zip(kept, (["--year", "2027"], ["--from", "2027-03-05", "--to", "2027-03-09"]), strict=True):
+    for doc, w in zip(
+        kept, (["--year", "2027"], ["--from", "2027-03-05", "--to", "2027-03-09"]), strict=True
+    ):
         assert overview(target, *w) == doc
         assert overview(copy, *w) == doc
