@@ -106,24 +106,37 @@ def _shown(prefecture: str | None) -> str:
 
 
 def _cover(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CoverGroup], dict[Key, int]]:
-    """The cover groups and the fees paid in the window (fen) of the live enrollments (_cover_groups)."""
+    """The cover groups and the fees paid in the window (fen) of the live enrollments (_cover_groups).
+    A period's days (inside the window, in all) are worked out once per distinct (S, E)."""
     day = Dates(conn.dialect.name == "postgresql")
+    spans: dict[tuple[Any, Any], tuple[int, int]] = {}
     groups: dict[tuple[str, str, str, int], list[int]] = {}
-    paid: dict[Key, int] = {}
+    paid: dict[tuple[str, str], int] = {}
     for pref, plan, unit, start, end, paid_on, n, fen in _cover_groups(conn, lo, hi):
-        s, e, p = day[start], day[end], day[paid_on]
         prefecture = _shown(pref)
-        if lo <= p <= hi:
-            for key in (TOTAL, ("prefecture", prefecture), ("plan", plan)):
-                paid[key] = paid.get(key, 0) + int(fen)
-        inside = (min(e, hi) - max(s, lo)).days + 1
+        if lo <= day[paid_on] <= hi:
+            paid[prefecture, plan] = paid.get((prefecture, plan), 0) + int(fen)
+        span = spans.get((start, end))
+        if span is None:
+            s, e = day[start], day[end]
+            span = spans[start, end] = ((min(e, hi) - max(s, lo)).days + 1, (e - s).days + 1)
+        inside, days = span
         if inside <= 0:
             continue
-        acc = groups.setdefault((prefecture, plan, unit or "", (e - s).days + 1), [0, 0])
+        acc = groups.setdefault((prefecture, plan, unit or "", days), [0, 0])
         acc[0] += int(n)
         acc[1] += int(fen) * inside
     cover = [CoverGroup(p, plan, u, d, n, f) for (p, plan, u, d), (n, f) in groups.items()]
-    return cover, paid
+    return cover, _by_key(paid)
+
+
+def _by_key(fen: dict[tuple[str, str], int]) -> dict[Key, int]:
+    """(地州市, plan) -> fen  =>  the window's total, each 地州市's and each plan's."""
+    found: dict[Key, int] = {}
+    for (prefecture, plan), f in fen.items():
+        for key in (TOTAL, ("prefecture", prefecture), ("plan", plan)):
+            found[key] = found.get(key, 0) + f
+    return found
 
 
 _WINDOW = '({t}.start <= :hi AND {t}."end" >= :lo) OR ({t}.paid_on >= :lo AND {t}.paid_on <= :hi)'
@@ -187,18 +200,27 @@ def _counted_cases_sql(conn: Connection) -> str:
 
 def _cases(conn: Connection, lo: dt.date, hi: dt.date) -> tuple[list[CaseGroup], dict[Key, int]]:
     """The counted cases of the window by 地州市 and plan, and the distinct members with one (overall,
-    per 地州市, per plan): the cases' rows are few enough to be added up here."""
+    per 地州市, per plan: unions of the members of each 地州市 and plan)."""
     sql = f"SELECT q.id_number, q.plan, q.p, q.fen FROM ({_counted_cases_sql(conn)}) q WHERE q.on_day >= :lo AND q.on_day <= :hi"
-    groups: dict[tuple[str, str], list[int]] = {}
-    members: dict[Key, set[str]] = {}
+    groups: dict[tuple[str, str], list[Any]] = {}
     for number, plan, pref, fen in _run(conn, sql, _bounds(conn, lo, hi)):
-        prefecture = _shown(pref)
-        acc = groups.setdefault((prefecture, plan), [0, 0])
+        acc = groups.get((pref, plan))
+        if acc is None:
+            acc = groups[pref, plan] = [0, 0, set()]
         acc[0] += 1
         acc[1] += int(fen or 0)
+        acc[2].add(number)
+    shown: dict[tuple[str, str], list[Any]] = {}  # blank and NULL 地州市 are one group: 未填写
+    for (pref, plan), (n, fen, ids) in groups.items():
+        acc = shown.setdefault((_shown(pref), plan), [0, 0, set()])
+        acc[0] += n
+        acc[1] += fen
+        acc[2] |= ids
+    members: dict[Key, set[str]] = {}
+    for (prefecture, plan), (_, _, ids) in shown.items():
         for key in (TOTAL, ("prefecture", prefecture), ("plan", plan)):
-            members.setdefault(key, set()).add(number)
-    cases = [CaseGroup(p, plan, n, f) for (p, plan), (n, f) in groups.items()]
+            members.setdefault(key, set()).update(ids)
+    cases = [CaseGroup(p, plan, n, f) for (p, plan), (n, f, _) in shown.items()]
     return cases, {key: len(ids) for key, ids in members.items()}
 
 
