@@ -15,9 +15,10 @@ from xjma.commands.common import (
     command,
     ledger_target,
     out,
+    show_document,
     today,
 )
-from xjma.commands.periods import MonthOpt, YearOpt, month_or_year, show_summary
+from xjma.commands.periods import MonthOpt, YearOpt, month_or_year
 
 claims_app = typer.Typer(help="理赔汇总命令", no_args_is_help=True)
 
@@ -48,7 +49,7 @@ def summary(
 
     period, chosen = month_or_year(month, year), parse_state(state)
     result = claims_summary(period, chosen, ledger_target(db, writes=False), output, today())
-    return show_summary(claims_summary_document(result), _render, f"赔付汇总：{result.report}", as_json)
+    return show_document(claims_summary_document(result), _render, f"赔付汇总：{result.report}", as_json)
 
 
 def _render(doc: dict[str, Any]) -> None:

@@ -15,9 +15,10 @@ from xjma.commands.common import (
     command,
     ledger_target,
     out,
+    show_document,
     today,
 )
-from xjma.commands.periods import MonthOpt, YearOpt, month_or_year, show_summary
+from xjma.commands.periods import MonthOpt, YearOpt, month_or_year
 
 fees_app = typer.Typer(help="会费相关命令", no_args_is_help=True)
 
@@ -43,7 +44,7 @@ def summary(
     from xjma.jobs.fees import fees_summary
 
     result = fees_summary(month_or_year(month, year), ledger_target(db, writes=False), output, today())
-    return show_summary(fees_document(result), _render, f"缴费汇总：{result.report}", as_json)
+    return show_document(fees_document(result), _render, f"缴费汇总：{result.report}", as_json)
 
 
 def _render(doc: dict[str, Any]) -> None:

@@ -1,16 +1,14 @@
 """The period options of the summaries (`fees summary`, `claims summary`, `report overview`): --month,
---year, --from/--to read in one place, and the one way a summary ends (its document, or its screen, and
-the report's sentence)."""
+--year, --from/--to read in one place."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from xjma.commands.common import LAST_YEAR, emit_json, err, out, parse_date_option
+from xjma.commands.common import LAST_YEAR, parse_date_option
 from xjma.errors import XjmaError
 
 if TYPE_CHECKING:
@@ -56,16 +54,3 @@ def window_of(
         raise XjmaError(f"--year 应写成 2026 的形式：{year!r}")
     lo = parse_date_option(f"{digits}-01-01", "--year")
     return lo, parse_date_option(f"{digits}-12-31", "--year")
-
-
-def show_summary(
-    doc: dict[str, Any], render: Callable[[dict[str, Any]], None], sentence: str, as_json: bool
-) -> int:
-    """The summary's JSON document (the sentence then on stderr), or its screen and the sentence."""
-    if as_json:
-        emit_json(doc)
-        err.print(sentence, markup=False)
-    else:
-        render(doc)
-        out.print(sentence, markup=False)
-    return 0

@@ -14,9 +14,10 @@ from xjma.commands.common import (
     command,
     ledger_target,
     out,
+    show_document,
     today,
 )
-from xjma.commands.periods import show_summary, window_of
+from xjma.commands.periods import window_of
 
 report_app = typer.Typer(help="统计报表", no_args_is_help=True)
 
@@ -53,7 +54,7 @@ def overview(
     run = report_overview(
         Window(lo, hi, cumulative), db=ledger_target(db, writes=False), output=output, made_on=today()
     )
-    return show_summary(overview_document(run.result), _render, f"开展概况：{run.report}", as_json)
+    return show_document(overview_document(run.result), _render, f"开展概况：{run.report}", as_json)
 
 
 def _render(doc: dict[str, Any]) -> None:
