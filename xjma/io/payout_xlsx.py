@@ -27,7 +27,7 @@ from xjma.core.labels import label
 from xjma.core.payments import PayItem
 from xjma.core.prefectures import Prefectures
 from xjma.core.privacy import mask_account, mask_id
-from xjma.io.sheet_blocks import notice_contact, write_notice_sheets, write_notice_sign_line
+from xjma.io.sheet_blocks import notice_contact, notice_formats, write_notice_sheets, write_notice_sign_line
 from xjma.io.sheet_layout import YUAN, Heading, Styles, row_height, wrapped_lines
 from xjma.io.sheet_table import Column, write_table
 from xjma.io.xlsx_util import cell_text
@@ -168,9 +168,7 @@ def _pair(ws: Any, f: dict[str, Any], r: int, left: tuple[str, str], right: tupl
 
 def _formats(s: Styles) -> dict[str, Any]:
     return {
-        "title": s.custom("p_title", {"bold": True, "font_size": 20, "align": "center", "valign": "vcenter"}),
-        "label": s.custom("p_label", {"bold": True, "valign": "vcenter", "align": "right"}),
-        "value": s.custom("p_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
+        **notice_formats(s),
         "quoted": s.custom("p_quoted", {"valign": "vcenter", "text_wrap": True, "quote_prefix": True}),
         "capital": s.custom("p_capital", {"bold": True, "valign": "vcenter", "font_size": 12}),
         "yuan": s.custom("p_yuan", {"bold": True, "valign": "vcenter", "num_format": YUAN}),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.labels import label
-from xjma.io.sheet_blocks import notice_contact, write_notice_sheets, write_notice_sign_line
+from xjma.io.sheet_blocks import notice_contact, notice_formats, write_notice_sheets, write_notice_sign_line
 from xjma.io.sheet_layout import Styles, row_height, wrapped_lines
 from xjma.io.xlsx_util import atomic_target, cell_text
 
@@ -36,7 +36,7 @@ def write_refusal_notices(path: Path, cases: Sequence[StoredCase], issued_on: dt
     prefectures = load_prefectures()
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
-        f = _formats(Styles(book))
+        f = notice_formats(Styles(book))
         write_notice_sheets(
             book, SHEET, TITLE, WIDTHS, cases, lambda ws, c, r: _notice(ws, f, c, issued_on, prefectures, r)
         )
@@ -104,11 +104,3 @@ def _pair(ws: Any, f: dict[str, Any], r: int, left: tuple[str, str], right: tupl
     lines = max(wrapped_lines(left[1], WIDTHS[1]), wrapped_lines(right[1], WIDTHS[3]))
     ws.set_row(r, max(22.0, row_height(lines)))
     return r + 1
-
-
-def _formats(s: Styles) -> dict[str, Any]:
-    return {
-        "title": s.custom("r_title", {"bold": True, "font_size": 20, "align": "center", "valign": "vcenter"}),
-        "label": s.custom("r_label", {"bold": True, "valign": "vcenter", "align": "right"}),
-        "value": s.custom("r_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
-    }

@@ -169,6 +169,17 @@ def notice_contact(prefectures: Prefectures, prefecture: str | None) -> tuple[st
     return prefectures.office.name, " / ".join(prefectures.office.phones)
 
 
+def notice_formats(s: Styles) -> dict[str, Any]:
+    """A notice's title (20 pt, centred), labels (bold, right) and values (wrapped text)."""
+    return {
+        "title": s.custom(
+            "notice_title", {"bold": True, "font_size": 20, "align": "center", "valign": "vcenter"}
+        ),
+        "label": s.custom("notice_label", {"bold": True, "valign": "vcenter", "align": "right"}),
+        "value": s.custom("notice_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
+    }
+
+
 def write_notice_sign_line(ws: Any, f: dict[str, Any], r: int, signer: tuple[str, str]) -> int:
     """A notice's last line after a blank two: the signer's label and value (A–B), 日期 and a blank date
     (C–D), in the formats f["label"] and f["value"]; returns the row after it and a blank one."""
