@@ -62,6 +62,7 @@ TEMP = "临时职工"
 # format problems that leave a field unread (RosterRow.unreadable)
 _UNREADABLE = {"term_months": ("temp-term-short",), "short_end": ("end-date-invalid",)}
 _LEAVES_UNREAD = frozenset({"shares-invalid", "temp-term-short", "end-date-invalid"})
+Worded = tuple[str, str, str, str]  # a problem but its row: column, code, severity, message
 _SAID_MAX = 10_000  # distinct problem specs worded once (a value unique to each row is merely not kept)
 _ROW_FIELDS = tuple(f.name for f in dataclasses.fields(RosterRow) if f.init and f.name != "unreadable")
 
@@ -122,10 +123,8 @@ class _Builder:
         self.shares = [field(fld, plain(share_count)) for _, fld in SHARE_FIELDS]
         self.short_tier = field("short_tier", plain(optional(tier_of)))
         self.short_end = field("short_end", plain(optional(parse_date)))
-        self.share_sets = Memo(share_set)
-        self.said: dict[
-            tuple[object, ...], tuple[str, str, str, str]
-        ] = {}  # parsed counts of the five plans -> the row's shares
+        self.share_sets = Memo(share_set)  # parsed counts of the five plans -> the row's shares
+        self.said: dict[tuple[object, ...], Worded] = {}  # problem spec -> its wording (problem_of)
         # plans with an end date per enrollment (plans.yaml `short_term`), in any version
         self.short_term = frozenset(
             code for version in ctx.rules.versions for code, plan in version.plans.items() if plan.short_term
@@ -200,7 +199,6 @@ class _Builder:
         for check in self.checks:  # the order of the checks is the order of a row's problems
             for i, spec in check(block_):
                 found.setdefault(i, []).append(spec)
-        said = self.said
         for i in sorted(found):
             row = rows[first + i]
             unreadable: set[str] = set()
@@ -208,25 +206,23 @@ class _Builder:
                 fld, code = spec[0], spec[1]
                 if code in _LEAVES_UNREAD and (code == "shares-invalid" or code in _UNREADABLE.get(fld, ())):
                     unreadable.add(fld)
-                problems.append(Problem(row.row, *self.problem_of(said, spec)))
+                problems.append(Problem(row.row, *self.problem_of(spec)))
             if unreadable:
                 row.unreadable = frozenset(unreadable)
 
-    def problem_of(
-        self, said: dict[tuple[object, ...], tuple[str, str, str, str]], spec: Spec
-    ) -> tuple[str, str, str, str]:
+    def problem_of(self, spec: Spec) -> Worded:
         """(column, code, severity, message) of a problem spec, worded once per distinct spec: a problem on
         every row of a column (a region code no table knows) repeats the same few messages."""
         fld, code, variant, values = spec
         try:
             key: tuple[object, ...] = (fld, code, variant, *values.items())
-            found = said.get(key)
+            found = self.said.get(key)
         except TypeError:  # a value that cannot be a key: worded on its own
             key, found = (), None
         if found is None:
             found = (self.ctx.headers.get(fld, ""), code, severity_of(code), message(code, variant, **values))
-            if key and len(said) < _SAID_MAX:
-                said[key] = found
+            if key and len(self.said) < _SAID_MAX:
+                self.said[key] = found
         return found
 
     # Format checks: each yields (index in the block, problem spec) for the rows it finds wrong.
