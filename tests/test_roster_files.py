@@ -406,3 +406,14 @@ def test_decoy_sheets_before_the_roster_do_not_add_up_in_memory(tmp_path):
     six = _peak_kb(_with_decoys(tmp_path / "six.xlsx", 6))
     # each decoy parsed is ~200,000 cells (tens of MB in calamine's grid); one is dropped before the next
     assert six - one < 25_000, (one, six)
+
+
+def test_a_problem_worded_once_for_many_rows_still_names_each_rows_own_value(tmp_path):
+    """The row builder words a problem once per distinct value: a value shared by rows, not a code."""
+    rows = [person(0), person(1), person(2)]
+    rows[0][5], rows[1][5], rows[2][5] = "777", "888", "777"
+    problems = [p for p in check(xlsx(tmp_path / "r.xlsx", rows)).problems if p.code == "phone-invalid"]
+    assert [p.row for p in problems] == [2, 3, 4]
+    assert "“777”" in problems[0].message and "“888”" in problems[1].message
+    assert "777" not in problems[1].message
+    assert problems[2].message == problems[0].message and problems[2].column == "联系电话"

@@ -94,13 +94,14 @@ def check_id(raw: str, start: dt.date | None = None) -> IdResult:
         birth = _birth8("19" + number[6:12])
         upgraded = upgrade_legacy(number) if birth is not None else None
         return IdResult(number, "id-legacy", birth, number[14] in "02468", upgraded)
-    if len(number) != 18 or not _is_digits(number[:17]) or number[17] not in "0123456789X":
+    first17 = number[:17]
+    if len(number) != 18 or not _is_digits(first17) or number[17] not in "0123456789X":
         return IdResult(number, "id-format", None, None)
     birth = _birth8(number[6:14])
     female = number[16] in "02468"
     if birth is None or (start is not None and birth > start):
         return IdResult(number, "id-birth-date", birth, female)
-    expected = check_char(number[:17])
+    expected = check_char(first17)
     if number[17] != expected:
         return IdResult(number, "id-checksum", birth, female, expected_check=expected)
     return IdResult(number, None, birth, female)

@@ -61,6 +61,9 @@ _BLOCK = 8192  # rows per block: memory stays flat and a progress bar still move
 TEMP = "临时职工"
 # format problems that leave a field unread (RosterRow.unreadable)
 _UNREADABLE = {"term_months": ("temp-term-short",), "short_end": ("end-date-invalid",)}
+_LEAVES_UNREAD = frozenset({"shares-invalid", "temp-term-short", "end-date-invalid"})
+Worded = tuple[str, str, str, str]  # a problem but its row: column, code, severity, message
+_SAID_MAX = 10_000  # distinct problem specs worded once (a value unique to each row is merely not kept)
 _ROW_FIELDS = tuple(f.name for f in dataclasses.fields(RosterRow) if f.init and f.name != "unreadable")
 
 
@@ -121,6 +124,7 @@ class _Builder:
         self.short_tier = field("short_tier", plain(optional(tier_of)))
         self.short_end = field("short_end", plain(optional(parse_date)))
         self.share_sets = Memo(share_set)  # parsed counts of the five plans -> the row's shares
+        self.said: dict[tuple[object, ...], Worded] = {}  # problem spec -> its wording (problem_of)
         # plans with an end date per enrollment (plans.yaml `short_term`), in any version
         self.short_term = frozenset(
             code for version in ctx.rules.versions for code, plan in version.plans.items() if plan.short_term
@@ -195,22 +199,31 @@ class _Builder:
         for check in self.checks:  # the order of the checks is the order of a row's problems
             for i, spec in check(block_):
                 found.setdefault(i, []).append(spec)
-        headers = self.ctx.headers
         for i in sorted(found):
-            row, specs = rows[first + i], found[i]
-            unreadable = {
-                fld
-                for fld, code, _, _ in specs
-                if code == "shares-invalid" or code in _UNREADABLE.get(fld, ())
-            }
+            row = rows[first + i]
+            unreadable: set[str] = set()
+            for spec in found[i]:
+                fld, code = spec[0], spec[1]
+                if code in _LEAVES_UNREAD and (code == "shares-invalid" or code in _UNREADABLE.get(fld, ())):
+                    unreadable.add(fld)
+                problems.append(Problem(row.row, *self.problem_of(spec)))
             if unreadable:
                 row.unreadable = frozenset(unreadable)
-            problems.extend(
-                Problem(
-                    row.row, headers.get(fld, ""), code, severity_of(code), message(code, variant, **values)
-                )
-                for fld, code, variant, values in specs
-            )
+
+    def problem_of(self, spec: Spec) -> Worded:
+        """(column, code, severity, message) of a problem spec, worded once per distinct spec: a problem on
+        every row of a column (a region code no table knows) repeats the same few messages."""
+        fld, code, variant, values = spec
+        try:
+            key: tuple[object, ...] = (fld, code, variant, *values.items())
+            found = self.said.get(key)
+        except TypeError:  # a value that cannot be a key: worded on its own
+            key, found = (), None
+        if found is None:
+            found = (self.ctx.headers.get(fld, ""), code, severity_of(code), message(code, variant, **values))
+            if key and len(self.said) < _SAID_MAX:
+                self.said[key] = found
+        return found
 
     # Format checks: each yields (index in the block, problem spec) for the rows it finds wrong.
 

@@ -5,6 +5,7 @@ The validate action builds it; the 检查结果 workbook (io/report_xlsx) and th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,8 +70,13 @@ class ValidationOutcome:
 
     def prefectures_seen(self) -> list[str]:
         """The roster's 地州市 in short form, in order of first appearance (for the contact)."""
+        return list(self._prefectures_seen)
+
+    @functools.cached_property
+    def _prefectures_seen(self) -> tuple[str, ...]:
+        # one pass over the rows, however many sheets ask (the report's issuer and its contacts)
         seen: dict[str, None] = {}
         for row in self.check.rows:
             if row.prefecture:
                 seen.setdefault(row.prefecture, None)
-        return list(seen)
+        return tuple(seen)

@@ -6,7 +6,7 @@ last, whom to ask; 问题行 — 行号, 问题, then the roster's columns, prob
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -81,25 +81,32 @@ def problem_rows_sheet(
     columns = [Column("行号", "int", 8), Column("问题", "wrap", 60)]
     columns += [Column(h or " ", "id" if any(k in h for k in _TEXT_HEADERS) else "text", 24) for h in headers]
     notes: list[tuple[int, int, str]] = []
+    width = len(headers)
+    tags = {sev: f"【{text}】" for sev, text in SEVERITY_LABELS.items()}
 
     def lines() -> Any:
+        # Work per problem, not per cell: a row's cells are copied as read, and only the columns that
+        # hold a problem are filled and commented (in column order, as comment_allowed counts them).
         for n, (number, problems, raw) in enumerate(rows):
-            values: list[object] = [
-                number,
-                "\n".join(f"【{SEVERITY_LABELS[p.severity]}】{p.message}" for p in problems),
-            ]
+            if len(problems) == 1:
+                said = tags[problems[0].severity] + problems[0].message
+            else:
+                said = "\n".join([tags[p.severity] + p.message for p in problems])
             if not raw:  # listed by 行号 and 问题 alone: no cells to show, fill or comment
-                yield values
+                yield [number, said]
                 continue
-            cells: dict[int, list[Problem]] = defaultdict(list)
+            values: list[object] = [number, said, *raw[:width]]
+            if len(raw) < width:
+                values += [None] * (width - len(raw))
+            cells: dict[int, list[Problem]] = {}
             for p in problems:
-                if p.column in col_of:
-                    cells[col_of[p.column]].append(p)
-            for i in range(len(headers)):
-                value = raw[i] if i < len(raw) else None
-                found = cells.get(i)
-                values.append(Marked(value, _worst(found)) if found else value)
-                shown = [p for p in found or () if comment_allowed(p)]
+                i = col_of.get(p.column)
+                if i is not None:
+                    cells.setdefault(i, []).append(p)
+            for i in sorted(cells):
+                found = cells[i]
+                values[i + 2] = Marked(values[i + 2], _worst(found))
+                shown = [p for p in found if comment_allowed(p)]
                 if shown:
                     notes.append((n, i + 2, cell_text("\n".join(p.message for p in shown))))
             yield values

@@ -59,12 +59,11 @@ def _problem_rows(
     rows_of: Counter[str] = Counter()  # rows met so far with each systemic problem
 
     def rows() -> Any:
+        cells = outcome.problem_cells
         for number in sorted(by_row):
             problems = by_row[number]
-            for code in {p.code for p in problems if p.code in systemic}:
-                rows_of[code] += 1
-            alone = all(p.code in systemic and rows_of[p.code] > COMMENTS_PER_PROBLEM for p in problems)
-            yield number, problems, [] if alone else outcome.problem_cells.get(number, [])
+            alone = _past_first_cells(problems, systemic, rows_of)
+            yield number, problems, [] if alone else cells.get(number, [])
 
     headers = outcome.table.headers
     problem_rows_sheet(
@@ -75,6 +74,12 @@ def _problem_rows(
 def _past_first_cells(problems: list[Problem], systemic: dict[str, int], rows_of: Counter[str]) -> bool:
     """Count this row for each of its systemic problems; True when its only problems are systemic ones
     already shown on their first 1,000 rows."""
+    if len(problems) == 1:  # most rows of a problem-heavy roster
+        code = problems[0].code
+        if code not in systemic:
+            return False
+        rows_of[code] += 1
+        return rows_of[code] > COMMENTS_PER_PROBLEM
     for code in {p.code for p in problems if p.code in systemic}:
         rows_of[code] += 1
     return all(p.code in systemic and rows_of[p.code] > COMMENTS_PER_PROBLEM for p in problems)

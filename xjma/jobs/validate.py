@@ -59,7 +59,7 @@ def validate_file(
 
     loaded = rules if isinstance(rules, Rules) else load_rules(rules)
     prefs = prefectures or load_prefectures()
-    with gc_paused():
+    with gc_paused(kept=True):
         return _validate(path, start, unit, prefecture, end, sheet, loaded, ledger, prefs, progress)
 
 
@@ -183,10 +183,15 @@ def _require_columns(table: Table, fallback: dict[str, object]) -> None:
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(kept: bool = False) -> Iterator[None]:
     """Python's cyclic garbage collector off while a roster's objects are built (issue 5): they form no
     reference cycles, yet each full collection walks every cell read so far, 0.5 s per 100k rows in all.
-    Reference counting still frees everything; collection resumes afterwards."""
+    Reference counting still frees everything; collection resumes afterwards.
+
+    With `kept` (what was built is the result, and lives on), the objects made meanwhile are handed to
+    the oldest generation unscanned (gc.freeze, then gc.unfreeze) instead of being walked by the next
+    young collections, twice, as they age (0.2 s for a clean 100k roster, 0.5 s for a problem-heavy one).
+    A cycle among them is still collected, by the next full collection."""
     import gc
 
     if not gc.isenabled():
@@ -196,6 +201,9 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if kept:
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 
