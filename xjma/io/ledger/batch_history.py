@@ -228,23 +228,29 @@ class _Days(dict[Any, Any]):
 def batch_sheet_rows(conn: Connection, batch_id: int) -> list[tuple[RosterRow, list[NewEnrollment]]]:
     """The batch's members in recording order, each as a RosterRow (its 行号 the member's place in
     the batch, from 2: the roster's own row numbers are not kept) with its enrollments of the batch,
-    voided ones included (`batch report`: the batch as first issued)."""
+    voided ones included (`batch report`: the batch as first issued). Read through the driver's cursor:
+    a batch is 100,000s of rows of plain values."""
     mark = "%s" if conn.dialect.name == "postgresql" else "?"
     day, fee_of = _Days(), _Fees()
     found: dict[str, tuple[RosterRow, list[NewEnrollment]]] = {}
-    for r in conn.exec_driver_sql(_BATCH_SHEET.format(mark=mark), (batch_id,)):
-        number, name, unit, prefecture, plan, start, end, shares, renewed, tier, first = r[:11]
-        name, unit, prefecture = name or "", unit or "", prefecture or ""
-        member = found.get(number)
-        if member is None:
-            row = RosterRow(len(found) + 2, name=name, id_number=number, unit=unit, prefecture=prefecture)
-            member = found[number] = (row, [])
-        enrollment = Enrollment(
-            number, plan, day[start], day[end], shares, renewed, unit, prefecture, tier, day[first], name
-        )
-        renewal = "ledger" if renewed else None
-        new = NewEnrollment(member[0].row, enrollment, fee_of[r[11]], r[12] or 0, day[r[13]], r[14], renewal)
-        member[1].append(new)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_BATCH_SHEET.format(mark=mark), (batch_id,))
+        for number, name, unit, prefecture, plan, start, end, shares, renewed, tier, first, fen, days, \
+                observed, version in cursor:  # fmt: skip
+            member = found.get(number)
+            if member is None:
+                row = RosterRow(len(found) + 2, name=name, id_number=number, unit=unit, prefecture=prefecture)
+                member = found[number] = (row, [])
+            enrollment = Enrollment(
+                number, plan, day[start], day[end], shares, renewed, unit, prefecture, tier, day[first], name
+            )
+            renewal = "ledger" if renewed else None
+            member[1].append(
+                NewEnrollment(member[0].row, enrollment, fee_of[fen], days, day[observed], version, renewal)
+            )
+    finally:
+        cursor.close()
     return list(found.values())
 
 
