@@ -103,6 +103,9 @@ def fill_ledger(path: Path, members: int) -> None:
         from xjma.io.ledger.fee_totals import refresh_fee_totals
 
         refresh_fee_totals(conn)  # what enroll's transaction does for its batch: count the bulk load once
+        from xjma.io.ledger.cover_totals import refresh_cover_totals
+
+        refresh_cover_totals(conn)
         from xjma.io.ledger.history_tables import register_recorded_units
 
         register_recorded_units(conn)  # what enroll's transaction does for its batch's units (schema v4)

@@ -220,3 +220,38 @@ def test_an_empty_ledger_reads_as_zeros(tmp_path: Path) -> None:
     )
     assert not db.exists()
     assert dt.date.fromisoformat(doc["to"]) == dt.date(2027, 12, 31)
+
+
+def _cover_state(path: str) -> tuple[int, int, int, int]:
+    """(watermark, newest enrollment id, enrollments counted in the totals, enrollments recorded)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        watermark = con.execute("SELECT watermark FROM cover_totals_state").fetchone()[0]
+        newest, recorded = con.execute("SELECT max(id), count(*) FROM enrollments").fetchone()
+        counted = con.execute("SELECT sum(enrollments) FROM cover_totals").fetchone()[0]
+    return watermark, newest, counted, recorded
+
+
+def test_a_sqlite_ledger_keeps_cover_totals_that_agree_with_its_enrollments(tmp_path: Path) -> None:
+    """Enroll and db copy keep the cover totals current (voided enrollments included: the overview takes
+    them out); a ledger whose totals lag is counted from the enrollments, with the same figures."""
+    import sqlite3
+
+    target = str(tmp_path / "ledger.db")
+    build(target, tmp_path)
+    watermark, newest, counted, recorded = _cover_state(target)
+    assert (watermark, counted) == (newest, recorded) and recorded == 6  # D's voided one counted too
+    kept = [
+        overview(target, *w) for w in (["--year", "2027"], ["--from", "2027-03-05", "--to", "2027-03-09"])
+    ]
+    copy = str(tmp_path / "copy.db")
+    assert x("db", "copy", "--from", target, "--to", copy)[0] == 0
+    assert _cover_state(copy)[:3] == _cover_state(target)[:3]
+    with sqlite3.connect(target) as con:
+        con.execute("UPDATE cover_totals_state SET watermark = 0")  # as if rows came by other means
+    for doc, w in zip(
+        kept, (["--year", "2027"], ["--from", "2027-03-05", "--to", "2027-03-09"]), strict=True
+    ):
+        assert overview(target, *w) == doc
+        assert overview(copy, *w) == doc

@@ -124,11 +124,15 @@ def approve(
         ledger_target(db, writes=True), which, Waiver(tuple(waive or ()), reason), load_rules(rules),
         _materials(materials), actor(operator),
     )  # fmt: skip
-    return _done(run, "已审批", as_json)
+    return _done(run, VERBS["approve"], as_json)
+
+
+VERBS = {"approve": "已审批", "return": "已退回", "reject": "已拒付", "void": "已作废"}
 
 
 def _review(action: str, cases: list[str] | None, reason: str | None, db: str | None, materials: Path | None,
-            operator: str | None) -> Any:  # fmt: skip
+            operator: str | None, as_json: bool, output: Path | None = None) -> int:  # fmt: skip
+    """return, reject and void: the cases named, the reason required; a reject also writes its notices."""
     from xjma.commands.operator import actor
     from xjma.jobs.case_review import review
 
@@ -137,9 +141,16 @@ def _review(action: str, cases: list[str] | None, reason: str | None, db: str | 
         raise XjmaError("请给出案件编号")
     if not (reason or "").strip():
         raise XjmaError("必须用 --reason 写明原因")
-    return review(
+    run = review(
         ledger_target(db, writes=True), action, ids, reason or "", _materials(materials), actor(operator)
     )
+    if action == "reject":
+        from xjma.io.refusal_notice import write_refusal_notices
+
+        target = output or Path(f"拒付通知-{run.cases[0].id}.xlsx")
+        write_refusal_notices(target, [c.stored for c in run.cases], today())
+        err.print(f"拒付通知已写入 {target}")
+    return _done(run, VERBS[action], as_json)
 
 
 @claim_app.command("return", help="退回补件：案件退回提交单位补齐材料或更正，须写明原因。")
@@ -153,7 +164,7 @@ def return_(
     mask: bool = MaskOpt,
     operator: str = OperatorOpt,
 ) -> int:
-    return _done(_review("return", cases, reason, db, materials, operator), "已退回", as_json)
+    return _review("return", cases, reason, db, materials, operator, as_json)
 
 
 @claim_app.command("reject", help="拒付：案件不予给付，须写明原因；每个案件写一页拒付通知。")
@@ -168,13 +179,7 @@ def reject(
     mask: bool = MaskOpt,
     operator: str = OperatorOpt,
 ) -> int:
-    from xjma.io.refusal_notice import write_refusal_notices
-
-    run = _review("reject", cases, reason, db, materials, operator)
-    target = output or Path(f"拒付通知-{run.cases[0].id}.xlsx")
-    write_refusal_notices(target, [c.stored for c in run.cases], today())
-    err.print(f"拒付通知已写入 {target}")
-    return _done(run, "已拒付", as_json)
+    return _review("reject", cases, reason, db, materials, operator, as_json, output)
 
 
 @claim_app.command("void", help="作废已审批、尚未支付的案件（其金额不再计入限额），须写明原因。")
@@ -188,7 +193,7 @@ def void(
     mask: bool = MaskOpt,
     operator: str = OperatorOpt,
 ) -> int:
-    return _done(_review("void", [str(case)], reason, db, materials, operator), "已作废", as_json)
+    return _review("void", [str(case)], reason, db, materials, operator, as_json)
 
 
 @claim_app.command("list", help="列出理赔案件，可按状态、地州市、会员、批次筛选。")

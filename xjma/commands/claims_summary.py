@@ -13,12 +13,12 @@ from xjma.commands.common import (
     MaskOpt,
     OutputOpt,
     command,
-    emit_json,
-    err,
     ledger_target,
     out,
+    show_document,
     today,
 )
+from xjma.commands.periods import MonthOpt, YearOpt, month_or_year
 
 claims_app = typer.Typer(help="理赔汇总命令", no_args_is_help=True)
 
@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
 )
 @command()
 def summary(
-    month: str = typer.Option(None, "--month", help="月份，如 2026-12"),
-    year: str = typer.Option(None, "--year", help="年份，如 2026"),
+    month: str = MonthOpt,
+    year: str = YearOpt,
     state: str = typer.Option(
         None, "--state", help="approved（默认：按审批月份，含已支付）或 paid（按支付日期，只计已支付）"
     ),
@@ -45,21 +45,11 @@ def summary(
     mask: bool = MaskOpt,
 ) -> int:
     from xjma.commands.documents.claims_summary import claims_summary_document
-    from xjma.commands.fees import _refuse_far_years  # the one rule for --month/--year (fees.py)
     from xjma.jobs.claims_summary import claims_summary, parse_state
-    from xjma.jobs.fees import parse_period
 
-    _refuse_far_years(month, year)
-    period, chosen = parse_period(month, year), parse_state(state)
+    period, chosen = month_or_year(month, year), parse_state(state)
     result = claims_summary(period, chosen, ledger_target(db, writes=False), output, today())
-    doc = claims_summary_document(result)
-    if as_json:
-        emit_json(doc)
-        err.print(f"赔付汇总：{result.report}", markup=False)
-        return 0
-    _render(doc)
-    out.print(f"赔付汇总：{result.report}", markup=False)
-    return 0
+    return show_document(claims_summary_document(result), _render, f"赔付汇总：{result.report}", as_json)
 
 
 def _render(doc: dict[str, Any]) -> None:

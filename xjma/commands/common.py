@@ -100,6 +100,16 @@ def start_date(value: str | None) -> dt.date:
     return parse_date_option(value, "--start") if value else today() + dt.timedelta(days=1)
 
 
+def end_date(value: str | None) -> dt.date | None:
+    """--end, the short-term accident cover's end for rows that give none (None: not given)."""
+    return parse_date_option(value, "--end") if value else None
+
+
+def start_or_none(value: str | None) -> dt.date | None:
+    """--start for a command's exit-2 document: None when --start itself is the mistake."""
+    return date_or_none(value, lambda: start_date(None))
+
+
 def date_or_none(value: str | None, default: Callable[[], dt.date]) -> dt.date | None:
     """An option's date for a fallback document, or None when the option itself is the mistake."""
     try:
@@ -150,6 +160,20 @@ def _in_memory(text: str) -> bool:
 
 
 # --- output ---------------------------------------------------------------------------------------
+
+
+def show_document(
+    doc: dict[str, Any], render: Callable[[dict[str, Any]], None], sentence: str, as_json: bool
+) -> int:
+    """A read command's JSON document (its report sentence then on stderr), or its screen and the
+    sentence on stdout; exit 0."""
+    if as_json:
+        emit_json(doc)
+        err.print(sentence, markup=False)
+    else:
+        render(doc)
+        out.print(sentence, markup=False)
+    return 0
 
 
 def emit_json(doc: Any) -> None:

@@ -28,6 +28,7 @@ from xjma.commands.common import (
     parse_date_option,
     say_error,
     start_date,
+    start_or_none,
     today,
 )
 from xjma.commands.operator import OperatorOpt
@@ -47,7 +48,7 @@ def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     from xjma.commands.documents import enroll_document
     from xjma.jobs.enroll import EnrollResult
 
-    start = date_or_none(options["start"], lambda: start_date(None))
+    start = start_or_none(options["start"])
     paid_on = date_or_none(options["paid_on"], today)
     return enroll_document(EnrollResult(options["file"], start, paid_on, options["dry_run"]))
 

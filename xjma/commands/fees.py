@@ -8,19 +8,17 @@ from typing import Any
 import typer
 
 from xjma.commands.common import (
-    LAST_YEAR,
     DbOpt,
     JsonOpt,
     MaskOpt,
     OutputOpt,
     command,
-    emit_json,
-    err,
     ledger_target,
     out,
+    show_document,
     today,
 )
-from xjma.errors import XjmaError
+from xjma.commands.periods import MonthOpt, YearOpt, month_or_year
 
 fees_app = typer.Typer(help="会费相关命令", no_args_is_help=True)
 
@@ -35,34 +33,18 @@ def register(app: typer.Typer) -> None:
 )
 @command()
 def summary(
-    month: str = typer.Option(None, "--month", help="月份，如 2026-12"),
-    year: str = typer.Option(None, "--year", help="年份，如 2026"),
+    month: str = MonthOpt,
+    year: str = YearOpt,
     db: str = DbOpt,
     output: Path = OutputOpt,
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> int:
     from xjma.commands.documents import fees_document
-    from xjma.jobs.fees import fees_summary, parse_period
+    from xjma.jobs.fees import fees_summary
 
-    _refuse_far_years(month, year)
-    result = fees_summary(parse_period(month, year), ledger_target(db, writes=False), output, today())
-    doc, report = fees_document(result), result.report
-    if as_json:
-        emit_json(doc)
-        err.print(f"缴费汇总：{report}", markup=False)
-        return 0
-    _render(doc)
-    out.print(f"缴费汇总：{report}", markup=False)
-    return 0
-
-
-def _refuse_far_years(month: str | None, year: str | None) -> None:
-    """A year past LAST_YEAR has no next year to end its period on: said as a bad option."""
-    for name, value in (("--month", month), ("--year", year)):
-        digits = (value or "").strip()[:4]
-        if digits.isdigit() and len(digits) == 4 and int(digits) > LAST_YEAR:
-            raise XjmaError(f"{name} 超出可用的日期范围：{value!r}，请写 {LAST_YEAR} 年以前的年份或月份")
+    result = fees_summary(month_or_year(month, year), ledger_target(db, writes=False), output, today())
+    return show_document(fees_document(result), _render, f"缴费汇总：{result.report}", as_json)
 
 
 def _render(doc: dict[str, Any]) -> None:

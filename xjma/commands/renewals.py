@@ -14,11 +14,10 @@ from xjma.commands.common import (
     OutputOpt,
     RulesOpt,
     command,
-    emit_json,
-    err,
     ledger_target,
     out,
     parse_date_option,
+    show_document,
     today,
 )
 
@@ -56,14 +55,13 @@ def due(
         unit=unit,
         output=output,
     )
-    doc = renewals_due_document(run.result)
-    if as_json:
-        emit_json(doc)
-        err.print(f"续保提醒：{run.report}", markup=False)
-        return 0
-    _render(doc, run.result.lapsed_members)
-    out.print(f"续保提醒：{run.report}", markup=False)
-    return 0
+    lapsed = run.result.lapsed_members
+    return show_document(
+        renewals_due_document(run.result),
+        lambda doc: _render(doc, lapsed),
+        f"续保提醒：{run.report}",
+        as_json,
+    )
 
 
 def _render(doc: dict[str, Any], lapsed_members: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,12 @@ from xjma.commands.common import (
     JsonOpt,
     OutputOpt,
     command,
-    emit_json,
-    err,
     ledger_target,
     out,
-    parse_date_option,
+    show_document,
     today,
 )
-from xjma.errors import XjmaError
+from xjma.commands.periods import window_of
 
 report_app = typer.Typer(help="统计报表", no_args_is_help=True)
 
@@ -57,36 +54,7 @@ def overview(
     run = report_overview(
         Window(lo, hi, cumulative), db=ledger_target(db, writes=False), output=output, made_on=today()
     )
-    doc = overview_document(run.result)
-    if as_json:
-        emit_json(doc)
-        err.print(f"开展概况：{run.report}", markup=False)
-        return 0
-    _render(doc)
-    out.print(f"开展概况：{run.report}", markup=False)
-    return 0
-
-
-def window_of(
-    year: str | None, date_from: str | None, date_to: str | None, now: dt.date
-) -> tuple[dt.date, dt.date]:
-    """--year YYYY, or --from and --to, or neither (the current year); both days included."""
-    if year is not None and (date_from is not None or date_to is not None):
-        raise XjmaError("--year 与 --from/--to 只能选一种")
-    if (date_from is None) != (date_to is None):
-        raise XjmaError("--from 与 --to 须同时给出")
-    if date_from is not None:
-        lo, hi = parse_date_option(date_from, "--from"), parse_date_option(date_to, "--to")
-        if lo > hi:
-            raise XjmaError(f"--from {lo.isoformat()} 晚于 --to {hi.isoformat()}")
-        return lo, hi
-    if year is None:
-        return dt.date(now.year, 1, 1), dt.date(now.year, 12, 31)
-    digits = year.strip()
-    if not (digits.isdigit() and len(digits) == 4):
-        raise XjmaError(f"--year 应写成 2026 的形式：{year!r}")
-    lo = parse_date_option(f"{digits}-01-01", "--year")
-    return lo, parse_date_option(f"{digits}-12-31", "--year")
+    return show_document(overview_document(run.result), _render, f"开展概况：{run.report}", as_json)
 
 
 def _render(doc: dict[str, Any]) -> None:

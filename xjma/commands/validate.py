@@ -17,13 +17,13 @@ from xjma.commands.common import (
     StartOpt,
     UnitOpt,
     command,
-    date_or_none,
     emit_json,
+    end_date,
     err,
     ledger_target,
     out,
-    parse_date_option,
     start_date,
+    start_or_none,
 )
 
 SHOWN_PROBLEMS = 20
@@ -41,7 +41,7 @@ def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     """The exit-2 document: nothing read, `report` null."""
     from xjma.commands.documents import EmptyValidation, validation_document
 
-    start = date_or_none(options["start"], lambda: start_date(None))
+    start = start_or_none(options["start"])
     return validation_document(EmptyValidation(options["file"], options["sheet"], start), None)
 
 
@@ -71,7 +71,7 @@ def validate(
     from xjma.jobs.validate import open_ledger_view, validate_file, write_validation_report
 
     day = start_date(start)
-    end_day = parse_date_option(end, "--end") if end else None
+    end_day = end_date(end)
     # cli.md: --db defaults to $XJMA_DB, else xjma.db in the user data folder, for validate too:
     # a clerk who enrolled with the default ledger is warned about members already enrolled.
     ledger, note = open_ledger_view(ledger_target(db, writes=False) or default_target())

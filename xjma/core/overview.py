@@ -106,8 +106,14 @@ def round_fen_fraction(fen: Fraction) -> Decimal:
 
 
 def earned_fee(parts: Iterable[tuple[int, int]]) -> Decimal:
-    """Σ fen_days ÷ days over (fen_days, days) parts, exactly, rounded half-up to the fen once."""
-    return round_fen_fraction(sum((Fraction(f, d) for f, d in parts if d > 0), Fraction(0)))
+    """Σ fen_days ÷ days over (fen_days, days) parts, exactly, rounded half-up to the fen once. The
+    parts of one length are added as integers first (Σ f ÷ d = (Σ f) ÷ d): a few fractions, not one
+    per part."""
+    by_days: dict[int, int] = {}
+    for f, d in parts:
+        if d > 0:
+            by_days[d] = by_days.get(d, 0) + f
+    return round_fen_fraction(sum((Fraction(f, d) for d, f in by_days.items()), Fraction(0)))
 
 
 def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:

@@ -27,14 +27,14 @@ from xjma.core.labels import label
 from xjma.core.payments import PayItem
 from xjma.core.prefectures import Prefectures
 from xjma.core.privacy import mask_account, mask_id
-from xjma.io.sheet_layout import YUAN, Heading, Styles, page_setup, row_height, wrapped_lines
+from xjma.io.sheet_blocks import notice_contact, notice_formats, write_notice_sheets, write_notice_sign_line
+from xjma.io.sheet_layout import YUAN, Heading, Styles, row_height, wrapped_lines
 from xjma.io.sheet_table import Column, write_table
 from xjma.io.xlsx_util import cell_text
 
 BANK_SHEET = "银行转账清单"
 NOTICE_SHEET = "给付通知"
 NOTICE_TITLE = "职工互助保障给付通知书"
-CASES_PER_SHEET = 1000  # under Excel's 1,023 page breaks per sheet
 WIDTHS = (16, 20, 14, 34)  # A–D, character units: 84, A4 portrait at about 100 %
 MAX_STEP_LINES = 14  # a notice stays one page: longer explanations end with a pointer to the case
 _OPTIONS = {"strings_to_formulas": False}
@@ -92,18 +92,10 @@ def write_payout_notices(
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), _OPTIONS)
-    styles = Styles(book)
-    chunks = [notices[i : i + CASES_PER_SHEET] for i in range(0, len(notices), CASES_PER_SHEET)] or [[]]
-    for n, chunk in enumerate(chunks, start=1):
-        ws = book.add_worksheet(NOTICE_SHEET if n == 1 else f"{NOTICE_SHEET}{n}")
-        for col, width in enumerate(WIDTHS):
-            ws.set_column(col, col, width)
-        page_setup(ws, NOTICE_TITLE, sum(WIDTHS))
-        starts, row = [], 0
-        for notice in chunk:
-            starts.append(row)
-            row = _write_notice(ws, _formats(styles), notice, (batch, made_on, prefectures), row)
-        ws.set_h_pagebreaks(starts[1:])
+    f, issue = _formats(Styles(book)), (batch, made_on, prefectures)
+    write_notice_sheets(
+        book, NOTICE_SHEET, NOTICE_TITLE, WIDTHS, notices, lambda ws, n, r: _write_notice(ws, f, n, issue, r)
+    )
     book.close()
 
 
@@ -144,14 +136,9 @@ def _write_notice(
     r = _field(ws, f, r, "开户行：", cell_text(item.bank))
     r = _field(ws, f, r, "收款账号：", mask_account(item.account))
     r = _field(ws, f, r, "说明：", "上述给付金额将转入收款账户，请注意查收；如有疑问，请与下列经办人联系。")
-    r = _contact(ws, f, c.prefecture, prefectures, r)
-    for row in range(r, r + 3):  # before the cells: a row's height is set before it is written
-        ws.set_row(row, 30)
-    ws.write_string(r + 2, 0, "盖章：", f["label"])
-    ws.write_string(r + 2, 1, prefectures.office.name, f["value"])
-    ws.write_string(r + 2, 2, "日期：", f["label"])
-    ws.write_string(r + 2, 3, "　　年　　月　　日", f["value"])
-    return r + 4
+    who, phone = notice_contact(prefectures, c.prefecture)
+    r = _pair(ws, f, r, ("经办人：", who), ("联系电话：", phone))
+    return write_notice_sign_line(ws, f, r, ("盖章：", prefectures.office.name))
 
 
 def _steps(steps: Sequence[str]) -> str:
@@ -179,21 +166,9 @@ def _pair(ws: Any, f: dict[str, Any], r: int, left: tuple[str, str], right: tupl
     return r + 1
 
 
-def _contact(ws: Any, f: dict[str, Any], prefecture: str, prefectures: Prefectures, r: int) -> int:
-    """经办人 and phone: the prefecture union's on-site staff, or the office (区直, none, unknown)."""
-    pref = prefectures.get(prefecture) if prefecture else None
-    if pref is not None and pref.contact is not None:
-        who, phone = f"{pref.union} {pref.contact}", pref.phone or ""
-    else:
-        who, phone = prefectures.office.name, " / ".join(prefectures.office.phones)
-    return _pair(ws, f, r, ("经办人：", who), ("联系电话：", phone))
-
-
 def _formats(s: Styles) -> dict[str, Any]:
     return {
-        "title": s.custom("p_title", {"bold": True, "font_size": 20, "align": "center", "valign": "vcenter"}),
-        "label": s.custom("p_label", {"bold": True, "valign": "vcenter", "align": "right"}),
-        "value": s.custom("p_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
+        **notice_formats(s),
         "quoted": s.custom("p_quoted", {"valign": "vcenter", "text_wrap": True, "quote_prefix": True}),
         "capital": s.custom("p_capital", {"bold": True, "valign": "vcenter", "font_size": 12}),
         "yuan": s.custom("p_yuan", {"bold": True, "valign": "vcenter", "num_format": YUAN}),

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.labels import label
-from xjma.io.sheet_layout import Styles, page_setup, row_height, wrapped_lines
+from xjma.io.sheet_blocks import notice_contact, notice_formats, write_notice_sheets, write_notice_sign_line
+from xjma.io.sheet_layout import Styles, row_height, wrapped_lines
 from xjma.io.xlsx_util import atomic_target, cell_text
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 SHEET = "拒付通知"
 TITLE = "职工互助保障活动拒付通知书"
-CASES_PER_SHEET = 1000
 WIDTHS = (16, 24, 16, 28)  # A–D: 84 character units, A4 portrait at about 100 %
 _VALUE_WIDTH = sum(WIDTHS[1:])
 
@@ -36,18 +36,10 @@ def write_refusal_notices(path: Path, cases: Sequence[StoredCase], issued_on: dt
     prefectures = load_prefectures()
     with atomic_target(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
-        styles = Styles(book)
-        chunks = [cases[i : i + CASES_PER_SHEET] for i in range(0, len(cases), CASES_PER_SHEET)] or [[]]
-        for n, chunk in enumerate(chunks, start=1):
-            ws = book.add_worksheet(SHEET if n == 1 else f"{SHEET}{n}")
-            for col, width in enumerate(WIDTHS):
-                ws.set_column(col, col, width)
-            page_setup(ws, TITLE, sum(WIDTHS))
-            starts, row = [], 0
-            for case in chunk:
-                starts.append(row)
-                row = _notice(ws, _formats(styles), case, issued_on, prefectures, row)
-            ws.set_h_pagebreaks(starts[1:])
+        f = notice_formats(Styles(book))
+        write_notice_sheets(
+            book, SHEET, TITLE, WIDTHS, cases, lambda ws, c, r: _notice(ws, f, c, issued_on, prefectures, r)
+        )
         book.close()
 
 
@@ -92,19 +84,9 @@ def _notice(
         "说　　明：",
         "如对本通知有异议，请在收到本通知之日起 30 日内持相关材料向所在单位工会或办事处提出复核。",
     )
-    pref = prefectures.get(facts.prefecture) if facts.prefecture else None
-    if pref is not None and pref.contact is not None:
-        who, phone = f"{pref.union} {pref.contact}", pref.phone or ""
-    else:
-        who, phone = prefectures.office.name, " / ".join(prefectures.office.phones)
+    who, phone = notice_contact(prefectures, facts.prefecture)
     r = _pair(ws, f, r + 1, ("经办单位：", who), ("联系电话：", phone))
-    for row in range(r, r + 3):
-        ws.set_row(row, 30)
-    ws.write_string(r + 2, 0, "经办人：", f["label"])
-    ws.write_string(r + 2, 1, "＿" * 8, f["value"])
-    ws.write_string(r + 2, 2, "日期：", f["label"])
-    ws.write_string(r + 2, 3, "　　年　　月　　日", f["value"])
-    return r + 4
+    return write_notice_sign_line(ws, f, r, ("经办人：", "＿" * 8))
 
 
 def _field(ws: Any, f: dict[str, Any], r: int, name: str, value: str) -> int:
@@ -122,11 +104,3 @@ def _pair(ws: Any, f: dict[str, Any], r: int, left: tuple[str, str], right: tupl
     lines = max(wrapped_lines(left[1], WIDTHS[1]), wrapped_lines(right[1], WIDTHS[3]))
     ws.set_row(r, max(22.0, row_height(lines)))
     return r + 1
-
-
-def _formats(s: Styles) -> dict[str, Any]:
-    return {
-        "title": s.custom("r_title", {"bold": True, "font_size": 20, "align": "center", "valign": "vcenter"}),
-        "label": s.custom("r_label", {"bold": True, "valign": "vcenter", "align": "right"}),
-        "value": s.custom("r_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
-    }

@@ -22,7 +22,13 @@ RULES_DIR = Path(__file__).parent.parent / "rules"  # the packaged rules files
 T = TypeVar("T")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# LibYAML's parser when PyYAML was built with it (its wheels are, on Windows and Linux): the rules files
+# parse in ~15 ms instead of ~120 ms, on every command. The constructor (safe types, the duplicate-key
+# check below) is the same Python code with either.
+_SAFE_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SAFE_BASE):  # type: ignore[misc]
     """SafeLoader that refuses a mapping with the same key twice (openfisca habit)."""
 
 

@@ -8,12 +8,15 @@ cells (xlsxwriter's constant_memory mode writes a row once it is left).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from xjma.io.sheet_layout import Styles, row_height, wrapped_lines
 from xjma.io.sheet_table import QUOTED_FIRST, Table
 from xjma.io.xlsx_util import cell_text
+
+if TYPE_CHECKING:
+    from xjma.core.prefectures import Prefectures
 
 PIXELS_PER_UNIT = 7  # one character unit of column width, in pixels (Calibri 11)
 CHART_ROWS = 18  # rows of 20 px the chart covers (360 px): with its table on one page
@@ -122,3 +125,68 @@ def _col(index: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
 
     return str(xl_col_to_name(index))
+
+
+# ---------------------------------------------------------------- notices, one A4 page each
+# (给付通知 io/payout_xlsx, 拒付通知 io/refusal_notice; added by the dedup helper, 2026-12-01)
+
+NOTICES_PER_SHEET = 1000  # under Excel's 1,023 page breaks per sheet
+
+
+def write_notice_sheets(
+    book: Any,
+    name: str,
+    title: str,
+    widths: Sequence[float],
+    notices: Sequence[Any],
+    write_one: Callable[[Any, Any, int], int],
+) -> None:
+    """Sheets of notices one page each, a page break after each: `name`, then `name`2, … past
+    NOTICES_PER_SHEET; fixed columns `widths`, portrait (page_setup). `write_one(ws, notice, row)` writes
+    a notice from `row` and returns the row after it. No notice: one empty sheet."""
+    from xjma.io.sheet_layout import page_setup
+
+    every = range(0, len(notices), NOTICES_PER_SHEET)
+    chunks = [notices[i : i + NOTICES_PER_SHEET] for i in every] or [[]]
+    for n, chunk in enumerate(chunks, start=1):
+        ws = book.add_worksheet(name if n == 1 else f"{name}{n}")
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        page_setup(ws, title, sum(widths))
+        starts, row = [], 0
+        for notice in chunk:
+            starts.append(row)
+            row = write_one(ws, notice, row)
+        ws.set_h_pagebreaks(starts[1:])
+
+
+def notice_contact(prefectures: Prefectures, prefecture: str | None) -> tuple[str, str]:
+    """(经办人, phone) a notice names: the prefecture union's on-site staff, or the office (区直, none,
+    unknown)."""
+    pref = prefectures.get(prefecture) if prefecture else None
+    if pref is not None and pref.contact is not None:
+        return f"{pref.union} {pref.contact}", pref.phone or ""
+    return prefectures.office.name, " / ".join(prefectures.office.phones)
+
+
+def notice_formats(s: Styles) -> dict[str, Any]:
+    """A notice's title (20 pt, centred), labels (bold, right) and values (wrapped text)."""
+    return {
+        "title": s.custom(
+            "notice_title", {"bold": True, "font_size": 20, "align": "center", "valign": "vcenter"}
+        ),
+        "label": s.custom("notice_label", {"bold": True, "valign": "vcenter", "align": "right"}),
+        "value": s.custom("notice_value", {"valign": "vcenter", "text_wrap": True, "num_format": "@"}),
+    }
+
+
+def write_notice_sign_line(ws: Any, f: dict[str, Any], r: int, signer: tuple[str, str]) -> int:
+    """A notice's last line after a blank two: the signer's label and value (A–B), 日期 and a blank date
+    (C–D), in the formats f["label"] and f["value"]; returns the row after it and a blank one."""
+    for row in range(r, r + 3):  # before the cells: a row's height is set before it is written
+        ws.set_row(row, 30)
+    ws.write_string(r + 2, 0, signer[0], f["label"])
+    ws.write_string(r + 2, 1, signer[1], f["value"])
+    ws.write_string(r + 2, 2, "日期：", f["label"])
+    ws.write_string(r + 2, 3, "　　年　　月　　日", f["value"])
+    return r + 4

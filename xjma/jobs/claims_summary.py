@@ -44,6 +44,8 @@ def default_report_path(period: Period, state: str) -> Path:
 def claims_summary(
     period: Period, state: str, db: str | None, output: Path | None, today: dt.date
 ) -> ClaimsSummary:
+    from concurrent.futures import ThreadPoolExecutor
+
     from xjma.io.claims_summary_xlsx import write_claims_workbook
     from xjma.io.ledger import open_ledger
     from xjma.io.ledger.claims_summary import case_lines, rejected_and_open
@@ -53,10 +55,17 @@ def claims_summary(
         if not ledger.exists:
             figures = summarise((), months, 0, 0)
         else:
-            with ledger.connect() as conn:
-                rejected, still_open = rejected_and_open(conn, period.lo, period.hi)
-                lines = case_lines(conn, period.lo, period.hi, state)
-                figures = summarise(lines, months, rejected, still_open)
+
+            def counts() -> tuple[int, int]:  # meanwhile, on its own connection (a read of its own)
+                with ledger.connect() as conn:
+                    return rejected_and_open(conn, period.lo, period.hi)
+
+            with ThreadPoolExecutor(max_workers=1) as aside:
+                counted = aside.submit(counts)
+                with ledger.connect() as conn:
+                    lines = case_lines(conn, period.lo, period.hi, state)
+                rejected, still_open = counted.result()
+            figures = summarise(lines, months, rejected, still_open)
     result = ClaimsSummary(period, state, figures, output or default_report_path(period, state))
     write_claims_workbook(result.report, period.label, state, figures, result.yearly, today)
     return result

@@ -69,6 +69,7 @@ def _record_sqlite(
     people: Sequence[MemberInfo],
     items: Sequence[NewEnrollment],
 ) -> None:
+    from xjma.io.ledger.cover_totals import refresh_cover_totals
     from xjma.io.ledger.fee_totals import add_batch
 
     # A batch's index pages stay in memory until the commit (SQLite's default cache is 2 MB; 100,000
@@ -93,6 +94,7 @@ def _record_sqlite(
     if before and overlaps_another_batch(conn, f"n.id > {before}", f"o.id <= {before}"):
         raise LedgerConflict()
     add_batch(conn, before, paid_on, items, fen.__getitem__)
+    refresh_cover_totals(conn)
 
 
 # SQLite bulk path: the driver's executemany with plain tuples. SQLAlchemy's per-row bind processing

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from xjma.core.actor import Actor
 from xjma.core.cases import COUNTING
-from xjma.core.claims.model import ClaimResult, claim_key
-from xjma.core.money import to_fen
-from xjma.io.ledger.case_tables import MEDICAL_PAYER, case_details, case_events
-from xjma.io.ledger.claims import claim_values
+from xjma.core.claims.model import ClaimResult
+from xjma.io.ledger.case_tables import MEDICAL_PAYER
 from xjma.io.ledger.history import CHUNK
 
 if TYPE_CHECKING:
@@ -206,69 +204,30 @@ def record_paid(
     conn: Connection, items: Sequence[PaidSettlement], actor: Actor, log: Callable[[int], int]
 ) -> int:
     """Each settlement a `paid` case of payer 一单结算 (claims row, case_details, events approved then
-    paid on the discharge date), in the caller's transaction; returns how many were recorded. A claim
-    already recorded under the same claim key is left as it is (recorded once). `log(n)` writes the
-    command's log entry once the number recorded is known and returns its id (the events name it)."""
-    from xjma.io.ledger.schema import claims
+    paid on the discharge date: io/ledger/cases, the one writer of a case), in the caller's transaction;
+    returns how many were recorded. A claim already recorded under the same claim key is left as it is
+    (recorded once). `log(n)` writes the command's log entry once the number recorded is known and
+    returns its id (the events name it)."""
+    from xjma.core.cases import CaseFacts
+    from xjma.io.ledger.cases import NewCase, NewEvent, append_events, record_cases
 
-    stamp = actor.at
-    rows = {claim_key(i.result.claim): (i, claim_values(i.result, stamp)) for i in items}
-    keys = list(rows)
-    before = _ids_of(conn, claims, keys)
-    new = [values for key, (_, values) in rows.items() if key not in before]
-    if new:
-        conn.execute(claims.insert(), new)
-    made = {k: v for k, v in _ids_of(conn, claims, keys).items() if k not in before}
+    cases = [
+        NewCase(i.result, CaseFacts(prefecture=i.prefecture, unit=i.unit, payer=MEDICAL_PAYER,
+                                    settlement_no=i.settlement_no))
+        for i in items
+    ]  # fmt: skip
+    ids = record_cases(conn, cases, actor.at, None)
+    made = [(case, item) for (case, new), item in zip(ids, items, strict=True) if new]
     if not made:
         return 0
     log_id = log(len(made))
-    role = _role(conn)
-    details, events = [], []
-    for key, claim_id in made.items():
-        item = rows[key][0]
-        details.append(_details(claim_id, item))
-        fen = to_fen(item.result.payout)
-        common = {
-            "claim_id": claim_id,
-            "at": stamp,
-            "operator": actor.operator,
-            "db_role": role,
-            "log_id": log_id,
-        }
-        events.append(
-            {**common, "state": "approved", "payout_fen": fen, "paid_on": None, "note": MEDICAL_PAYER}
+    events = [
+        event
+        for case, item in made
+        for event in (
+            NewEvent(case, "approved", MEDICAL_PAYER, payout=item.result.payout),
+            NewEvent(case, "paid", paid_on=item.discharged),
         )
-        events.append(
-            {**common, "state": "paid", "payout_fen": None, "paid_on": item.discharged, "note": None}
-        )
-    conn.execute(case_details.insert(), details)
-    conn.execute(case_events.insert(), events)
+    ]
+    append_events(conn, events, actor, log_id)
     return len(made)
-
-
-def _details(claim_id: int, item: PaidSettlement) -> dict[str, Any]:
-    return {
-        "claim_id": claim_id,
-        "submission_id": None,
-        "prefecture": item.prefecture,
-        "unit": item.unit,
-        "materials": "[]",
-        "payer": MEDICAL_PAYER,
-        "settlement_no": item.settlement_no,
-    }
-
-
-def _ids_of(conn: Connection, claims: Any, keys: list[str]) -> dict[str, int]:
-    from sqlalchemy import select
-
-    found: dict[str, int] = {}
-    for lo in range(0, len(keys), CHUNK):
-        query = select(claims.c.claim_key, claims.c.id).where(claims.c.claim_key.in_(keys[lo : lo + CHUNK]))
-        found.update({k: int(i) for k, i in conn.execute(query)})
-    return found
-
-
-def _role(conn: Connection) -> str | None:
-    from xjma.io.ledger.log import db_role
-
-    return db_role(conn)

@@ -227,6 +227,16 @@ def _v7_member_details(conn: Connection) -> None:
         add_policy(conn, "member_details", POLICIES["member_details"])
 
 
+def _v8_cover_totals(conn: Connection) -> None:
+    """Version 8: the cover totals of the overview (SQLite; cover_totals), which replace the overview's
+    covering index by groups: one index less for every enroll to keep up."""
+    from xjma.io.ledger.cover_totals import create_cover_totals
+
+    create_cover_totals(conn)
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_enrollments_overview_groups")
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_initial,
@@ -236,6 +246,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v5_cases,
     _v6_access,
     _v7_member_details,
+    _v8_cover_totals,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
