@@ -153,6 +153,17 @@ def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
         ],
         "bare calamine read (problem-heavy file)": lambda i: [sys.executable, "-c", BARE, str(heavy)],
         "xjma enroll": lambda i: enroll(str(tmp / f"enroll_{rows}_{i}.db"), tmp / f"enroll_{rows}_{i}.xlsx"),
+        # the batch the enroll of the same round recorded, read back and its workbook written again
+        "xjma batch report": lambda i: [
+            XJMA,
+            "batch",
+            "report",
+            "1",
+            "--db",
+            str(tmp / f"enroll_{rows}_{i}.db"),
+            "-o",
+            str(tmp / f"batch_report_{rows}_{i}.xlsx"),
+        ],
     }
     if PG_URL:
         cases["xjma enroll (PostgreSQL)"] = lambda i: enroll(
@@ -172,6 +183,8 @@ def bench_size(rows: int, tmp: Path) -> list[dict[str, object]]:
                     notes[name] = check_planted(stdout, planted) if rc in (0, 1) else f"validate exit {rc}"
                 if name == "xjma enroll" and rc != 0:
                     notes["xjma validate"] = notes.get("xjma validate", "") + f"; enroll exit {rc}"
+                if name == "xjma batch report" and rc != 0:
+                    notes[name] = f"exit {rc} (it reads the round's enroll ledger)"
                 if name == "xjma enroll (PostgreSQL)":
                     notes[name] = "a fresh database each round" if rc == 0 else f"enroll exit {rc}"
                 times[name].append(seconds)

@@ -197,3 +197,21 @@ def test_a_text_that_looks_like_a_formula_is_a_string_with_the_quote_prefix(tmp_
     assert ws["B4"].value == "=1+1" and ws["B4"].data_type == "s" and ws["B4"].quotePrefix
     assert ws["D4"].value == "@SUM(A1)" and ws["D4"].quotePrefix and ws["D4"].alignment.wrap_text
     assert not ws["C4"].quotePrefix
+
+
+def test_a_text_repeated_down_a_column_is_written_as_its_first_cell_on_every_row(tmp_path):
+    row = (1, "=1+1", "650104199310100012", LONG_UNIT, 1, Decimal("1.00"), "按档次", "x")
+    _, ws = _write(tmp_path / "t.xlsx", rows=[row, row, row])
+    for r in (4, 5, 6):
+        assert ws[f"B{r}"].value == "=1+1" and ws[f"B{r}"].quotePrefix
+        assert ws[f"G{r}"].value == "按档次" and ws[f"G{r}"].alignment.wrap_text  # a text in a date column
+        assert ws.row_dimensions[r].height >= 2 * 15  # the long unit wraps on every row
+
+
+def test_one_text_in_a_narrow_and_a_wide_column_wraps_only_in_the_narrow_one(tmp_path):
+    text = "新疆维吾尔自治区总工会"  # 22 units: past 姓名's 16, within 工作单位's 30
+    rows = [(1, text, "650104199310100012", "甲", 1, Decimal("1.00"), None, "x"),
+            (2, "张三", "650104199310100012", text, 1, Decimal("1.00"), None, "x")]  # fmt: skip
+    _, ws = _write(tmp_path / "t.xlsx", rows=rows)
+    assert ws.row_dimensions[4].height >= 2 * 15
+    assert ws.row_dimensions[5].height is None

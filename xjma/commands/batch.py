@@ -83,8 +83,8 @@ def report(
 ) -> None:
     from xjma.jobs.batches import batch_report
 
-    path, detail = batch_report(db, batch, output=output, rules_path=rules, printed_on=today())
-    out.print(f"第 {batch} 批（{detail.summary.file}）的参保结果已补打：{path}")
+    path, summary = batch_report(db, batch, output=output, rules_path=rules, printed_on=today())
+    out.print(f"第 {batch} 批（{summary.file}）的参保结果已补打：{path}")
 
 
 def summary_doc(s: Any) -> dict[str, Any]:

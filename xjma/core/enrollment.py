@@ -159,23 +159,37 @@ class FeeTotals:
 
 
 def summarise_fees(items: Iterable[NewEnrollment]) -> FeeTotals:
-    """Members are counted once per plan and once per unit, whatever their number of plans."""
-    total = Decimal("0.00")
+    """Members are counted once per plan and once per unit, whatever their number of plans.
+
+    The fees are added up per (plan, unit, fee) group, of which a batch has a few hundred, not per
+    enrollment: each group's fee is its fee times its count (the same sum, Decimal exact)."""
     plan_members: dict[str, set[str]] = {}
-    plan_shares: dict[str, int] = {}
-    plan_fee_sum: dict[str, Decimal] = {}
     unit_members: dict[str, set[str]] = {}
-    unit_fee: dict[str, Decimal] = {}
+    groups: dict[tuple[str, str, Decimal], list[int]] = {}  # (plan, unit, fee) -> [count, shares]
     for item in items:
         e = item.enrollment
-        total += item.fee
-        plan_members.setdefault(e.plan, set()).add(e.id_number)
-        plan_shares[e.plan] = plan_shares.get(e.plan, 0) + e.shares
-        plan_fee_sum[e.plan] = plan_fee_sum.get(e.plan, Decimal("0.00")) + item.fee
-        unit_members.setdefault(e.unit, set()).add(e.id_number)
-        unit_fee[e.unit] = unit_fee.get(e.unit, Decimal("0.00")) + item.fee
+        key = (e.plan, e.unit, item.fee)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = [0, 0]
+            plan_members.setdefault(e.plan, set())
+            unit_members.setdefault(e.unit, set())
+        group[0] += 1
+        group[1] += e.shares
+        plan_members[e.plan].add(e.id_number)
+        unit_members[e.unit].add(e.id_number)
+    total = Decimal("0.00")
+    plan_shares: dict[str, int] = {}
+    plan_fee: dict[str, Decimal] = {}
+    unit_fee: dict[str, Decimal] = {}
+    for (plan, unit, fee), (count, shares) in groups.items():
+        amount = fee * count
+        total += amount
+        plan_shares[plan] = plan_shares.get(plan, 0) + shares
+        plan_fee[plan] = plan_fee.get(plan, Decimal("0.00")) + amount
+        unit_fee[unit] = unit_fee.get(unit, Decimal("0.00")) + amount
     return FeeTotals(
         total=total,
-        by_plan={p: (len(plan_members[p]), plan_shares[p], plan_fee_sum[p]) for p in plan_members},
+        by_plan={p: (len(plan_members[p]), plan_shares[p], plan_fee[p]) for p in plan_members},
         by_unit={u: (len(unit_members[u]), unit_fee[u]) for u in unit_members},
     )

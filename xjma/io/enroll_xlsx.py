@@ -103,16 +103,28 @@ ROSTER_COLUMNS = (
 def _roster_sheet(book: Any, styles: Styles, data: EnrollSheetData, heading: Heading) -> None:
     """参保名单: one row per member, 9 columns, A4 landscape; 合计 of the fees."""
     names = data.names
+    # A batch's members hold a handful of distinct plan mixes: each one's five cells are made once.
+    shown: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     def rows() -> Any:
         for row, items in data.members:
-            fee = sum((i.fee for i in items), start=Decimal("0.00"))
-            yield (row.row, row.name, row.id_number, row.unit, _shares(items, names), fee,
-                   _period(data.start, items, names, data.short_term), _observation(items, names),
-               _renewal(items, names))  # fmt: skip
+            key = tuple(_signature(i) for i in items)
+            cells = shown.get(key)
+            if cells is None:
+                fee = sum((i.fee for i in items), start=Decimal("0.00"))
+                cells = shown[key] = (_shares(items, names), fee,
+                                      _period(data.start, items, names, data.short_term),
+                                      _observation(items, names), _renewal(items, names))  # fmt: skip
+            yield (row.row, row.name, row.id_number, row.unit, *cells)
 
     ws = book.add_worksheet("参保名单")
     write_table(ws, styles, ROSTER_COLUMNS, rows(), heading=heading, freeze_cols=2)
+
+
+def _signature(item: NewEnrollment) -> tuple[object, ...]:
+    """What the member's cells after 工作单位 are made of, for one plan (the batch's start aside)."""
+    e = item.enrollment
+    return (e.plan, e.shares, e.renewed_shares, e.end, item.observation_end, item.fee)
 
 
 def _shares(items: Sequence[NewEnrollment], names: dict[str, str]) -> str:

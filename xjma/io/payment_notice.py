@@ -73,35 +73,48 @@ def unit_notices(
 ) -> list[UnitNotice]:
     """The notices of a batch: one per unit in roster order, a line per plan (plan 5 per tier), the
     unit's distinct members and its fee; 保障期 from S to the latest end of the unit's enrollments."""
-    units: dict[str, tuple[str, dict[tuple[int, int, str], list[Any]], set[str], list[dt.date]]] = {}
+    units: dict[str, tuple[str, dict[tuple[str, str | None], list[Any]], set[str], list[dt.date]]] = {}
     for row, items in members:
         unit = units.get(row.unit)
         if unit is None:
-            unit = units[row.unit] = (row.prefecture, {}, set(), [])
-        lines, people, ends = unit[1], unit[2], unit[3]
+            unit = units[row.unit] = (row.prefecture, {}, set(), [start])
+        lines, latest = unit[1], unit[3]
+        if items:
+            unit[2].add(row.id_number)
         for item in items:
             e = item.enrollment
-            key = (_plan_order(e.plan), int(e.tier or 0), e.plan)  # plan order, then plan 5's tiers
-            slot = lines.get(key)
+            slot = lines.get((e.plan, e.tier))
             if slot is None:
-                slot = lines[key] = [set(), 0, Decimal("0.00")]
+                slot = lines[(e.plan, e.tier)] = [set(), 0, Decimal("0.00")]
             slot[0].add(row.id_number)
             slot[1] += e.shares
             slot[2] += item.fee
-            people.add(row.id_number)
-            ends.append(e.end)
+            if e.end > latest[0]:
+                latest[0] = e.end
     return [
         UnitNotice(
             unit=unit,
             prefecture=prefecture,
             start=start,
-            end=max(ends) if ends else start,
-            lines=tuple(_line(key, slot, names) for key, slot in sorted(lines.items())),
+            end=latest[0],
+            lines=tuple(_line(key, slot, names) for key, slot in _ordered(lines)),
             members=len(people),
             total=sum((slot[2] for slot in lines.values()), Decimal("0.00")),
         )
-        for unit, (prefecture, lines, people, ends) in units.items()
+        for unit, (prefecture, lines, people, latest) in units.items()
     ]
+
+
+def _ordered(lines: dict[tuple[str, str | None], list[Any]]) -> list[tuple[tuple[int, int, str], list[Any]]]:
+    """The lines keyed by plan order, then plan 5's tiers (a tier written two ways is one line)."""
+    keyed: dict[tuple[int, int, str], list[Any]] = {}
+    for (plan, tier), (ids, shares, fee) in lines.items():
+        key = (_plan_order(plan), int(tier or 0), plan)
+        slot = keyed.setdefault(key, [set(), 0, Decimal("0.00")])
+        slot[0] |= ids
+        slot[1] += shares
+        slot[2] += fee
+    return sorted(keyed.items())
 
 
 def _plan_order(plan: str) -> int:

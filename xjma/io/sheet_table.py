@@ -154,62 +154,105 @@ def _write_rows(
     largest: dict[int, Decimal | int],
 ) -> int:
     """Write the rows from row `r`, widening text columns to their values (up to their cap) and
-    setting a row's height when a text wraps; returns the row after the last."""
-    kinds = [c.kind for c in columns]
-    fmts = [styles[_KINDS[k][0]] for k in kinds]
-    wrap = styles["wrap"]  # a text in a date or number column (e.g. "按档次"): wrapped like any text
-    caps = [c.max_width for c in columns]
-    texts = [k in TEXT_KINDS for k in kinds]
-    measured: dict[str, tuple[str, int]] = {}  # names and units repeat: each cleaned and measured once
-    wrapped: dict[tuple[str, int], int] = {}  # (text, width) -> lines: a long message repeats on every row
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    setting a row's height when a text wraps; returns the row after the last.
+
+    A text is cleaned, measured and given its format once per column (names, units and the per-plan
+    texts repeat on every row): a repeat only writes the cell. ID numbers do not repeat: not kept."""
+    cell = _Cells(styles, columns, widths)
+    write_string, write_number = ws.write_string, ws.write_number
+    numbers = [c.kind in ("int", "money") for c in columns]
     for values in rows:
         lines = 1
         for i, value in enumerate(values):
-            fmt = fmts[i]
-            if value.__class__ is Marked:
-                fmt = styles[value.style]
-                value = value.value
-                if value is None or value == "":
-                    write_blank(r, i, None, fmt)
-                    continue
-            if value is None or value == "":
-                continue  # blank: not written (the borders come from the table's grid)
-            if texts[i] or value.__class__ is str:
-                seen = measured.get(value)  # type: ignore[call-overload]
+            if value.__class__ is str:
+                if not value:
+                    continue  # blank: not written (the borders come from the table's grid)
+                seen = cell.seen[i].get(value)
                 if seen is None:
-                    text = cell_text(value)
-                    seen = (text, (len(text) if text.isascii() else _longest_line(text)) + 2)
-                    if len(measured) < 200_000 and value.__class__ is str:
-                        measured[value] = seen
-                text, need = seen
-                if need > caps[i] and kinds[i] != "id":
-                    key = (text, caps[i])
-                    taken = wrapped.get(key)
-                    if taken is None:
-                        taken = wrapped_lines(text, caps[i])
-                        if len(wrapped) < 10_000:
-                            wrapped[key] = taken
-                    lines = max(lines, taken)
-                    need = caps[i]
-                if need > widths[i]:
-                    widths[i] = need
-                fmt = fmt if texts[i] or fmt is not fmts[i] else wrap
-                if text[0] in QUOTED_FIRST:
-                    fmt = styles.quoted(fmt)
+                    seen = cell.text(i, value, cell.fmts[i] if cell.texts[i] else cell.wrap)
+                text, fmt, taken = seen
+                if taken > lines:
+                    lines = taken
                 write_string(r, i, text, fmt)
-            elif kinds[i] == "date":
-                write_number(r, i, (value - _EPOCH).days, fmt)  # type: ignore[operator]
-            else:
+            elif value is None:
+                continue
+            elif value.__class__ is Marked or cell.texts[i]:
+                lines = max(lines, cell.other(ws, r, i, value, sums, largest))
+            elif numbers[i]:
                 if i in sums:
                     sums[i] += value  # type: ignore[operator]
                 if value > largest[i]:  # type: ignore[operator]
                     largest[i] = value  # type: ignore[assignment]
-                write_number(r, i, value, fmt)
+                write_number(r, i, value, cell.fmts[i])
+            else:  # a date
+                write_number(r, i, (value - _EPOCH).days, cell.fmts[i])  # type: ignore[operator]
         if lines > 1:  # the row is still open (constant_memory writes it when the next one starts)
             ws.set_row(r, row_height(lines))
         r += 1
     return r
+
+
+class _Cells:
+    """The per-column state of one table's rows: formats, widths so far, the texts already seen."""
+
+    KEEP = 100_000  # distinct texts kept per column
+
+    def __init__(self, styles: Styles, columns: Sequence[Column], widths: list[float]) -> None:
+        self.styles, self.widths = styles, widths
+        self.kinds = [c.kind for c in columns]
+        self.fmts = [styles[_KINDS[k][0]] for k in self.kinds]
+        self.wrap = styles["wrap"]  # a text in a date or number column (e.g. "按档次"): wrapped like any text
+        self.caps = [c.max_width for c in columns]
+        self.texts = [k in TEXT_KINDS for k in self.kinds]
+        self.seen: list[dict[str, tuple[str, Any, int]]] = [{} for _ in columns]
+        self.wrapped: dict[tuple[str, int], int] = {}  # (text, width) -> lines: a long message repeats
+
+    def text(self, i: int, value: object, fmt: Any, keep: bool = True) -> tuple[str, Any, int]:
+        """A text cell's (text, format, lines): its column widened to it (up to the cap, past which it
+        wraps), the quote prefix when Excel would take it for a formula."""
+        text = cell_text(value)
+        need = (len(text) if text.isascii() else _longest_line(text)) + 2
+        lines, cap = 1, self.caps[i]
+        if need > cap and self.kinds[i] != "id":
+            key = (text, cap)
+            lines = self.wrapped.get(key, 0) or wrapped_lines(text, cap)
+            if len(self.wrapped) < 10_000:
+                self.wrapped[key] = lines
+            need = cap
+        if need > self.widths[i]:
+            self.widths[i] = need
+        if text[0] in QUOTED_FIRST:
+            fmt = self.styles.quoted(fmt)
+        seen = (text, fmt, lines)
+        kept = self.seen[i]
+        if keep and value.__class__ is str and self.kinds[i] != "id" and len(kept) < self.KEEP:
+            kept[value] = seen
+        return seen
+
+    def other(
+        self, ws: Any, r: int, i: int, value: object, sums: dict[int, Any], largest: dict[int, Any]
+    ) -> int:
+        """A Marked cell (its own style) or a non-text value in a text column; returns its lines."""
+        fmt = self.fmts[i]
+        if value.__class__ is Marked:
+            fmt = self.styles[value.style]
+            value = value.value
+            if value is None or value == "":
+                ws.write_blank(r, i, None, fmt)
+                return 1
+        if self.texts[i] or value.__class__ is str:
+            text, fmt, lines = self.text(i, value, fmt, keep=False)
+            ws.write_string(r, i, text, fmt)
+            return lines
+        if self.kinds[i] == "date":
+            ws.write_number(r, i, (value - _EPOCH).days, fmt)  # type: ignore[operator]
+            return 1
+        if i in sums:
+            sums[i] += value
+        if value > largest[i]:
+            largest[i] = value
+        ws.write_number(r, i, value, fmt)
+        return 1
 
 
 def _longest_line(text: str) -> int:

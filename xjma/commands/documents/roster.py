@@ -78,7 +78,7 @@ def enroll_document(result: Any) -> dict[str, Any]:
         "refused": len(result.refused_rows),
         "problems": [p.as_dict() for p in result.problems],
         "fees": fees_of(result.items),
-        "members": [_member(row, items) for row, items in result.members],
+        "members": _members(result.members),
         "report": _path(result.report),
         "batch": result.batch,  # office.md §2
     }
@@ -98,22 +98,39 @@ def fees_of(items: list[Any]) -> dict[str, Any]:
     }
 
 
-def _member(row: Any, items: list[Any]) -> dict[str, Any]:
-    return {
-        "row": row.row,
-        "id_number": row.id_number,
-        "name": row.name,
-        "unit": row.unit,
-        "fee": _money(sum((i.fee for i in items), start=Decimal("0.00"))),
-        "plans": {
-            i.enrollment.plan: {
-                "shares": i.enrollment.shares,
-                "fee": _money(i.fee),
-                "start": _iso(i.enrollment.start),
-                "end": _iso(i.enrollment.end),
-                "observation_end": _iso(i.observation_end),
-                "renewed_shares": i.enrollment.renewed_shares,
-            }
-            for i in items
-        },
+def _members(members: list[Any]) -> list[dict[str, Any]]:
+    """Each member's entry; its fee and `plans` are made once per distinct set of enrollments (a batch
+    holds a handful) and shared by the members that have it: the document is only serialised."""
+    made: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+    out = []
+    for row, items in members:
+        key = tuple(_signature(i) for i in items)
+        plans = made.get(key)
+        if plans is None:
+            plans = made[key] = _plans(items)
+        fee, shown = plans
+        out.append(
+            {"row": row.row, "id_number": row.id_number, "name": row.name, "unit": row.unit, "fee": fee,
+             "plans": shown}
+        )  # fmt: skip
+    return out
+
+
+def _signature(item: Any) -> tuple[Any, ...]:
+    e = item.enrollment
+    return (e.plan, e.shares, e.start, e.end, e.renewed_shares, item.fee, item.observation_end)
+
+
+def _plans(items: list[Any]) -> tuple[str, dict[str, Any]]:
+    fee = _money(sum((i.fee for i in items), start=Decimal("0.00")))
+    return fee, {
+        i.enrollment.plan: {
+            "shares": i.enrollment.shares,
+            "fee": _money(i.fee),
+            "start": _iso(i.enrollment.start),
+            "end": _iso(i.enrollment.end),
+            "observation_end": _iso(i.observation_end),
+            "renewed_shares": i.enrollment.renewed_shares,
+        }
+        for i in items
     }

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from xjma.core.actor import Actor
+from xjma.core.enrollment import NewEnrollment
+from xjma.core.model import Enrollment, RosterRow
 from xjma.core.money import fmt_money, from_fen
 from xjma.core.units import UnitMatch
 from xjma.io.ledger.history_tables import batch_units, log_entries, voided_enrollments
@@ -204,6 +207,57 @@ def batch_members(conn: Connection, batch_id: int) -> list[BatchMember]:
             )
         person.plans.append(r)
     return list(found.values())
+
+
+# The enrollments of a batch as the enrollment workbook shows them, in one query on the table alone.
+_BATCH_SHEET = (
+    'SELECT id_number, name, unit, prefecture, plan, start, "end", shares, renewed_shares, tier, '
+    "first_start, fee_fen, observation_days, observation_end, rules_version "
+    "FROM enrollments WHERE batch_id = {mark} ORDER BY id"
+)
+
+
+class _Days(dict[Any, Any]):
+    """A stored date (SQLite's ISO text, PostgreSQL's date) -> date, each distinct one parsed once."""
+
+    def __missing__(self, value: Any) -> dt.date | None:
+        day = self[value] = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return day
+
+
+def batch_sheet_rows(conn: Connection, batch_id: int) -> list[tuple[RosterRow, list[NewEnrollment]]]:
+    """The batch's members in recording order, each as a RosterRow (its 行号 the member's place in
+    the batch, from 2: the roster's own row numbers are not kept) with its enrollments of the batch,
+    voided ones included (`batch report`: the batch as first issued). Read through the driver's cursor:
+    a batch is 100,000s of rows of plain values."""
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    day, fee_of = _Days(), _Fees()
+    found: dict[str, tuple[RosterRow, list[NewEnrollment]]] = {}
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_BATCH_SHEET.format(mark=mark), (batch_id,))
+        for number, name, unit, prefecture, plan, start, end, shares, renewed, tier, first, fen, days, \
+                observed, version in cursor:  # fmt: skip
+            member = found.get(number)
+            if member is None:
+                row = RosterRow(len(found) + 2, name=name, id_number=number, unit=unit, prefecture=prefecture)
+                member = found[number] = (row, [])
+            enrollment = Enrollment(
+                number, plan, day[start], day[end], shares, renewed, unit, prefecture, tier, day[first], name
+            )
+            renewal = "ledger" if renewed else None
+            member[1].append(
+                NewEnrollment(member[0].row, enrollment, fee_of[fen], days, day[observed], version, renewal)
+            )
+    finally:
+        cursor.close()
+    return list(found.values())
+
+
+class _Fees(dict[Any, Decimal]):
+    def __missing__(self, fen: Any) -> Decimal:
+        fee = self[fen] = from_fen(int(fen))
+        return fee
 
 
 def money(fen: int) -> str:

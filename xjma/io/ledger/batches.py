@@ -89,8 +89,9 @@ def _record_sqlite(
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO enrollments ({names}) VALUES ({marks})", rows)
     # This batch's rows are the ids after `before`, the other batches' the ids up to it: SQLite writers
-    # take turns and ids only grow. (o.id is in every index: no table read to tell o's batch.)
-    if overlaps_another_batch(conn, f"n.id > {before}", f"o.id <= {before}"):
+    # take turns and ids only grow. (o.id is in every index: no table read to tell o's batch.) A first
+    # batch (no id up to 0) has nothing to overlap.
+    if before and overlaps_another_batch(conn, f"n.id > {before}", f"o.id <= {before}"):
         raise LedgerConflict()
     add_batch(conn, before, paid_on, items, fen.__getitem__)
     refresh_cover_totals(conn)
