@@ -166,16 +166,34 @@ def _renewal_of(renewals: RenewalRatios, key: Key) -> Ratio:
     return found or Ratio(0, 0)
 
 
+def _by_prefecture_and_plan(
+    cover: Sequence[CoverGroup],
+) -> dict[tuple[str, str], tuple[set[str], int, dict[int, int]]]:
+    """(地州市, plan) -> (its units, enrollments, Σ fen_days per enrollment length): the cover groups
+    (one per unit) added up once before they go to the window's total, 地州市 and plan."""
+    found: dict[tuple[str, str], tuple[set[str], int, dict[int, int]]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for g in cover:
+        pair = (g.prefecture, g.plan)
+        acc = found.get(pair)
+        if acc is None:
+            acc = found[pair] = (set(), 0, {})
+        if g.unit:
+            acc[0].add(g.unit)
+        counts[pair] = counts.get(pair, 0) + g.enrollments
+        acc[2][g.days] = acc[2].get(g.days, 0) + g.fen_days
+    return {pair: (names, counts[pair], by_days) for pair, (names, _, by_days) in found.items()}
+
+
 def _figures(ledger: LedgerFigures, renewals: RenewalRatios) -> dict[Key, Figures]:
     units: dict[Key, set[str]] = {}
     enrollments: dict[Key, int] = {}
     parts: dict[Key, list[tuple[int, int]]] = {}
-    for g in ledger.cover:
-        for key in _keys(g.prefecture, g.plan):
-            if g.unit:
-                units.setdefault(key, set()).add(g.unit)
-            enrollments[key] = enrollments.get(key, 0) + g.enrollments
-            parts.setdefault(key, []).append((g.fen_days, g.days))
+    for (prefecture, plan), (names, count, by_days) in _by_prefecture_and_plan(ledger.cover).items():
+        for key in _keys(prefecture, plan):
+            units.setdefault(key, set()).update(names)
+            enrollments[key] = enrollments.get(key, 0) + count
+            parts.setdefault(key, []).extend((f, d) for d, f in by_days.items())
     cases: dict[Key, list[int]] = {}
     for c in ledger.cases:
         for key in _keys(c.prefecture, c.plan):
