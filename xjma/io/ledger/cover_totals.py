@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from xjma.io.ledger.kept_totals import create_kept_totals, keeps_sqlite_table
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -29,27 +31,16 @@ def create_cover_totals(conn: Connection) -> None:
     """Schema v8 (SQLite): the table and its watermark, filled from the enrollments already recorded."""
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql(
-        f"""CREATE TABLE IF NOT EXISTS {COVER_TOTALS} (prefecture TEXT NOT NULL, plan TEXT NOT NULL,
-            unit TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL, paid_on TEXT NOT NULL,
-            enrollments INTEGER NOT NULL, fee_fen INTEGER NOT NULL,
-            PRIMARY KEY (prefecture, plan, unit, start, "end", paid_on)) WITHOUT ROWID"""
-    )
-    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {COVER_TOTALS_STATE} (watermark INTEGER NOT NULL)")
-    conn.exec_driver_sql(f"DELETE FROM {COVER_TOTALS}")
-    conn.exec_driver_sql(f"DELETE FROM {COVER_TOTALS_STATE}")
-    conn.exec_driver_sql(f"INSERT INTO {COVER_TOTALS_STATE} (watermark) VALUES (0)")
+    columns = """prefecture TEXT NOT NULL, plan TEXT NOT NULL, unit TEXT NOT NULL, start TEXT NOT NULL,
+        "end" TEXT NOT NULL, paid_on TEXT NOT NULL, enrollments INTEGER NOT NULL, fee_fen INTEGER NOT NULL,
+        PRIMARY KEY (prefecture, plan, unit, start, "end", paid_on)"""
+    create_kept_totals(conn, COVER_TOTALS, columns, COVER_TOTALS_STATE, "WITHOUT ROWID")
     refresh_cover_totals(conn)
 
 
 def keeps_cover_totals(conn: Connection) -> bool:
     """True for a SQLite ledger with the cover_totals table (schema v8 and later)."""
-    if conn.dialect.name != "sqlite":
-        return False
-    found = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (COVER_TOTALS,)
-    )
-    return found.first() is not None
+    return keeps_sqlite_table(conn, COVER_TOTALS)
 
 
 def _watermark(conn: Connection) -> int:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from xjma.io.ledger.kept_totals import keeps_sqlite_table
 from xjma.io.ledger.schema import FEE_TOTALS, FEE_TOTALS_STATE
 
 if TYPE_CHECKING:
@@ -27,12 +28,7 @@ UNFILLED = "未填写"  # the 地州市 of a row that gives none, as fees.read_f
 
 def keeps_fee_totals(conn: Connection) -> bool:
     """True for a SQLite ledger with the fee_totals table (schema v2 and later)."""
-    if conn.dialect.name != "sqlite":
-        return False
-    found = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FEE_TOTALS,)
-    )
-    return found.first() is not None
+    return keeps_sqlite_table(conn, FEE_TOTALS)
 
 
 def fee_totals_current(conn: Connection) -> bool:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from xjma.io.ledger.kept_totals import create_kept_totals
 from xjma.io.ledger.metadata import _NO_OVERLAP_KEY, NO_OVERLAP, metadata
 
 schema_version = Table(
@@ -153,15 +154,10 @@ def _v2_fee_totals(conn: Connection) -> None:
     """Version 2: the fee_totals table and its watermark (SQLite only), empty: filled on first use."""
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql(
-        f"""CREATE TABLE IF NOT EXISTS {FEE_TOTALS} (period TEXT NOT NULL, kind TEXT NOT NULL,
-            k1 TEXT NOT NULL, k2 TEXT NOT NULL, members INTEGER NOT NULL, shares INTEGER NOT NULL,
-            fee_fen INTEGER NOT NULL, PRIMARY KEY (period, kind, k1, k2))"""
-    )
-    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {FEE_TOTALS_STATE} (watermark INTEGER NOT NULL)")
-    conn.exec_driver_sql(f"DELETE FROM {FEE_TOTALS}")
-    conn.exec_driver_sql(f"DELETE FROM {FEE_TOTALS_STATE}")
-    conn.exec_driver_sql(f"INSERT INTO {FEE_TOTALS_STATE} (watermark) VALUES (0)")
+    columns = """period TEXT NOT NULL, kind TEXT NOT NULL, k1 TEXT NOT NULL, k2 TEXT NOT NULL,
+        members INTEGER NOT NULL, shares INTEGER NOT NULL, fee_fen INTEGER NOT NULL,
+        PRIMARY KEY (period, kind, k1, k2)"""
+    create_kept_totals(conn, FEE_TOTALS, columns, FEE_TOTALS_STATE)
 
 
 # ---------------------------------------------------------------- v3: no overlapping periods (PostgreSQL)

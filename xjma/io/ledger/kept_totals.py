@@ -1,0 +1,27 @@
+"""What the totals a SQLite ledger keeps (fee_totals, schema v2; cover_totals, schema v8) have in common:
+a table of totals beside a watermark table (the highest enrollment id counted)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def create_kept_totals(conn: Connection, table: str, columns: str, state: str, options: str = "") -> None:
+    """A table of totals a SQLite ledger keeps (fee_totals, cover_totals) and its watermark table, empty,
+    the watermark at 0 (nothing counted yet). `options`: after the columns (WITHOUT ROWID)."""
+    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {table} ({columns}) {options}")
+    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {state} (watermark INTEGER NOT NULL)")
+    conn.exec_driver_sql(f"DELETE FROM {table}")
+    conn.exec_driver_sql(f"DELETE FROM {state}")
+    conn.exec_driver_sql(f"INSERT INTO {state} (watermark) VALUES (0)")
+
+
+def keeps_sqlite_table(conn: Connection, table: str) -> bool:
+    """True for a SQLite ledger that has this table (the totals only SQLite keeps)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    found = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    return found.first() is not None
