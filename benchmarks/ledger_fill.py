@@ -106,6 +106,9 @@ def fill_ledger(path: Path, members: int) -> None:
         from xjma.io.ledger.cover_totals import refresh_cover_totals
 
         refresh_cover_totals(conn)
+        from xjma.io.ledger.claim_totals import refresh_claim_totals
+
+        refresh_claim_totals(conn)  # what each case transaction does for its events
         from xjma.io.ledger.history_tables import register_recorded_units
 
         register_recorded_units(conn)  # what enroll's transaction does for its batch's units (schema v4)

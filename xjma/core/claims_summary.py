@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from xjma.core.rules import PLAN_CODES
 from xjma.core.vocab import BENEFIT_NAMES
@@ -63,6 +63,19 @@ class ClaimsFigures:
     by_month: tuple[Group, ...]  # members not counted (0): office.md §6 gives cases and amount
 
 
+def shown(text: str) -> str:
+    """A 地州市 or unit as the summary groups it: blank is 未填写."""
+    return text or UNFILLED
+
+
+def group_keys(
+    plan: str, benefit: str, prefecture: str, unit: str
+) -> tuple[tuple[str], tuple[str, str], tuple[str, str]]:
+    """A case's key by 地州市, by unit (and its 地州市) and by plan and benefit."""
+    shown_prefecture = shown(prefecture)
+    return (shown_prefecture,), (shown(unit), shown_prefecture), (plan, benefit)
+
+
 def summarise(lines: Iterable[CaseLine], months: Sequence[str], rejected: int, open_: int) -> ClaimsFigures:
     """The figures of the period's cases, grouped four ways (see the module docstring). Column by column
     (240,000 cases a year): keys are zipped and counted; members are the cases less the repeats of a
@@ -72,27 +85,41 @@ def summarise(lines: Iterable[CaseLine], months: Sequence[str], rejected: int, o
     fens = list(map(itemgetter(6), rows))
     per_member = Counter(ids)
     repeated = [i for i, n in enumerate(map(per_member.__getitem__, ids)) if n > 1]
-    prefectures = [p or UNFILLED for p in map(itemgetter(3), rows)]
-    units = [u or UNFILLED for u in map(itemgetter(4), rows)]
-    plans = zip(map(itemgetter(1), rows), map(itemgetter(2), rows), strict=True)
-    columns: tuple[list[tuple[str, ...]], ...] = (
-        list(zip(prefectures)),
-        list(zip(units, prefectures, strict=True)),
-        list(plans),
+    keys = list(map(group_keys, *(map(itemgetter(i), rows) for i in (1, 2, 3, 4))))
+    columns: tuple[list[Any], ...] = (
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
         list(zip(map(itemgetter(5), rows))),
     )
-    by = [_groups(keys, ids, fens, repeated) for keys in columns]
-    found = {g.key[0]: g for g in by[3]}
+    by = [_groups(column, ids, fens, repeated) for column in columns]
+    total = Group((), len(rows), len(per_member), yuan(sum(fens)))
+    return figures(total, by[0], by[1], by[2], by[3], months, rejected, open_)
+
+
+def figures(
+    total: Group,
+    by_prefecture: Iterable[Group],
+    by_unit: Iterable[Group],
+    by_plan: Iterable[Group],
+    by_month: Iterable[Group],
+    months: Sequence[str],
+    rejected: int,
+    open_: int,
+) -> ClaimsFigures:
+    """The figures in the order they are shown: groups by amount (plans in their order), every month of
+    the period listed (zeros included). From the cases (summarise) or from totals a ledger keeps."""
+    found = {g.key[0]: g for g in by_month}
     zero = Decimal("0.00")
     return ClaimsFigures(
-        cases=len(rows),
-        members=len(per_member),
-        amount=_yuan(sum(fens)),
+        cases=total.cases,
+        members=total.members,
+        amount=total.amount,
         rejected=rejected,
         open=open_,
-        by_prefecture=tuple(sorted(by[0], key=_by_amount)),
-        by_unit=tuple(sorted(by[1], key=_by_amount)),
-        by_plan=tuple(sorted(by[2], key=_plan_order)),
+        by_prefecture=tuple(sorted(by_prefecture, key=_by_amount)),
+        by_unit=tuple(sorted(by_unit, key=_by_amount)),
+        by_plan=tuple(sorted(by_plan, key=_plan_order)),
         by_month=tuple(
             Group((m,), found[m].cases, 0, found[m].amount) if m in found else Group((m,), 0, 0, zero)
             for m in months
@@ -109,10 +136,11 @@ def _groups(keys: list[tuple[str, ...]], ids: list[str], fens: list[int], repeat
         fen[key] += amount
     again = Counter(keys[i] for i in repeated)  # a repeated member's cases in a key …
     again.subtract(Counter(key for key, _ in {(keys[i], ids[i]) for i in repeated}))  # … less one each
-    return [Group(key, n, n - again[key], _yuan(fen[key])) for key, n in cases.items()]
+    return [Group(key, n, n - again[key], yuan(fen[key])) for key, n in cases.items()]
 
 
-def _yuan(fen: int) -> Decimal:
+def yuan(fen: int) -> Decimal:
+    """An amount in fen as yuan."""
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 

@@ -176,6 +176,7 @@ def copy_ledger(source: str, target: str, actor: Any = None) -> CopyResult:
     """Copy every ledger table from `source` into the empty ledger `target` in one transaction, then
     compare rows and totals per table; any difference rolls the copy back (nothing is left half-done)."""
     from xjma.io.ledger import open_ledger, resolve_url
+    from xjma.io.ledger.claim_totals import refresh_claim_totals
     from xjma.io.ledger.cover_totals import refresh_cover_totals
     from xjma.io.ledger.fee_totals import refresh_fee_totals
 
@@ -198,6 +199,7 @@ def copy_ledger(source: str, target: str, actor: Any = None) -> CopyResult:
         _reset_sequences(wconn)
         refresh_fee_totals(wconn)  # a SQLite target counts its fee totals in the same transaction
         refresh_cover_totals(wconn)  # … and its cover totals
+        refresh_claim_totals(wconn)  # … and its claim totals
         result = _comparison(src.display, dst.display, before, ledger_figures(wconn))
         if not result.match:
             raise XjmaError(

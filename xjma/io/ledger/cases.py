@@ -23,6 +23,7 @@ from xjma.core.cases import CaseEvent, CaseFacts, CaseView, case_view
 from xjma.core.claims.model import ClaimResult, claim_key, result_record
 from xjma.core.money import from_fen, to_fen
 from xjma.io.ledger.case_tables import case_details, case_events, payment_items, submissions
+from xjma.io.ledger.claim_totals import refresh_claim_totals
 from xjma.io.ledger.log import db_role
 from xjma.io.ledger.schema import claims
 
@@ -169,6 +170,7 @@ def append_events(conn: Connection, events: Sequence[NewEvent], actor: Actor, lo
             for e in events
         ],
     )
+    refresh_claim_totals(conn)  # a SQLite ledger's claim totals, in the same transaction
 
 
 # ---------------------------------------------------------------- reading

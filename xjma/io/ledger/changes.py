@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from xjma.core.actor import Actor
 from xjma.core.changes import RecordedClaim, RecordedEnrollment
 from xjma.core.money import from_fen
+from xjma.io.ledger.claim_totals import refresh_claim_totals
 from xjma.io.ledger.history_tables import changes, member_changes, voided_enrollments
 from xjma.io.ledger.schema import claims, enrollments, members
 
@@ -262,6 +263,7 @@ def move_member(conn: Connection, old: str, new: str, gender: str | None, birth:
         )
     conn.execute(enrollments.update().where(enrollments.c.id_number == old).values(id_number=new))
     conn.execute(claims.update().where(claims.c.id_number == old).values(id_number=new))
+    refresh_claim_totals(conn, moved=(old, new))  # the cases moved: a SQLite ledger's claim totals follow
     _copy_details(conn, old, new)
 
 

@@ -24,6 +24,7 @@ from xjma.core.claims.model import claim_from_inputs
 from xjma.core.money import from_fen, to_fen
 from xjma.core.payments import PayCandidate, PayItem
 from xjma.io.ledger.case_tables import case_details, case_events, payment_batches, payment_items
+from xjma.io.ledger.claim_totals import refresh_claim_totals
 from xjma.io.ledger.log import db_role
 from xjma.io.ledger.schema import claims, members
 
@@ -202,6 +203,7 @@ def record_paid(
             for i in items
         ],
     )
+    refresh_claim_totals(conn)  # a SQLite ledger's claim totals, in the same transaction
 
 
 # ---------------------------------------------------------------- cases as their JSON needs them

@@ -233,6 +233,13 @@ def _v8_cover_totals(conn: Connection) -> None:
         conn.exec_driver_sql("DROP INDEX IF EXISTS ix_enrollments_overview_groups")
 
 
+def _v9_claim_totals(conn: Connection) -> None:
+    """Version 9: the claim totals of `claims summary` (SQLite; claim_totals), filled from the cases."""
+    from xjma.io.ledger.claim_totals import create_claim_totals
+
+    create_claim_totals(conn)
+
+
 # Ordered: MIGRATIONS[i] brings the ledger from version i to version i + 1. Append, never edit.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_initial,
@@ -243,6 +250,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v6_access,
     _v7_member_details,
     _v8_cover_totals,
+    _v9_claim_totals,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
