@@ -231,9 +231,9 @@ def drop_pg_databases() -> None:
 
 
 def bench_ledger_path() -> Path:
-    # r4: one unit per member, one 地州市 per unit, one or two batches a year per unit, fee and cover
-    # totals counted, 240k claims cases (schema v8)
-    return DATA / f"ledger_{MEMBERS}_r4.db"
+    # r5: one unit per member, one 地州市 per unit, one or two batches a year per unit, fee, cover and
+    # claim totals counted, 240k claims cases (schema v9; an r4 file migrated by `xjma db migrate` is the same)
+    return DATA / f"ledger_{MEMBERS}_r5.db"
 
 
 def bench_ledger(tmp: Path) -> list[dict[str, object]]:
@@ -310,7 +310,7 @@ def renewal_cases(db: Path, tmp: Path) -> list[dict[str, object]]:
         "-o",
         str(tmp / "due.xlsx"),
     ]
-    big_unit = DATA / "ledger_100000_one_unit_r4.db"  # 100k members, 10,000 of them in one unit
+    big_unit = DATA / "ledger_100000_one_unit_r5.db"  # 100k members, 10,000 of them in one unit
     if not big_unit.exists():
         fill_ledger(big_unit, 100_000)
         with sqlite3.connect(big_unit) as conn:

@@ -1,6 +1,8 @@
 """`xjma claims summary` (office.md §6): the cases approved (or paid) in a month or a year, by 地州市,
 unit, plan and benefit, month by month for a year, with the rejected and open counts, and its workbook.
-A pure read: a ledger that does not exist reads as zeros, an older one is refused."""
+A pure read: a ledger that does not exist reads as zeros, an older one is refused. A SQLite ledger's kept
+claim totals (io/ledger/claim_totals) give the figures when they count every case event; otherwise they
+are counted from the cases."""
 
 from __future__ import annotations
 

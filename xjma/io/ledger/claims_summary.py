@@ -10,6 +10,8 @@ rejected and of the still open cases. The grouping is core's (core/claims_summar
   period, is `submitted` or `returned`.
 Months are cut in SQL (text in SQLite, to_char in PostgreSQL): 240,000 cases a year are fetched at once
 as plain tuples, no datetime per row, through a larger SQLite page cache (connection-local, not a write).
+A SQLite ledger keeps these figures as totals (claim_totals.py, same rules, tested against these queries):
+this is the exact way, for PostgreSQL and for a SQLite ledger whose totals lag.
 """
 
 from __future__ import annotations
