@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from xjma.core.claims_summary import ClaimsFigures, Group, figures, group_keys, yuan
-from xjma.io.ledger.kept_totals import create_kept_totals, keeps_sqlite_table
+from xjma.io.ledger.kept_totals import create_kept_totals, keeps_sqlite_table, newest_id, watermark_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -72,17 +72,11 @@ def keeps_claim_totals(conn: Connection) -> bool:
     return keeps_sqlite_table(conn, CLAIM_TOTALS)
 
 
-def _watermark(conn: Connection) -> int:
-    return int(conn.exec_driver_sql(f"SELECT watermark FROM {CLAIM_TOTALS_STATE}").scalar() or 0)
-
-
-def _newest_event(conn: Connection) -> int:
-    return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM case_events").scalar() or 0)
-
-
 def claim_totals_current(conn: Connection) -> bool:
     """True when this ledger keeps claim totals and they count every case event."""
-    return keeps_claim_totals(conn) and _watermark(conn) >= _newest_event(conn)
+    return keeps_claim_totals(conn) and watermark_of(conn, CLAIM_TOTALS_STATE) >= newest_id(
+        conn, "case_events"
+    )
 
 
 # ---------------------------------------------------------------- what a case counts as
@@ -149,7 +143,7 @@ def refresh_claim_totals(conn: Connection, moved: Sequence[str] = ()) -> None:
     and new ID numbers of a correction), lose their stored part and gain the one of their lines now."""
     if not keeps_claim_totals(conn):
         return
-    watermark, newest = _watermark(conn), _newest_event(conn)
+    watermark, newest = watermark_of(conn, CLAIM_TOTALS_STATE), newest_id(conn, "case_events")
     if newest <= watermark and not moved:
         return
     members: set[str] | None = None  # None: every member (a first fill)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from xjma.io.ledger.kept_totals import create_kept_totals, keeps_sqlite_table
+from xjma.io.ledger.kept_totals import create_kept_totals, keeps_sqlite_table, newest_id, watermark_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -43,20 +43,12 @@ def keeps_cover_totals(conn: Connection) -> bool:
     return keeps_sqlite_table(conn, COVER_TOTALS)
 
 
-def _watermark(conn: Connection) -> int:
-    return int(conn.exec_driver_sql(f"SELECT watermark FROM {COVER_TOTALS_STATE}").scalar() or 0)
-
-
-def _newest_enrollment(conn: Connection) -> int:
-    return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM enrollments").scalar() or 0)
-
-
 def cover_totals_current(conn: Connection) -> int | None:
     """The watermark when this ledger keeps cover totals and they count every enrollment, else None."""
     if not keeps_cover_totals(conn):
         return None
-    watermark = _watermark(conn)
-    return watermark if watermark >= _newest_enrollment(conn) else None
+    watermark = watermark_of(conn, COVER_TOTALS_STATE)
+    return watermark if watermark >= newest_id(conn, "enrollments") else None
 
 
 def refresh_cover_totals(conn: Connection) -> None:
@@ -65,7 +57,7 @@ def refresh_cover_totals(conn: Connection) -> None:
     an append-only table only grow). One GROUP BY over the new rows, by rowid range."""
     if not keeps_cover_totals(conn):
         return
-    watermark, newest = _watermark(conn), _newest_enrollment(conn)
+    watermark, newest = watermark_of(conn, COVER_TOTALS_STATE), newest_id(conn, "enrollments")
     if newest <= watermark:
         return
     conn.exec_driver_sql(

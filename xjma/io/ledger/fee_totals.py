@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from xjma.io.ledger.kept_totals import keeps_sqlite_table
+from xjma.io.ledger.kept_totals import keeps_sqlite_table, newest_id, watermark_of
 from xjma.io.ledger.schema import FEE_TOTALS, FEE_TOTALS_STATE
 
 if TYPE_CHECKING:
@@ -33,15 +33,7 @@ def keeps_fee_totals(conn: Connection) -> bool:
 
 def fee_totals_current(conn: Connection) -> bool:
     """True when this ledger keeps fee totals and they count every enrollment."""
-    return keeps_fee_totals(conn) and _watermark(conn) >= _newest_enrollment(conn)
-
-
-def _watermark(conn: Connection) -> int:
-    return int(conn.exec_driver_sql(f"SELECT watermark FROM {FEE_TOTALS_STATE}").scalar() or 0)
-
-
-def _newest_enrollment(conn: Connection) -> int:
-    return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM enrollments").scalar() or 0)
+    return keeps_fee_totals(conn) and watermark_of(conn, FEE_TOTALS_STATE) >= newest_id(conn, "enrollments")
 
 
 _PREF = "CASE WHEN coalesce({t}.prefecture, '') = '' THEN '未填写' ELSE {t}.prefecture END"
@@ -68,8 +60,8 @@ def refresh_fee_totals(conn: Connection, upto: int | None = None) -> None:
     changed or deleted, so the totals stay exact; ids only grow (SQLite rowids of an append-only table)."""
     if not keeps_fee_totals(conn):
         return  # PostgreSQL: read_fees runs the GROUP BYs
-    watermark = _watermark(conn)
-    newest = _newest_enrollment(conn) if upto is None else upto
+    watermark = watermark_of(conn, FEE_TOTALS_STATE)
+    newest = newest_id(conn, "enrollments") if upto is None else upto
     if newest <= watermark:
         return
     for width in (7, 4):  # YYYY-MM and YYYY of paid_on (ISO text in SQLite)
@@ -125,7 +117,7 @@ def add_batch(
     totals, in the batch's transaction. `fen` gives a fee in fen, as it was stored."""
     if not keeps_fee_totals(conn) or not items:
         return
-    if _watermark(conn) < before:
+    if watermark_of(conn, FEE_TOTALS_STATE) < before:
         refresh_fee_totals(conn, upto=before)  # rows recorded by other means: counted first, by SQL
     groups = _batch_groups(items, fen)
     day = paid_on.isoformat()
@@ -141,7 +133,7 @@ def add_batch(
             shares = shares + excluded.shares, fee_fen = fee_fen + excluded.fee_fen""",
         rows,
     )
-    conn.exec_driver_sql(f"UPDATE {FEE_TOTALS_STATE} SET watermark = {_newest_enrollment(conn)}")
+    conn.exec_driver_sql(f"UPDATE {FEE_TOTALS_STATE} SET watermark = {newest_id(conn, 'enrollments')}")
 
 
 def _groups_of(prefecture: str, unit: str, plan: str) -> tuple[Group, ...]:
@@ -210,7 +202,7 @@ def merge_member(conn: Connection, old: str, new: str) -> None:
     do not change (the enrollments stay where they were paid)."""
     if not keeps_fee_totals(conn):
         return
-    watermark = _watermark(conn)
+    watermark = watermark_of(conn, FEE_TOTALS_STATE)
     keys: dict[str, set[tuple[str, str, str, str]]] = {old: set(), new: set()}
     found = conn.exec_driver_sql(
         "SELECT id_number, plan, unit, prefecture, paid_on FROM enrollments WHERE id_number IN (?, ?) AND id <= ?",

@@ -1,5 +1,6 @@
-"""What the totals a SQLite ledger keeps (fee_totals, schema v2; cover_totals, schema v8) have in common:
-a table of totals beside a watermark table (the highest enrollment id counted)."""
+"""What the totals a SQLite ledger keeps (fee_totals, schema v2; cover_totals, schema v8; claim_totals,
+schema v9) have in common: a table of totals beside a watermark table (the highest enrollment or case
+event id counted)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,13 @@ def keeps_sqlite_table(conn: Connection, table: str) -> bool:
         return False
     found = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
     return found.first() is not None
+
+
+def watermark_of(conn: Connection, state: str) -> int:
+    """The highest id the totals of this watermark table count."""
+    return int(conn.exec_driver_sql(f"SELECT watermark FROM {state}").scalar() or 0)
+
+
+def newest_id(conn: Connection, table: str) -> int:
+    """The highest id of an append-only table (0 when empty)."""
+    return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0)
