@@ -113,12 +113,16 @@ def _latest_approval(events: Sequence[Sequence[Any]]) -> int:
 
 
 def _parts(lines: Iterable[Line]) -> dict[tuple[str, ...], list[int]]:
-    """(kind, period, dim, k1, k2) -> [cases, members, fen] of these lines: every line in its month and
-    its year; approved and paid lines by each dimension, rejected and open ones in all only; a member
-    counts once per group."""
+    """(kind, period, dim, k1, k2) -> [cases, members, fen] of these lines, which come member by member
+    (ordered by ID number): every line in its month and its year; approved and paid lines by each
+    dimension, rejected and open ones in all only; a member counts once per group."""
     parts: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[str, ...]] = set()  # the groups the current member already counts in
+    member = None
     for line in lines:
+        if line.id_number != member:
+            member = line.id_number
+            seen.clear()
         keys: tuple[tuple[str, ...], ...] = ((),)
         if line.kind in ("approved", "paid"):
             keys = ((), *group_keys(line.plan, line.benefit, line.prefecture, line.unit))
@@ -128,8 +132,8 @@ def _parts(lines: Iterable[Line]) -> dict[tuple[str, ...], list[int]]:
                 slot = parts[group]
                 slot[0] += 1
                 slot[2] += line.fen
-                if (*group, line.id_number) not in seen:
-                    seen.add((*group, line.id_number))
+                if group not in seen:
+                    seen.add(group)
                     slot[1] += 1
     return parts
 
@@ -180,12 +184,13 @@ def _chunks(members: set[str]) -> Iterator[tuple[str, list[str]]]:
 
 def _stored_lines(conn: Connection, members: set[str] | None) -> list[Line]:
     sql = f"SELECT {', '.join(Line._fields)} FROM {CLAIM_LINES}"
+    order = "ORDER BY id_number, claim_id, event_id"
     if members is None:
-        return [Line._make(r) for r in conn.exec_driver_sql(sql)]
+        return [Line._make(r) for r in conn.exec_driver_sql(f"{sql} {order}")]
     return [
         Line._make(r)
         for marks, part in _chunks(members)
-        for r in conn.exec_driver_sql(f"{sql} WHERE id_number IN ({marks})", tuple(part))
+        for r in conn.exec_driver_sql(f"{sql} WHERE id_number IN ({marks}) {order}", tuple(part))
     ]
 
 
@@ -196,10 +201,11 @@ _CASES = """SELECT c.id, c.id_number, c.plan, c.benefit, coalesce(d.prefecture, 
 
 def _current_lines(conn: Connection, members: set[str] | None) -> Iterator[Line]:
     """The lines of every case of these members (None: of every case), from the case tables."""
-    queries: list[tuple[str, tuple[str, ...]]] = [(f"{_CASES} ORDER BY c.id, e.id", ())]
+    order = "ORDER BY c.id_number, c.id, e.id"  # member by member, as _parts counts them
+    queries: list[tuple[str, tuple[str, ...]]] = [(f"{_CASES} {order}", ())]
     if members is not None:
         queries = [
-            (f"{_CASES} WHERE c.id_number IN ({marks}) ORDER BY c.id, e.id", tuple(part))
+            (f"{_CASES} WHERE c.id_number IN ({marks}) {order}", tuple(part))
             for marks, part in _chunks(members)
         ]
     for sql, params in queries:
