@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xjma.core.renewals import EndedPeriod, LastPeriod
 from xjma.io.ledger.history import Dates
@@ -173,6 +173,29 @@ def _where_now(conn: Connection, ids: set[int]) -> dict[int, tuple[int, str, str
     return found
 
 
+_FEMALE = {"男": False, "女": True}
+
+
+def _period(
+    number: str,
+    name: str | None,
+    plan: str,
+    end: dt.date,
+    shares: int,
+    tier: str | None,
+    where: UnitOf,
+    birth: dt.date | None,
+    gender: str | None,
+    details: tuple[Any, ...] = ("", None, None, None),
+    start: dt.date | None = None,
+) -> LastPeriod:
+    """A period read from the ledger, under the member's current unit `where`; `details`: the member's
+    phone, 用工形式, 聘用期限 and 是否工会会员 as last recorded (the renewal roster)."""
+    phone, employment, term, union = details
+    return LastPeriod(number, name or "", plan, end, shares, tier, where.name, where.prefecture, birth,
+                      _FEMALE.get(gender or ""), where.code, phone, employment, term, union, start)  # fmt: skip
+
+
 def last_periods(
     conn: Connection, since: dt.date, before: dt.date, units: CurrentUnits | None = None
 ) -> Iterator[LastPeriod]:
@@ -184,7 +207,6 @@ def last_periods(
     sql = _LAST.format(mark=_marks(conn), latest=_latest_sql(conn))
     rows = conn.exec_driver_sql(sql, (_day(conn, since), _day(conn, before))).fetchall()
     later = _where_now(conn, {r[12] for r in rows if r[12] != r[0]})
-    female = {"男": False, "女": True}
     of = units.of
     for key, number, name, plan, end, shares, tier, birth, gender, batch, unit, pref, latest in rows:
         if latest == key:
@@ -192,19 +214,7 @@ def last_periods(
         else:
             b, u, p, e = later[latest]
             where = of(number, b, u, p, day[e])
-        yield LastPeriod(
-            number,
-            name or "",
-            plan,
-            day[end],
-            shares,
-            tier,
-            where.name,
-            where.prefecture,
-            day[birth],
-            female.get(gender),
-            where.code,
-        )
+        yield _period(number, name, plan, day[end], shares, tier, where, day[birth], gender)
 
 
 _ENDED = f"""
@@ -275,7 +285,6 @@ def unit_last_periods(
     day = Dates(conn.dialect.name == "postgresql")
     periods: list[LastPeriod] = []
     claimed: set[tuple[str, str]] = set()
-    female = {"男": False, "女": True}
     details = member_details(conn, ids)
     for lo in range(0, len(ids), 900):
         part = ids[lo : lo + 900]
@@ -287,20 +296,19 @@ def unit_last_periods(
             where = units.of(number, batch, text or "", pref or "", day[cur_end])
             if not (where in wanted or (not where.code and where.name == unit)):
                 continue  # moved to another unit since
+            recorded = details.get(number, NO_DETAILS)
             periods.append(
-                LastPeriod(
+                _period(
                     number,
-                    name or "",
+                    name,
                     plan,
                     day[end],
                     shares,
                     tier,
-                    where.name,
-                    where.prefecture,
+                    where,
                     day[birth],
-                    female.get(gender),
-                    where.code,
-                    *details.get(number, NO_DETAILS),
+                    gender,
+                    recorded,
                     day[start],
                 )
             )
