@@ -181,3 +181,12 @@ def test_cases_moved_through_the_commands_keep_the_totals_current(tmp_path):
     assert (doc["cases"], doc["rejected"], doc["open"]) == (1, 1, 0)
     months = [f"2027-{m:02d}" for m in range(1, 13)]
     assert kept(db, "approved", "2027", months) == counted(db, "approved", dt.date(2027, 1, 1), dt.date(2028, 1, 1), months)  # fmt: skip
+
+
+def test_a_copy_into_a_sqlite_file_counts_its_claim_totals(ledger, tmp_path):
+    target = str(tmp_path / "copy.db")
+    code, _, out = x("db", "copy", "--from", ledger, "--to", target)
+    assert code == 0, out
+    assert current(target)
+    assert kept(target, "approved", "2026", YEAR) == counted(ledger, "approved", dt.date(2026, 1, 1), dt.date(2027, 1, 1), YEAR)  # fmt: skip
+    assert_agree(target)
