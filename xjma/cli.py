@@ -47,10 +47,7 @@ def _registered(modules: tuple[str, ...]) -> typer.Typer:
     """A Typer of the root's settings with the commands these modules register (once per process)."""
     holder = typer.Typer(rich_markup_mode="rich")
     for name in modules:
-        module = importlib.import_module(f"xjma.commands.{name}")
-        register = getattr(module, "register", None)  # claim_pay only adds to the claim group
-        if register is not None:
-            register(holder)
+        importlib.import_module(f"xjma.commands.{name}").register(holder)
     return holder
 
 
