@@ -22,9 +22,9 @@ FEE = "260.00"  # 住院+意外 ×2 and 重大疾病 ×1 on 2026-12-01 (rules/pl
 
 def _app() -> typer.Typer:
     """xjma's own app when it already has `db`, else one with just `db` (the lead registers it in cli.py)."""
-    from xjma.cli import app
+    from xjma.cli import COMMANDS, app
 
-    if any(g.name == "db" for g in app.registered_groups):
+    if "db" in COMMANDS:
         return app
     alone = typer.Typer()
     alone.callback()(lambda: None)

@@ -3,42 +3,88 @@
 from __future__ import annotations
 
 import contextvars
+import functools
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from xjma import __version__
-from xjma.commands import (
-    batch,
-    cases,
-    claims,
-    claims_summary,
-    db,
-    enroll,
-    fees,
-    log,
-    medical,
-    member,
-    member_correct,
-    renewals,
-    report,
-    rules_cmd,
-    serve,
-    template,
-    unit,
-    validate,
-    void,
-)
 from xjma.commands.common import err, prepare_consoles, say_error
 from xjma.errors import DEBUG, XjmaError
+
+# The root's commands, in the order `xjma --help` lists them, each with the modules of xjma.commands that
+# register it (claims, cases and claim_pay each add commands to the `claim` group). A module is imported
+# when its command is first asked for: a run imports only the command it runs, `--help` all of them.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "plans": ("rules_cmd",),
+    "validate": ("validate",),
+    "enroll": ("enroll",),
+    "serve": ("serve",),
+    "void": ("void",),
+    "log": ("log",),
+    "rules": ("rules_cmd",),
+    "template": ("template",),
+    "fees": ("fees",),
+    "claim": ("claims", "cases", "claim_pay"),
+    "member": ("member", "member_correct"),
+    "db": ("db",),
+    "unit": ("unit",),
+    "batch": ("batch",),
+    "renewals": ("renewals",),
+    "medical": ("medical",),
+    "report": ("report",),
+    "claims": ("claims_summary",),
+}
+
+
+@functools.cache
+def _registered(modules: tuple[str, ...]) -> typer.Typer:
+    """A Typer of the root's settings with the commands these modules register (once per process)."""
+    holder = typer.Typer(rich_markup_mode="rich")
+    for name in modules:
+        importlib.import_module(f"xjma.commands.{name}").register(holder)
+    return holder
+
+
+class RootCommands(MutableMapping[str, Any]):
+    """The root group's commands by name (click's `Group.commands`): all names known from the start,
+    each command built by Typer when first looked up."""
+
+    def __init__(self, built: Mapping[str, Any]) -> None:
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in COMMANDS:
+            found = typer.main.get_group(_registered(COMMANDS[name])).commands
+            self._built.update((n, c) for n, c in found.items() if n not in self._built)
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*COMMANDS, *(n for n in self._built if n not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self._built))
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
 
 
 class XjmaGroup(TyperGroup):
     """The root command: runs in its own context (so --debug ends with the run) and tells a usage error
-    (an unknown option, a missing argument, a value of the wrong kind) in one Chinese sentence, exit 2."""
+    (an unknown option, a missing argument, a value of the wrong kind) in one Chinese sentence, exit 2.
+    Its commands are built when first looked up (RootCommands)."""
+
+    def __init__(self, *, commands: dict[str, Any] | None = None, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = RootCommands(commands or {})
 
     def main(  # type: ignore[override]
         self,
@@ -127,28 +173,6 @@ def _root(
 ) -> None:
     """职工互助保障工具：名册校验、参保登记、缴费汇总、理赔计算。"""
     DEBUG.set(debug)
-
-
-rules_cmd.register(app)
-template.register(app)
-validate.register(app)
-enroll.register(app)
-fees.register(app)
-claims.register(app)
-cases.register(app)
-member.register(app)
-db.register(app)
-serve.register(app)
-unit.register(app)
-batch.register(app)
-void.register(app)
-member_correct.register(app)
-log.register(app)
-renewals.register(app)
-medical.register(app)
-report.register(app)
-claims_summary.register(app)
-import xjma.commands.claim_pay  # noqa: E402, F401  (registers `claim pay` on the claim group)
 
 
 def main() -> None:

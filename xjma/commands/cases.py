@@ -22,12 +22,6 @@ from xjma.commands.common import (
     out,
     today,
 )
-from xjma.commands.documents.cases import (
-    cases_document,
-    failed_submit_document,
-    no_cases_document,
-    submit_document,
-)
 from xjma.commands.operator import OperatorOpt
 from xjma.errors import XjmaError
 
@@ -36,6 +30,18 @@ MaterialsOpt = typer.Option(
 )
 ReasonOpt = typer.Option(None, "--reason", help="原因（必填），记入案件历史和台账日志")
 CasesArg = typer.Argument(None, help="案件编号，可给多个")
+
+
+def _failed_submit(_options: dict[str, Any], message: str) -> dict[str, Any]:
+    from xjma.commands.documents.cases import failed_submit_document
+
+    return failed_submit_document(message)
+
+
+def _no_cases(options: dict[str, Any], message: str) -> dict[str, Any]:
+    from xjma.commands.documents.cases import no_cases_document
+
+    return no_cases_document(options, message)
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +56,7 @@ def _materials(path: Path | None) -> Any:
 
 
 @claim_app.command("submit", help="受理理赔：把理赔明细表的每一行记为一个待审批案件（一批），写出汇总表。")
-@command(failure=lambda _o, message: failed_submit_document(message))
+@command(failure=_failed_submit)
 def submit(
     file: Path = typer.Argument(..., readable=False, help="理赔明细表（.xlsx/.xls/.ods/.csv）"),
     prefecture: str = typer.Option(None, "--prefecture", help="所属地州市（明细表中未填写时使用）"),
@@ -74,6 +80,8 @@ def submit(
     for note in run.notes:
         err.print(note)
     if as_json:
+        from xjma.commands.documents.cases import submit_document
+
         emit_json(submit_document(run))
     else:
         from xjma.commands.case_screens import render_submission
@@ -97,7 +105,7 @@ def _ids(values: list[str] | None, what: str = "案件编号") -> tuple[int, ...
 @claim_app.command(
     "approve", help="审批案件：按台账现状重新计算金额并确定给付；材料不全的须 --waive 并写明原因。"
 )
-@command(failure=no_cases_document)
+@command(failure=_no_cases)
 def approve(
     cases: list[str] = CasesArg,
     submission: int = typer.Option(None, "--submission", help="审批该批次中全部待审批的案件"),
@@ -154,7 +162,7 @@ def _review(action: str, cases: list[str] | None, reason: str | None, db: str | 
 
 
 @claim_app.command("return", help="退回补件：案件退回提交单位补齐材料或更正，须写明原因。")
-@command(failure=no_cases_document)
+@command(failure=_no_cases)
 def return_(
     cases: list[str] = CasesArg,
     reason: str = ReasonOpt,
@@ -168,7 +176,7 @@ def return_(
 
 
 @claim_app.command("reject", help="拒付：案件不予给付，须写明原因；每个案件写一页拒付通知。")
-@command(failure=no_cases_document)
+@command(failure=_no_cases)
 def reject(
     cases: list[str] = CasesArg,
     reason: str = ReasonOpt,
@@ -183,7 +191,7 @@ def reject(
 
 
 @claim_app.command("void", help="作废已审批、尚未支付的案件（其金额不再计入限额），须写明原因。")
-@command(failure=no_cases_document)
+@command(failure=_no_cases)
 def void(
     case: int = typer.Argument(..., help="案件编号"),
     reason: str = ReasonOpt,
@@ -197,7 +205,7 @@ def void(
 
 
 @claim_app.command("list", help="列出理赔案件，可按状态、地州市、会员、批次筛选。")
-@command(failure=no_cases_document)
+@command(failure=_no_cases)
 def list_(
     state: str = typer.Option(None, "--state", help="状态：submitted|returned|approved|rejected|paid|voided"),
     prefecture: str = typer.Option(None, "--prefecture", help="所属地州市"),
@@ -208,6 +216,7 @@ def list_(
     as_json: bool = JsonOpt,
     mask: bool = MaskOpt,
 ) -> int:
+    from xjma.commands.documents.cases import cases_document
     from xjma.core.cases import STATE_LABELS, STATES
     from xjma.io.ledger.cases import CaseFilter
     from xjma.jobs.cases import list_cases
@@ -236,7 +245,7 @@ def _state(text: str | None, states: tuple[str, ...], labels: dict[str, str]) ->
 
 
 @claim_app.command("show", help="显示一个案件：计算过程、申领材料、状态历史（经办人与时间）。")
-@command(failure=no_cases_document)
+@command(failure=_no_cases)
 def show(
     case: int = typer.Argument(..., help="案件编号"),
     db: str = DbOpt,
@@ -258,6 +267,8 @@ def show(
 
 
 def _done(run: Any, verb: str, as_json: bool) -> int:
+    from xjma.commands.documents.cases import cases_document
+
     if as_json:
         emit_json(cases_document(run))
         return 0

@@ -25,6 +25,11 @@ from xjma.commands.operator import OperatorOpt, actor
 from xjma.errors import XjmaError
 
 
+def register(app: typer.Typer) -> None:
+    """`claim pay` lives on the `claim` group (registered by commands/claims.py)."""
+    del app
+
+
 def _failed(_options: dict[str, Any], _message: str) -> dict[str, Any]:
     from xjma.commands.documents.payments import failed_pay_document
 

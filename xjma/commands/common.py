@@ -19,19 +19,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 
+from xjma.commands.consoles import err as err  # re-exported: the commands import them from here
+from xjma.commands.consoles import out as out
 from xjma.errors import DEBUG, XjmaError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _console(stderr: bool) -> Console:
-    return Console(stderr=stderr, highlight=False)
-
-
-out = _console(False)  # stdout: what people read
-err = _console(True)  # stderr: progress, notes, errors
 
 # Option declarations shared by the commands (cli.md "Common options"), declared once (review D1).
 RulesOpt = typer.Option(

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from xjma.commands.common import JsonOpt, RulesOpt, command, emit_json, out, parse_date_option, today
-from xjma.commands.screen import fitting_table
 from xjma.errors import RulesError
 
 rules_app = typer.Typer(help="规则文件（rules/plans.yaml）相关命令", no_args_is_help=True)
@@ -51,6 +50,8 @@ def plans(
         rows.append([p["name"], fee, str(p["max_shares"]), obs, eligibility, benefits, p["code"]])
     title = f"{doc['on']} 生效的互助保障险种（{doc['version']}）"
     headers = ("险种", "会费", "最多份数", "观察期", "参加对象", "保障（每份最高）", "代码")
+    from xjma.commands.screen import fitting_table
+
     out.print(fitting_table(title, headers, rows, out.width, show_lines=True))
 
 

@@ -7,9 +7,6 @@ alike, a pool of threads, request bodies spooled to a temporary file with a size
 
 from __future__ import annotations
 
-import errno
-import signal
-import socket
 from pathlib import Path
 
 import typer
@@ -50,6 +47,7 @@ def serve(
         err.print('错误：网页服务需要额外的组件 waitress，请先安装：pip install "xjma[web]"', markup=False)
         raise typer.Exit(2) from None
     import gc
+    import signal
 
     from xjma.web import actions
     from xjma.web.app import ServeApp
@@ -86,6 +84,9 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    import errno
+    import socket
+
     if exc.errno == errno.EADDRINUSE:
         return f"端口 {port} 已被其他程序占用，请用 --port 换一个端口（如 --port 8081）"
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
@@ -104,6 +105,8 @@ def parse_port(text: str) -> int:
 
 def _own_addresses() -> list[str]:
     """This PC's IPv4 addresses other than loopback, as far as its own name tells (best effort)."""
+    import socket
+
     try:
         found = socket.gethostbyname_ex(socket.gethostname())[2]
     except OSError:

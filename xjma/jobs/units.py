@@ -54,11 +54,11 @@ def unit_list(db: str | None, prefecture: str | None, today: dt.date) -> list[tu
 
 
 def unit_show(db: str | None, text: str, as_of: dt.date) -> UnitReport:
-    from xjma.io.ledger.unit_register import read_units, unit_enrollments
+    from xjma.io.ledger.unit_register import read_units_named, unit_enrollments
     from xjma.jobs.ledger_access import reading
 
     with reading(db) as ledger, ledger.connect() as conn:
-        states = read_units(conn)
+        states = read_units_named(conn, text)  # the units the text may name, with those merged into them
         unit = one_unit(states, text)
         group = _with_merged(states, unit.id)
         names = [n for i in group for n in (states[i].name, *states[i].aliases)]

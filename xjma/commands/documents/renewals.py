@@ -3,10 +3,12 @@ documents modules are being consolidated (the "finish12" work); it can move into
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xjma.core.money import fmt_money
-from xjma.core.renewals import RenewalsDue, UnitDue
+
+if TYPE_CHECKING:
+    from xjma.core.renewals import RenewalsDue, UnitDue
 
 
 def renewals_due_document(result: RenewalsDue) -> dict[str, Any]:

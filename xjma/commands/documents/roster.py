@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from xjma.core.money import fmt_money
-from xjma.core.rules import PLAN_CODES
 
 
 @functools.lru_cache(maxsize=4096)
@@ -86,6 +85,7 @@ def enroll_document(result: Any) -> dict[str, Any]:
 
 def fees_of(items: list[Any]) -> dict[str, Any]:
     from xjma.core.enrollment import summarise_fees
+    from xjma.core.rules import PLAN_CODES
 
     totals = summarise_fees(items)
     return {

@@ -34,8 +34,40 @@ def read_units(conn: Connection, prefecture: str | None = None) -> dict[int, Uni
     query = select(units)
     if prefecture is not None:
         query = query.where(units.c.prefecture == prefecture)
-    rows = {r.id: r for r in conn.execute(query.order_by(units.c.id))}
-    events = conn.execute(select(unit_events).order_by(unit_events.c.id)).all()
+    return _states(conn.execute(query.order_by(units.c.id)), _events(conn))
+
+
+def read_units_named(conn: Connection, text: str) -> dict[int, UnitState]:
+    """The units a UNIT argument may name (its code, USCC, a name or an alias: `find_unit` decides among
+    them) and every unit merged into those, directly or not: each as `read_units` gives it, by id."""
+    events = _events(conn)
+    text = clean_name(text)
+    named = {e.unit_id for e in events if e.kind in ("rename", "alias") and e.value == text}
+    wanted = (
+        (units.c.code == text)
+        | (units.c.uscc == compact_uscc(text))
+        | (units.c.name == text)
+        | units.c.id.in_(sorted(named))
+    )
+    ids = set(conn.execute(select(units.c.id).where(wanted)).scalars())
+    into = {e.unit_id: e.into_id for e in events if e.kind == "merge"}  # the last merge of each unit
+    merged = {s for s, t in into.items() if t in ids} - ids
+    while merged:
+        ids |= merged
+        merged = {s for s, t in into.items() if t in ids} - ids
+    query = select(units).where(units.c.id.in_(sorted(ids))).order_by(units.c.id)
+    return _states(conn.execute(query), events)
+
+
+def _events(conn: Connection) -> list[Any]:
+    """The register's events (renames, aliases, merges: a few, one per change the office made), in order."""
+    return list(conn.execute(select(unit_events).order_by(unit_events.c.id)).all())
+
+
+def _states(found: Iterable[Any], events: list[Any]) -> dict[int, UnitState]:
+    """The units of these rows as their events leave them; a merge into one counts only when the merged
+    unit is among the rows."""
+    rows = {r.id: r for r in found}
     names = {i: r.name for i, r in rows.items()}
     aliases: dict[int, list[str]] = {i: [] for i in rows}
     into: dict[int, int] = {}
