@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from xjma.io.ledger.metadata import metadata
+from xjma.io.ledger.metadata import create_live_indexes, metadata
 
 log_entries = Table(
     "log_entries",
@@ -173,6 +173,7 @@ def _void_marker_sqlite(conn: Connection) -> None:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     conn.exec_driver_sql("ALTER TABLE enrollments RENAME TO enrollments_v3")
     metadata.create_all(conn, tables=[enrollments])
+    create_live_indexes(conn)
     listed = ", ".join(f'"{c}"' for c in columns)
     conn.exec_driver_sql(f"INSERT INTO enrollments ({listed}) SELECT {listed} FROM enrollments_v3")
     conn.exec_driver_sql("DROP TABLE enrollments_v3")

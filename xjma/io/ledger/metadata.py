@@ -1,10 +1,15 @@
 """The ledger's one SQLAlchemy MetaData (schema.py and history_tables.py add their tables to it; db copy
-copies every table in it) and the name and key of PostgreSQL's no-overlap constraint, shared by the
-migrations of both modules."""
+copies every table in it), the name and key of PostgreSQL's no-overlap constraint and the partial
+indexes of enrollments, shared by the migrations of both modules."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import MetaData
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 metadata = MetaData()
 
@@ -16,3 +21,21 @@ _NO_OVERLAP_KEY = (
     "hashtextextended(id_number || ' ' || plan, 0) WITH =, id_number WITH =, plan WITH =, "
     "daterange(start, \"end\", '[]') WITH &&"
 )
+
+
+# The indexes of live enrollments (voided_by IS NULL), the same SQL for SQLite and PostgreSQL. Written out
+# rather than as Index(..., sqlite_where=, postgresql_where=): a dialect's keyword makes SQLAlchemy load
+# that dialect on every command (the PostgreSQL one with asyncio: ~20 ms of each `member show`).
+LIVE_INDEXES = (
+    # One live enrollment per (member, plan, start): a voided one may be enrolled again (schema v4).
+    "CREATE UNIQUE INDEX IF NOT EXISTS uq_enrollments_member_plan_start ON enrollments (id_number, plan, start) "
+    "WHERE voided_by IS NULL",
+    # The live enrollments by E (schema v7): `renewals due` reads a month of ends, not 2.4M rows.
+    'CREATE INDEX IF NOT EXISTS ix_enrollments_end ON enrollments ("end") WHERE voided_by IS NULL',
+)
+
+
+def create_live_indexes(conn: Connection) -> None:
+    """The partial indexes of enrollments (LIVE_INDEXES), where missing."""
+    for sql in LIVE_INDEXES:
+        conn.exec_driver_sql(sql)

@@ -20,12 +20,11 @@ from sqlalchemy import (
     Table,
     Text,
     select,
-    text,
 )
 from sqlalchemy.engine import Connection
 
 from xjma.io.ledger.kept_totals import create_kept_totals
-from xjma.io.ledger.metadata import _NO_OVERLAP_KEY, NO_OVERLAP, metadata
+from xjma.io.ledger.metadata import _NO_OVERLAP_KEY, NO_OVERLAP, create_live_indexes, metadata
 
 schema_version = Table(
     "schema_version",
@@ -81,16 +80,7 @@ enrollments = Table(
     # The change that voided it (schema v4, office.md §3); the void itself is a voided_enrollments row.
     # No foreign key: `db copy` copies enrollments before changes.
     Column("voided_by", Integer, nullable=True),
-    # One live enrollment per (member, plan, start): a voided one may be enrolled again (schema v4).
-    Index(
-        "uq_enrollments_member_plan_start",
-        "id_number",
-        "plan",
-        "start",
-        unique=True,
-        sqlite_where=text("voided_by IS NULL"),
-        postgresql_where=text("voided_by IS NULL"),
-    ),
+    # The partial indexes (live enrollments only) are made by create_live_indexes, in SQL.
     Index("ix_enrollments_member_plan", "id_number", "plan"),
     # A batch's enrollments (batch show/report, void --batch; schema v4).
     Index("ix_enrollments_batch", "batch_id"),
@@ -100,14 +90,8 @@ enrollments = Table(
         "ix_enrollments_paid_on", "paid_on", "prefecture", "unit", "plan", "id_number", "shares", "fee_fen"
     ),
     Index("ix_enrollments_prefecture_unit", "prefecture", "unit"),
-    # The live enrollments by E (schema v6): `renewals due` reads a month of ends, not 2.4M rows.
-    Index(
-        "ix_enrollments_end",
-        "end",
-        sqlite_where=text("voided_by IS NULL"),
-        postgresql_where=text("voided_by IS NULL"),
-    ),
 )
+
 
 claims = Table(
     "claims",
@@ -135,6 +119,7 @@ LEDGER_TABLES = (members, batches, enrollments, claims)
 def _v1_initial(conn: Connection) -> None:
     """Version 1: members, batches, enrollments, claims with their indexes."""
     metadata.create_all(conn, tables=list(LEDGER_TABLES), checkfirst=True)
+    create_live_indexes(conn)
 
 
 # ---------------------------------------------------------------- v2: fee totals (SQLite)
