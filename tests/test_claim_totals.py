@@ -13,6 +13,7 @@ from case_fixtures import Step, add_case, at
 from conftest import make_id
 from history_helpers import A, B, C, x
 from test_cases_cli import approve, claim, claims_file, stay, submit
+from test_claims_summary import decided, paid
 
 from xjma.core.claims_summary import ClaimsFigures, summarise
 from xjma.io.ledger import open_ledger
@@ -54,12 +55,19 @@ def assert_agree(db: str) -> None:
             assert kept(db, state, label, months) == counted(db, state, lo, hi, months), (state, label)
 
 
-def paid(day: str) -> Step:
-    return Step("paid", at(day) + dt.timedelta(days=2), paid_on=dt.date.fromisoformat(day), batch=1)
-
-
-def decided(submitted: str, state: str, when: dt.datetime) -> list[Step]:
-    return [Step("submitted", at(submitted)), Step(state, when)]
+# (member, amount, event date, steps, the case's other columns)
+CASES = [
+    (A, "1000.00", "2026-03-01", decided("2026-03-05", "approved", at("2026-03-10")), {}),
+    (A, "500.00", "2026-03-02", [*decided("2026-03-05", "approved", at("2026-03-20")), paid("2026-05-29")], {}),
+    (B, "20000.00", "2026-04-20", [*decided("2026-04-25", "approved", at("2026-05-05")), paid("2026-05-30")],
+     {"plan": "critical-illness", "benefit": "severe"}),
+    (C, "3000.00", "2026-05-01", decided("2026-05-02", "approved", at("2026-05-31", 23)),
+     {"benefit": "accident", "prefecture": "", "unit": ""}),
+    (D, "400.00", "2026-05-01", [*decided("2026-05-02", "approved", at("2026-05-03")), Step("voided", at("2026-05-04"))], {}),
+    (D, "0.00", "2026-05-10", decided("2026-05-15", "rejected", at("2026-05-20")), {}),
+    (D, "120.00", "2026-05-20", [Step("submitted", at("2026-05-21"))], {}),
+    (D, "130.00", "2026-05-21", decided("2026-05-22", "returned", at("2026-05-25")), {}),
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -68,55 +76,8 @@ def ledger(tmp_path: Path) -> str:
     paid, voided, rejected, open, returned, two of one member in one unit, 地州市 and unit left blank."""
     db = str(tmp_path / "ledger.db")
     x("db", "init", "--db", db)
-    add_case(
-        db,
-        A,
-        amount="1000.00",
-        event_date="2026-03-01",
-        steps=decided("2026-03-05", "approved", at("2026-03-10")),
-    )
-    add_case(
-        db,
-        A,
-        amount="500.00",
-        event_date="2026-03-02",
-        steps=[*decided("2026-03-05", "approved", at("2026-03-20")), paid("2026-05-29")],
-    )
-    add_case(
-        db,
-        B,
-        amount="20000.00",
-        plan="critical-illness",
-        benefit="severe",
-        event_date="2026-04-20",
-        steps=[*decided("2026-04-25", "approved", at("2026-05-05")), paid("2026-05-30")],
-    )
-    add_case(
-        db,
-        C,
-        amount="3000.00",
-        benefit="accident",
-        event_date="2026-05-01",
-        prefecture="",
-        unit="",
-        steps=decided("2026-05-02", "approved", at("2026-05-31", 23)),
-    )
-    add_case(
-        db,
-        D,
-        amount="400.00",
-        event_date="2026-05-01",
-        steps=[*decided("2026-05-02", "approved", at("2026-05-03")), Step("voided", at("2026-05-04"))],
-    )
-    add_case(
-        db,
-        D,
-        amount="0.00",
-        event_date="2026-05-10",
-        steps=decided("2026-05-15", "rejected", at("2026-05-20")),
-    )
-    add_case(db, D, amount="120.00", event_date="2026-05-20", steps=[Step("submitted", at("2026-05-21"))])
-    add_case(db, D, amount="130.00", event_date="2026-05-21", steps=decided("2026-05-22", "returned", at("2026-05-25")))  # fmt: skip
+    for number, amount, event_date, steps, more in CASES:
+        add_case(db, number, amount=amount, event_date=event_date, steps=steps, **more)
     return db
 
 
