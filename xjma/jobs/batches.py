@@ -23,14 +23,13 @@ def batch_list(
     db: str | None, *, unit: str | None = None, prefecture: str | None = None, since: dt.date | None = None
 ) -> list[Any]:
     from xjma.io.ledger.batch_history import BatchFilter, list_batches
-    from xjma.io.ledger.unit_register import find_unit, read_units
+    from xjma.io.ledger.unit_register import find_unit, read_units_named
     from xjma.jobs.ledger_access import reading
 
     with reading(db) as ledger, ledger.connect() as conn:
         unit_ids = None
         if unit:
-            states = read_units(conn)
-            named = find_unit(states, unit)
+            named = find_unit(read_units_named(conn, unit), unit)  # the few units the text may name
             if not named:
                 raise XjmaError(f"台账中没有单位“{unit}”")
             unit_ids = tuple({i for s in named for i in (s.id, *s.merged_from)})

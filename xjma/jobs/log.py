@@ -20,7 +20,7 @@ def log_entries(db: str | None, f: Any) -> Iterator[Any]:
     from dataclasses import replace
 
     from xjma.io.ledger.log import read_log
-    from xjma.io.ledger.unit_register import find_unit, read_units
+    from xjma.io.ledger.unit_register import find_unit, read_units_named
     from xjma.jobs.ledger_access import reading
 
     if f.kind and f.kind not in KINDS:
@@ -28,7 +28,7 @@ def log_entries(db: str | None, f: Any) -> Iterator[Any]:
     with reading(db) as ledger, ledger.connect() as conn:
         codes: list[str | None] = [None]
         if f.unit:
-            named = find_unit(read_units(conn), f.unit)
+            named = find_unit(read_units_named(conn, f.unit), f.unit)  # the few units the text may name
             if not named:
                 raise XjmaError(f"台账中没有单位“{f.unit}”")
             codes = [s.code for s in named]
