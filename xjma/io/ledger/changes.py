@@ -14,7 +14,6 @@ from sqlalchemy.engine import Connection
 from xjma.core.actor import Actor
 from xjma.core.changes import RecordedClaim, RecordedEnrollment
 from xjma.core.money import from_fen
-from xjma.io.ledger.claim_totals import refresh_claim_totals
 from xjma.io.ledger.history_tables import changes, member_changes, voided_enrollments
 from xjma.io.ledger.schema import claims, enrollments, members
 
@@ -254,6 +253,8 @@ def move_member(conn: Connection, old: str, new: str, gender: str | None, birth:
     history all the same: member_changes keeps before → after under both numbers (member show), and the
     log entry lists the enrollment and claim ids that moved (moved_rows). The member's recorded details
     (phone, 用工形式: member_details) are copied to the new number, the old rows kept."""
+    from xjma.io.ledger.claim_totals import refresh_claim_totals  # a write's: not imported by the views
+
     person = conn.execute(select(members).where(members.c.id_number == old)).first()
     if conn.execute(select(members.c.id_number).where(members.c.id_number == new)).first() is None:
         conn.execute(
