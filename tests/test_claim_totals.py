@@ -136,6 +136,13 @@ def test_cases_moved_through_the_commands_keep_the_totals_current(tmp_path):
     code, _, out = claim("reject", "2", "--reason", "不在保障范围", "--db", db, "--json")
     assert code == 0, out
     assert current(db)
+    for args in (["-o", str(tmp_path / "bank.xlsx")], ["--confirm", "1", "--paid-on", "2027-08-02"]):
+        code, _, out = claim("pay", *args, "--db", db, "--json")  # the approved case paid
+        assert code == 0, out
+    assert current(db)
+    paid_months = [f"2027-{m:02d}" for m in range(1, 13)]
+    assert kept(db, "paid", "2027", paid_months).cases == 1
+    assert kept(db, "paid", "2027", paid_months) == counted(db, "paid", dt.date(2027, 1, 1), dt.date(2028, 1, 1), paid_months)  # fmt: skip
     code, doc, out = x("claims", "summary", "--year", "2027", "--db", db, "--json", "-o", str(tmp_path / "s.xlsx"),
                        today="2027-08-01")  # fmt: skip
     assert code == 0, out
