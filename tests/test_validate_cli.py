@@ -368,3 +368,20 @@ def test_mask_masks_the_comments_of_the_report(tmp_path):
     assert all(mask_text(text) == text for text in comments)
     texts = "\n".join(comments)
     assert phone not in texts and str(upgrade_legacy(legacy)) not in texts
+
+
+def test_the_report_is_dated_the_run_date_xjma_today_pins(tmp_path):
+    """检查日期 and 制表日期 are the run's "today" (XJMA_TODAY pins it), not the machine's clock."""
+    import openpyxl
+
+    roster = write_roster(
+        tmp_path / "r.xlsx", [[1, "王芳", "女", "650102198506151021", "13912345678", "正式职工", 1, 0]]
+    )
+    report = tmp_path / "报告.xlsx"
+    result = run(
+        "validate", str(roster), "--start", START, "-o", str(report), env={"XJMA_TODAY": "2026-11-20"}
+    )
+    assert result.returncode == 0, result.stderr
+    verdict = [str(c.value) for r in openpyxl.load_workbook(report)["汇总"].iter_rows() for c in r if c.value]
+    assert "制表日期：2026-11-20" in verdict
+    assert "2026-11-20" in verdict  # 检查日期

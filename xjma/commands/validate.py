@@ -24,6 +24,7 @@ from xjma.commands.common import (
     out,
     start_date,
     start_or_none,
+    today,
 )
 
 SHOWN_PROBLEMS = 20
@@ -85,7 +86,7 @@ def validate(
         rules=rules,
         ledger=ledger,
     )
-    report = write_validation_report(outcome, file, output)
+    report = write_validation_report(outcome, file, output, today())
     doc = validation_document(outcome, report)
     err.print(note, style="dim", markup=False)
     if as_json:

@@ -290,8 +290,11 @@ def open_ledger_view(target: str) -> tuple[Ledger | None, str]:
     return None, f"台账 {shown} 还不存在，未核对已参保和续保记录"
 
 
-def write_validation_report(outcome: ValidationOutcome, source: Path, output: Path | None) -> Path:
-    """Write the report workbook (default `<stem>_检查结果.xlsx` beside FILE); never FILE itself."""
+def write_validation_report(
+    outcome: ValidationOutcome, source: Path, output: Path | None, checked_on: dt.date | None = None
+) -> Path:
+    """Write the report workbook (default `<stem>_检查结果.xlsx` beside FILE); never FILE itself.
+    `checked_on`: the run's date (检查日期, 制表日期), the caller's "today"."""
     from xjma.io.report_xlsx import write_report
     from xjma.io.xlsx_util import same_file
 
@@ -299,5 +302,5 @@ def write_validation_report(outcome: ValidationOutcome, source: Path, output: Pa
     if same_file(target, Path(source)):
         raise XjmaError(f"检查结果不能写到名册文件本身：{target}，请用 -o 指定另一个文件")
     with stage("写入检查结果…", len(outcome.check.rows) > PROGRESS_ROWS), gc_paused():
-        write_report(outcome, target)
+        write_report(outcome, target, checked_on)
     return target

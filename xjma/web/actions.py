@@ -117,7 +117,7 @@ def check_roster(
         progress=_counting(progress),
     )
     progress("写入检查结果", len(outcome.check.rows))
-    report = write_validation_report(outcome, roster, None)
+    report = write_validation_report(outcome, roster, None, today())
     doc = validation_document(outcome, report)
     contacts = outcome.prefectures.contact_lines(outcome.prefectures_seen())
     page = page_document(doc, outcome.counts(), contacts, outcome.ledger_used, roster.name)
