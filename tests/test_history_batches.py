@@ -129,6 +129,7 @@ def test_batch_list_and_show_give_the_figures_and_status(ledger_target: str, tmp
     }
     assert (one["batch"], one["operator"], one["units"], one["members"], one["fee"], one["status"]) == (
         1, "张三", [SCHOOL], 2, "260.00", "recorded")  # fmt: skip
+    assert one["recorded_at"].startswith("2026-11-20T")  # the run's today (XJMA_TODAY), as the log's
     assert [
         b["batch"]
         for b in x("batch", "list", "--prefecture", "巴州", "--db", ledger_target, "--json")[1]["batches"]

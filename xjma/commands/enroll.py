@@ -75,10 +75,13 @@ def enroll(
     from xjma.commands.operator import actor
     from xjma.jobs.enroll import EnrollRequest, enroll_roster
 
+    who = None if dry_run else actor(operator)
+    # the batch's recorded time and the workbook's date: the run's today (XJMA_TODAY pins it), as the log's
+    now = who.at if who else dt.datetime.combine(today(), dt.datetime.now().time())
     request = EnrollRequest(
         start=start_date(start),
         paid_on=parse_date_option(paid_on, "--paid-on") if paid_on else today(),
-        now=dt.datetime.now(),
+        now=now,
         end=parse_date_option(end, "--end") if end else None,
         unit=unit,
         prefecture=prefecture,
@@ -88,7 +91,7 @@ def enroll(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         output=output,
-        actor=None if dry_run else actor(operator),
+        actor=who,
     )
     result = enroll_roster(file, request)
     if as_json:
