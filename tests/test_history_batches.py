@@ -66,6 +66,9 @@ def test_re_enrolling_a_recorded_roster_names_the_batch_to_print_again(
     assert enroll(ledger_target, roster)["batch"] is None
     code, _, out = x("enroll", str(roster), "--start", "2026-12-01", "--db", ledger_target)
     assert code == 0 and "已在第 1 批登记，可用 xjma batch report 1 补打" in out
+    code, doc, out = x("enroll", str(roster), "--start", "2026-12-01", "--db", ledger_target, "--json")
+    assert code == 0 and doc["batch"] is None  # the note on stderr, the document alone on stdout
+    assert "已在第 1 批登记，可用 xjma batch report 1 补打" in out
 
 
 def test_log_filters_by_kind_operator_member_unit_and_dates(ledger_target: str, tmp_path: Path) -> None:

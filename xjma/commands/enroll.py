@@ -99,6 +99,8 @@ def enroll(
 
         with gc_paused():  # a document of 100,000 members holds no cycles: as for the batch itself
             emit_json(enroll_document(result))
+        for batch in result.recorded_in:  # cli.md: notes go to stderr, the document alone to stdout
+            err.print(f"已在第 {batch} 批登记，可用 xjma batch report {batch} 补打", markup=False)
     else:
         _render(result, skip_invalid)
     if result.report_error:
