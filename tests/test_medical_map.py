@@ -70,3 +70,16 @@ def test_rules_check_checks_the_map(tmp_path: Path):
     assert "columns.cause: 缺少" in out and "columns.reason: 未知的键" in out
     code, _, out = x("medical", "import", str(tmp_path / "any.csv"), "--map", str(bad))
     assert code == 2 and "columns.cause" in out
+
+
+def test_rules_check_tells_the_file_by_what_it_holds_not_by_its_name(tmp_path: Path):
+    from xjma.io.materials_file import default_materials_path
+
+    column_map = tmp_path / "我的对照.yaml"
+    column_map.write_text(default_medical_map_path().read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, out = x("rules", "check", str(column_map))
+    assert code == 0 and "一单结算列名对照" in out and "检查通过" in out
+    materials = tmp_path / "cailiao.yaml"
+    materials.write_text(default_materials_path().read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, out = x("rules", "check", str(materials))
+    assert code == 0 and "检查通过" in out

@@ -58,14 +58,15 @@ def plans(
 @rules_app.command("check", help="检查规则文件；有错误时逐条列出键路径，退出码 2。")
 @command()
 def check(path: Path = typer.Argument(None, help="规则文件（默认：随程序提供的 rules/plans.yaml）")) -> None:
-    from xjma.io.rules_file import default_rules_path, load_rules
+    from xjma.io.rules_file import default_rules_path, load_rules, rules_kind
 
     target = path or default_rules_path()
-    if target.name.startswith("medical"):  # the 一单结算 column map (office.md §8)
+    kind = rules_kind(target)  # by what the file holds, whatever it is called
+    if kind == "medical":  # the 一单结算 column map (office.md §8)
         from xjma.commands.medical import check_map
 
         return check_map(target)
-    if target.name.startswith("materials"):  # 申领材料 (office.md §5)
+    if kind == "materials":  # 申领材料 (office.md §5)
         return _check_materials(target)
     try:
         rules = load_rules(target)

@@ -68,6 +68,26 @@ def read_yaml(path: Path) -> Any:
         raise RulesError([f"{where}: YAML 语法错误：{detail}"], f" {path} ") from None
 
 
+def rules_kind(path: Path) -> str:
+    """Which rules file `path` is, by what it holds: "medical" (the 一单结算 column map: `columns`),
+    "materials" (申领材料: `materials`), else "plans". A file that cannot be read is told by its name, so
+    that its own loader says what is wrong with it."""
+    try:
+        data = read_yaml(path)
+    except XjmaError:
+        data = None
+    if isinstance(data, dict):
+        if "columns" in data and "versions" not in data:
+            return "medical"
+        if "materials" in data and "versions" not in data:
+            return "materials"
+        return "plans"
+    for kind in ("medical", "materials"):
+        if path.name.startswith(kind):
+            return kind
+    return "plans"
+
+
 def default_rules_path() -> Path:
     return RULES_DIR / "plans.yaml"
 
