@@ -33,6 +33,7 @@ def test_bad_void_requests_are_refused_with_one_sentence_and_change_nothing(
         (["--batch", "9", "--reason", "录错"], "台账中没有第 9 批"),
         (["--id", C, "--plan", "住院+意外", "--reason", "录错"], "没有该会员在该险种的有效参保记录"),
         (["--id", A, "--reason", "录错"], "--plan"),
+        (["--id", A, "--plan", "火星险", "--reason", "录错"], "“火星险”不是险种"),
         (["--batch", "1", "--id", A, "--plan", "住院+意外", "--reason", "录错"], "二者选一"),
     ):
         code, doc, out = x("void", *args, "--db", ledger_target, "--json")

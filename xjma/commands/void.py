@@ -69,6 +69,8 @@ def _target(batch: int | None, id_number: str | None, plan: str | None, start: s
     if batch is not None:
         return VoidTarget(batch=batch)
     code = parse_plan(plan or "")
+    if code is None and plan and plan.strip():
+        raise XjmaError(f"--plan “{plan.strip()}”不是险种：请用险种代码或中文名（如 住院+意外、重大疾病）")
     if code is None:
         raise XjmaError("作废一条参保记录须用 --plan 指明险种（代码或中文名）")
     day = parse_date_option(start, "--start") if start else None

@@ -96,10 +96,10 @@ def _record(
     from xjma.io.ledger import changes as store
     from xjma.io.ledger.log import LogEntry, write_log
 
-    what = f"第 {target.batch} 批" if target.batch is not None else "1 条参保记录"
+    what = f"第 {target.batch} 批：" if target.batch is not None else ""
     entry = LogEntry(
         kind="void",
-        summary=f"作废{what}：{len(found)} 条参保记录，退费 {fmt_money(refund_total(found))} 元",
+        summary=f"作废{what}{len(found)} 条参保记录，退费 {fmt_money(refund_total(found))} 元",
         reason=reason,
         refs={"batch": target.batch, "enrollments": [e.id for e in found], "refund_on": day.isoformat()},
         batch_id=target.batch,
