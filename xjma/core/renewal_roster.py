@@ -60,7 +60,7 @@ def renewal_rows(
         if current(p, start):
             by_member.setdefault(p.id_number, []).append(p)
     members = [mine for _, mine in sorted(by_member.items())]
-    values = [_values(mine, start) for mine in members]
+    values = [_values(mine, start, rules) for mine in members]
     rows = [_roster_row(n, mine) for n, mine in enumerate(members)]
     found: dict[int, list[str]] = {}
     for problem in check_roster(rows, rules, start, prefectures=prefectures).problems:
@@ -72,7 +72,7 @@ def renewal_rows(
     ]
 
 
-def _values(mine: list[LastPeriod], start: dt.date) -> dict[str, object]:
+def _values(mine: list[LastPeriod], start: dt.date, rules: Rules) -> dict[str, object]:
     first = mine[0]
     gig = any(p.plan == GIG_PLAN for p in mine)
     long_term = [p for p in mine if p.plan != SHORT_TERM] or mine
@@ -95,7 +95,16 @@ def _values(mine: list[LastPeriod], start: dt.date) -> dict[str, object]:
         if p.plan == SHORT_TERM:
             values["short_tier"] = p.tier or ""
             values["short_end"] = short_end(p, start)
+            if needs_approval(p, start, rules):
+                values["approval"] = "是"
     return values
+
+
+def needs_approval(period: LastPeriod, start: dt.date, rules: Rules) -> bool:
+    """The plan-5 shares carried over need 加购审批 under the tier of the version in force on the new S."""
+    found = rules.plan_on(period.plan, start)
+    tier = found[1].tier(period.tier) if found is not None and period.tier else None
+    return tier is not None and tier.needs_approval(period.shares)
 
 
 def short_end(period: LastPeriod, start: dt.date) -> dt.date:
