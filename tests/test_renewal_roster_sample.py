@@ -40,22 +40,31 @@ def test_the_sample_s_renewal_rosters_validate_clean_and_enroll_as_renewals(ledg
 
 
 def test_fifteen_yuan_shares_over_two_are_pre_filled_as_approved(ledger_target, tmp_path):
-    code, doc, _ = enroll(SAMPLE, ledger_target, start="2026-12-01", today="2026-12-01")
+    short = [r for r in _renewal_roster(ledger_target, tmp_path) if r["短期意外（份）"]]
+    approved = {(r["姓名"], r["短期意外档次（元/份）"], r["短期意外（份）"]): r["加购审批"] for r in short}
+    assert approved.pop(("陈静", "15", 4)) == "是"  # 4 shares of the 15-yuan tier need approval
+    assert set(approved.values()) == {None}  # 2 shares or fewer: none needed
+
+
+def test_the_sample_s_plan_5_ends_keep_whole_months_across_29_february(ledger_target, tmp_path):
+    short = [r for r in _renewal_roster(ledger_target, tmp_path) if r["短期意外（份）"]]
+    ends = {r["姓名"]: r["短期意外保障止期"] for r in short}
+    assert ends["陈静"] == "2028-02-29"  # 2026-12-01…2027-02-28: three months
+    assert ends["李秀英"] == "2028-05-31"  # 2026-12-01…2027-05-31: six months
+    assert ends["热依拉·库尔班"] == "2027-12-31"  # 2026-12-01…2026-12-31: one month
+
+
+def _renewal_roster(db, tmp_path) -> list[dict[str, object]]:
+    """The sample enrolled on 2026-12-01, and the pre-filled rows of 6501-00001's renewal roster."""
+    code, doc, _ = enroll(SAMPLE, db, start="2026-12-01", today="2026-12-01")
     assert code == 0, doc["problems"]
     target = tmp_path / "续保.xlsx"
     args = ["template", "roster", "--renewal", "--unit", "6501-00001", "-o", str(target)]
-    assert run(args, ledger_target, "2027-11-01")[0] == 0
+    assert run(args, db, "2027-11-01")[0] == 0
     rows = list(openpyxl.load_workbook(target)["参保人员名册"].iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if "身份证号码" in r)
     head = list(rows[top])
-    filled = [r for r in rows[top + 1 :] if r[head.index("身份证号码")]]
-    approved = {
-        (r[head.index("短期意外档次（元/份）")], r[head.index("短期意外（份）")]): r[head.index("加购审批")]
-        for r in filled
-        if r[head.index("短期意外（份）")]
-    }
-    assert approved[("15", 4)] == "是"  # 陈静: 4 shares of the 15-yuan tier need approval
-    assert all(v is None for (tier, shares), v in approved.items() if shares <= 2)  # none needed
+    return [dict(zip(head, r, strict=True)) for r in rows[top + 1 :] if r[head.index("身份证号码")]]
 
 
 def _sample_rows() -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xjma.core.model import RosterRow, add_years
 from xjma.core.prefectures import Prefectures
 from xjma.core.renewals import LastPeriod
+from xjma.core.retirement import add_months
 from xjma.core.rules import Rules
 
 GIG_PLAN = "gig-accident"
@@ -108,9 +109,29 @@ def needs_approval(period: LastPeriod, start: dt.date, rules: Rules) -> bool:
 
 
 def short_end(period: LastPeriod, start: dt.date) -> dt.date:
-    """Plan 5's next E: the last period's length again from the new S (its own E, rules.md §7)."""
-    length = period.end - period.start if period.start is not None else dt.timedelta(days=0)
-    return start + length
+    """Plan 5's next E: the last period's length again from the new S (its own E, rules.md §7) — in
+    whole months when the last period was whole months (2026-12-01…2027-02-28 from 2027-12-01 gives
+    2028-02-29), else in days."""
+    if period.start is None:
+        return start
+    months = whole_months(period.start, period.end)
+    if months is None:
+        return start + (period.end - period.start)
+    return months_after(start, months) - dt.timedelta(days=1)
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; a day the month lacks counts as the 1st of the next month, as
+    rules.md §0 counts 29 February (so E, the day before, is that month's last day)."""
+    moved = add_months(day, months)
+    return moved if moved.day == day.day else moved + dt.timedelta(days=1)
+
+
+def whole_months(start: dt.date, end: dt.date) -> int | None:
+    """n when S…E (both inclusive) is n whole months (E = the day before S moved by n months), else None."""
+    after = end + dt.timedelta(days=1)
+    n = (after.year - start.year) * 12 + after.month - start.month
+    return next((m for m in (n, n - 1) if m >= 1 and months_after(start, m) == after), None)
 
 
 def _roster_row(n: int, mine: list[LastPeriod]) -> RosterRow:
