@@ -291,6 +291,19 @@ def test_plan_5_is_pre_filled_with_its_tier_and_its_own_end(ledger_target, tmp_p
     assert [p for p in doc["problems"] if p["severity"] == "error"] == []
 
 
+def test_the_previous_shares_are_pre_filled_when_every_plan_held_the_same_number(ledger_target, tmp_path):
+    rows = [
+        person("张三", ZHANG, **{"inpatient-accident": 1, "critical-illness": 2}),  # differ: blank
+        person("李四", LI, **{"inpatient-accident": 1, "female-illness": 1}),  # the same: 1
+        person("孙老", OLD_WOMAN, **{"inpatient-accident": 1}),  # one plan: its shares
+    ]
+    code, doc, _ = enroll(write_roster(tmp_path / "p.xlsx", rows), ledger_target, start="2026-01-01")
+    assert code == 0, doc["problems"]
+    head, found, _ = roster_rows(make_roster(ledger_target, tmp_path))
+    column = head.index("上期份数")
+    assert {r[head.index("身份证号码")]: r[column] for r in found} == {ZHANG: None, LI: 1, OLD_WOMAN: 1}
+
+
 def test_a_voided_enrollment_is_not_due_and_does_not_fill_the_roster(ledger, tmp_path):
     code, _, output = run(
         ["void", "--id", ZHANG, "--plan", "critical-illness", "--reason", "误录"], ledger, "2026-02-01"

@@ -89,7 +89,7 @@ def _values(mine: list[LastPeriod], start: dt.date, rules: Rules) -> dict[str, o
         "union_member": "" if union is None else "是" if union else "否",
         "renewal": "是",
         "prev_end": max(p.end for p in long_term),
-        "prev_shares": max(p.shares for p in long_term) if len(long_term) == 1 else None,
+        "prev_shares": previous_shares(long_term),
     }
     for p in mine:
         values[f"shares:{p.plan}"] = p.shares
@@ -99,6 +99,14 @@ def _values(mine: list[LastPeriod], start: dt.date, rules: Rules) -> dict[str, o
             if needs_approval(p, start, rules):
                 values["approval"] = "是"
     return values
+
+
+def previous_shares(long_term: Sequence[LastPeriod]) -> int | None:
+    """上期份数, one whole number the roster applies to every plan of the row (roster.md): the shares
+    of the last periods when they all hold the same number; blank (= all current shares, which the
+    untouched row's shares are) when they differ, as the column cannot say a number per plan."""
+    counts = {p.shares for p in long_term}
+    return counts.pop() if len(counts) == 1 else None
 
 
 def needs_approval(period: LastPeriod, start: dt.date, rules: Rules) -> bool:
