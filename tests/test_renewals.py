@@ -114,6 +114,43 @@ def test_the_workbook_has_a_sheet_per_prefecture_and_one_of_members(ledger, tmp_
     assert headings[0].startswith("伊犁州") and any(h.startswith("巴州　甲公司（6528-") for h in headings)
 
 
+def member_lines(target):
+    """The 会员名单 lines of members (ID, then the line), in the sheet's order."""
+    sheet = openpyxl.load_workbook(target)["会员名单"]
+    return [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] and r[0] != "姓名"]
+
+
+def test_a_lapsed_member_is_listed_under_the_unit_with_no_fee_and_why(ledger, tmp_path):
+    _, doc, output = due(ledger, tmp_path, "--before", "2027-01-31")
+    assert doc["lapsed_units"] == 1 and set(doc) == DUE_KEYS  # 丁公司: its only member lapsed
+    lines = member_lines(tmp_path / "due.xlsx")
+    (gone,) = [r for r in lines if r[1] == GONE]
+    assert gone[0] == "周走" and gone[2] == "住院+意外1份" and gone[4] is None
+    assert gone[5] == "已脱保（保障止期 2026-10-31，宽限期已过）"
+    headings = [
+        r[0] for r in openpyxl.load_workbook(tmp_path / "due.xlsx")["会员名单"].iter_rows(values_only=True)
+    ]
+    assert any(str(h).startswith("巴州　丁公司") for h in headings if h)
+    assert len(gone) == 6  # the same six cells as a member due
+
+
+def test_a_member_due_in_plan_1_whose_plan_5_lapsed_has_a_line_for_each(ledger_target, tmp_path):
+    short = person("王五", ZHANG, **{"inpatient-accident": 1, "short-accident": 2})
+    short["短期意外档次（元/份）"] = "10"
+    short["短期意外保障止期"] = "2026-06-30"
+    code, doc, _ = enroll(
+        write_roster(tmp_path / "s.xlsx", [short]), ledger_target, start="2026-01-01", today="2025-12-20"
+    )
+    assert code == 0, doc["problems"]
+    _, doc, _ = due(ledger_target, tmp_path, "--before", "2027-01-31")
+    assert doc["members_due"] == 1 and doc["lapsed_units"] == 0  # the unit has a member due
+    lines = [r for r in member_lines(tmp_path / "due.xlsx") if r[1] == ZHANG]
+    assert [(r[2], r[4], r[5]) for r in lines] == [
+        ("住院+意外1份", 110, None),
+        ("短期意外2份", None, "已脱保（保障止期 2026-06-30，宽限期已过）"),
+    ]
+
+
 def test_an_empty_ledger_reads_as_nothing_due(tmp_path):
     code, doc, _ = due(tmp_path / "none.db", tmp_path, "--before", "2027-01-31")
     assert code == 0 and doc["units"] == [] and not (tmp_path / "none.db").exists()
@@ -289,6 +326,19 @@ def test_plan_5_is_pre_filled_with_its_tier_and_its_own_end(ledger_target, tmp_p
         "2026-12-10",
     )
     assert [p for p in doc["problems"] if p["severity"] == "error"] == []
+
+
+def test_the_previous_shares_are_pre_filled_when_every_plan_held_the_same_number(ledger_target, tmp_path):
+    rows = [
+        person("张三", ZHANG, **{"inpatient-accident": 1, "critical-illness": 2}),  # differ: blank
+        person("李四", LI, **{"inpatient-accident": 1, "female-illness": 1}),  # the same: 1
+        person("孙老", OLD_WOMAN, **{"inpatient-accident": 1}),  # one plan: its shares
+    ]
+    code, doc, _ = enroll(write_roster(tmp_path / "p.xlsx", rows), ledger_target, start="2026-01-01")
+    assert code == 0, doc["problems"]
+    head, found, _ = roster_rows(make_roster(ledger_target, tmp_path))
+    column = head.index("上期份数")
+    assert {r[head.index("身份证号码")]: r[column] for r in found} == {ZHANG: None, LI: 1, OLD_WOMAN: 1}
 
 
 def test_a_voided_enrollment_is_not_due_and_does_not_fill_the_roster(ledger, tmp_path):

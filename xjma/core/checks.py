@@ -221,11 +221,7 @@ class _Checker:
             tiers = "、".join(t.tier for t in plan.tiers)
             self.add(row, "short_tier", "tier-invalid", value=row.short_tier or "（未填写）", tiers=tiers)
         else:
-            limit = (
-                tier.max_shares_with_approval
-                if (row.approval and tier.max_shares_with_approval)
-                else tier.max_shares
-            )
+            limit = tier.limit(row.approval)
             if shares > limit:
                 variant = "approval" if tier.max_shares_with_approval else None
                 self.add(

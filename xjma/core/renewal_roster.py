@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xjma.core.model import RosterRow, add_years
 from xjma.core.prefectures import Prefectures
 from xjma.core.renewals import LastPeriod
+from xjma.core.retirement import add_months
 from xjma.core.rules import Rules
 
 GIG_PLAN = "gig-accident"
@@ -60,7 +61,7 @@ def renewal_rows(
         if current(p, start):
             by_member.setdefault(p.id_number, []).append(p)
     members = [mine for _, mine in sorted(by_member.items())]
-    values = [_values(mine, start) for mine in members]
+    values = [_values(mine, start, rules) for mine in members]
     rows = [_roster_row(n, mine) for n, mine in enumerate(members)]
     found: dict[int, list[str]] = {}
     for problem in check_roster(rows, rules, start, prefectures=prefectures).problems:
@@ -72,7 +73,7 @@ def renewal_rows(
     ]
 
 
-def _values(mine: list[LastPeriod], start: dt.date) -> dict[str, object]:
+def _values(mine: list[LastPeriod], start: dt.date, rules: Rules) -> dict[str, object]:
     first = mine[0]
     gig = any(p.plan == GIG_PLAN for p in mine)
     long_term = [p for p in mine if p.plan != SHORT_TERM] or mine
@@ -88,20 +89,57 @@ def _values(mine: list[LastPeriod], start: dt.date) -> dict[str, object]:
         "union_member": "" if union is None else "是" if union else "否",
         "renewal": "是",
         "prev_end": max(p.end for p in long_term),
-        "prev_shares": max(p.shares for p in long_term) if len(long_term) == 1 else None,
+        "prev_shares": previous_shares(long_term),
     }
     for p in mine:
         values[f"shares:{p.plan}"] = p.shares
         if p.plan == SHORT_TERM:
             values["short_tier"] = p.tier or ""
             values["short_end"] = short_end(p, start)
+            if needs_approval(p, start, rules):
+                values["approval"] = "是"
     return values
 
 
+def previous_shares(long_term: Sequence[LastPeriod]) -> int | None:
+    """上期份数, one whole number the roster applies to every plan of the row (roster.md): the shares
+    of the last periods when they all hold the same number; blank (= all current shares, which the
+    untouched row's shares are) when they differ, as the column cannot say a number per plan."""
+    counts = {p.shares for p in long_term}
+    return counts.pop() if len(counts) == 1 else None
+
+
+def needs_approval(period: LastPeriod, start: dt.date, rules: Rules) -> bool:
+    """The plan-5 shares carried over need 加购审批 under the tier of the version in force on the new S."""
+    found = rules.plan_on(period.plan, start)
+    tier = found[1].tier(period.tier) if found is not None and period.tier else None
+    return tier is not None and tier.needs_approval(period.shares)
+
+
 def short_end(period: LastPeriod, start: dt.date) -> dt.date:
-    """Plan 5's next E: the last period's length again from the new S (its own E, rules.md §7)."""
-    length = period.end - period.start if period.start is not None else dt.timedelta(days=0)
-    return start + length
+    """Plan 5's next E: the last period's length again from the new S (its own E, rules.md §7) — in
+    whole months when the last period was whole months (2026-12-01…2027-02-28 from 2027-12-01 gives
+    2028-02-29), else in days."""
+    if period.start is None:
+        return start
+    months = whole_months(period.start, period.end)
+    if months is None:
+        return start + (period.end - period.start)
+    return months_after(start, months) - dt.timedelta(days=1)
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; a day the month lacks counts as the 1st of the next month, as
+    rules.md §0 counts 29 February (so E, the day before, is that month's last day)."""
+    moved = add_months(day, months)
+    return moved if moved.day == day.day else moved + dt.timedelta(days=1)
+
+
+def whole_months(start: dt.date, end: dt.date) -> int | None:
+    """n when S…E (both inclusive) is n whole months (E = the day before S moved by n months), else None."""
+    after = end + dt.timedelta(days=1)
+    n = (after.year - start.year) * 12 + after.month - start.month
+    return next((m for m in (n, n - 1) if m >= 1 and months_after(start, m) == after), None)
 
 
 def _roster_row(n: int, mine: list[LastPeriod]) -> RosterRow:

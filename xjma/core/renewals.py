@@ -78,11 +78,12 @@ class UnitDue:
 class RenewalsDue:
     before: dt.date
     units: tuple[UnitDue, ...]
-    members: tuple[DueMember, ...]  # the due ones (lapsed members are counted, not listed)
+    members: tuple[DueMember, ...]  # the due ones
     lapsed_units: int
     lapsed_members: int
     members_due: int
     fee_due: Decimal
+    lapsed: tuple[DueMember, ...] = ()  # the lapsed periods (fee 0), listed in the workbook's 会员名单
 
 
 def is_lapsed(end: dt.date, today: dt.date, grace_days: int) -> bool:
@@ -166,12 +167,19 @@ def renewals_due(
     contacts: dict[str, tuple[str, str]] | None = None,
 ) -> RenewalsDue:
     """Per unit (prefecture, unit, code): members due, the not renewable among them, fee due, earliest E,
-    per plan; lapsed members and the units with only lapsed members are counted. `contacts`: unit code ->
-    (经办人, phone)."""
+    per plan. `contacts`: unit code -> (经办人, phone).
+
+    Lapsed (office.md §4): a period ended before today, within the lapse horizon, and no longer
+    renewable (is_lapsed). A member is lapsed when a period of theirs is (a plan-5 lapse of a member
+    due in plans 1–4 too: both). A unit is lapsed when it has lapsed members and no member due: none
+    of its members whose last period ended by `before` can still renew, so the unit as a whole let its
+    cover go (a unit with both is a unit due; its lapsed members are listed under it). Members who
+    renewed have no last period here, so a unit whose other members all renewed counts as lapsed too."""
     horizon = lapse_horizon(today)
     units: dict[tuple[str, str, str], _Unit] = {}
     lapsed_by_unit: dict[tuple[str, str, str], set[str]] = {}
     due: list[DueMember] = []
+    lapsed: list[DueMember] = []
     grace = rules.common.renewal_grace_days
     fees = _Fees(rules)
     for period in periods:
@@ -180,6 +188,7 @@ def renewals_due(
         key = (period.prefecture, period.unit, period.code)
         if is_lapsed(period.end, today, grace):
             lapsed_by_unit.setdefault(key, set()).add(period.id_number)
+            lapsed.append(DueMember(period, True, None, ZERO))
             continue
         refusal = refusal_on(period, rules)
         judged = DueMember(period, False, refusal, ZERO if refusal else fees.of(period))
@@ -196,6 +205,7 @@ def renewals_due(
         lapsed_members=len(lapsed_members),
         members_due=len({m.period.id_number for m in due}),
         fee_due=sum((u.fee_due for u in rows), Decimal("0.00")),
+        lapsed=tuple(lapsed),
     )
 
 

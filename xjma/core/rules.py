@@ -40,6 +40,16 @@ class Tier:
     max_shares_with_approval: int | None
     max_days: int | None
 
+    def limit(self, approved: bool) -> int:
+        """The most shares a member may hold in this tier, with or without 加购审批 (rules.md §1)."""
+        if approved and self.max_shares_with_approval:
+            return self.max_shares_with_approval
+        return self.max_shares
+
+    def needs_approval(self, shares: int) -> bool:
+        """More shares than the tier allows without approval, and the tier grants more with it."""
+        return shares > self.limit(False) and self.limit(True) > self.limit(False)
+
 
 @dataclass(frozen=True)
 class Eligibility:

@@ -18,6 +18,7 @@ from xjma.io.xlsx_util import atomic_target
 if TYPE_CHECKING:
     from xjma.core.renewals import DueMember, RenewalsDue, UnitDue
 
+LAPSED = "已脱保（保障止期 {end}，宽限期已过）"
 REFUSALS = {"age": "不可续保：年龄不在参加范围内", "retired": "不可续保：已到法定退休日期"}
 UNIT_COLUMNS = (
     Column("工作单位", "wrap", 30),
@@ -59,13 +60,14 @@ def write_due_workbook(path: Path, result: RenewalsDue, made_on: dt.date | None 
             _unit_sheet(book, styles, prefecture, units, heading)
         title = f"应续保会员名单（保障止期 {result.before.isoformat()} 前）"
         heading = Heading(title, issuer_for(prefectures, names), made_on)
-        _member_sheet(book, styles, sorted(result.members, key=_member_order), heading)
+        listed = sorted((*result.members, *result.lapsed), key=_member_order)
+        _member_sheet(book, styles, listed, heading)
         book.close()
 
 
-def _member_order(m: DueMember) -> tuple[str, str, str, str, int]:
+def _member_order(m: DueMember) -> tuple[str, str, str, str, bool, int]:
     p = m.period
-    return (p.prefecture, p.unit, p.code, p.id_number, PLAN_RANK.get(p.plan, len(PLAN_RANK)))
+    return (p.prefecture, p.unit, p.code, p.id_number, m.lapsed, PLAN_RANK.get(p.plan, len(PLAN_RANK)))
 
 
 def _unit_sheet(book: Any, styles: Styles, prefecture: str, units: list[UnitDue], heading: Heading) -> None:
@@ -91,7 +93,8 @@ def _unit_sheet(book: Any, styles: Styles, prefecture: str, units: list[UnitDue]
 
 def _member_sheet(book: Any, styles: Styles, members: list[DueMember], heading: Heading) -> None:
     """Per unit (a line naming it, then its members in ID order), a line per member: the plans due with
-    their shares, the earliest E, the fee due, and why the rules would refuse a renewal."""
+    their shares, the earliest E, the fee due, and why the rules would refuse a renewal; a lapsed
+    member's lapsed plans on a line of their own (after the member's plans due), no fee, 备注 已脱保."""
     shown: dict[str, str] = {}  # plan lists repeat: each is made once
 
     def rows() -> Any:
@@ -103,7 +106,10 @@ def _member_sheet(book: Any, styles: Styles, members: list[DueMember], heading: 
                 label = f"{first.unit}（{first.code}）" if first.code else first.unit
                 yield (Marked(f"{first.prefecture}　{label}", "bold"), None, None, None, None, None)
             j = i + 1
-            while j < len(members) and members[j].period.id_number == first.id_number:
+            while j < len(members) and (members[j].period.id_number, members[j].lapsed) == (
+                first.id_number,
+                members[i].lapsed,
+            ):
                 j += 1
             mine = members[i:j]
             key = "、".join(
@@ -113,14 +119,10 @@ def _member_sheet(book: Any, styles: Styles, members: list[DueMember], heading: 
             refusal = next((m.refusal for m in mine if m.refusal), None)
             fee = sum((m.fee for m in mine), Decimal("0.00"))
             end = min(m.period.end for m in mine)
-            yield (
-                first.name,
-                first.id_number,
-                plans,
-                end,
-                fee,
-                REFUSALS.get(refusal, "") if refusal else None,
-            )
+            if members[i].lapsed:
+                yield (first.name, first.id_number, plans, end, None, LAPSED.format(end=end.isoformat()))
+            else:
+                yield (first.name, first.id_number, plans, end, fee, REFUSALS.get(refusal or "") or None)
             i = j
 
     ws = book.add_worksheet("会员名单")
