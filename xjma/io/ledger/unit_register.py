@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from xjma.core.units import RegisteredUnit, UnitIndex, UnitMatch, clean_name, compact_uscc, unit_code
+from xjma.core.units import (
+    RegisteredUnit,
+    UnitIndex,
+    UnitMatch,
+    UnitResolution,
+    clean_name,
+    compact_uscc,
+    unit_code,
+)
 from xjma.io.ledger.history_tables import batch_units, unit_events, units
 
 
@@ -164,6 +172,36 @@ def register_batch_units(
         )
         found[(u.name, u.prefecture)] = (states[unit_id].code, match)
     return found
+
+
+def resolve_units(
+    conn: Connection, rows: Iterable[tuple[int, RosterUnit]], recorded: Iterable[tuple[str, str]]
+) -> UnitResolution:
+    """The registered unit of each roster row (row -> unit id, matched as enroll matches: UnitIndex.match)
+    and of each recorded (unit text, 地州市) through its batches; merges followed on both sides. Read only."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("batch_units"):
+        return UnitResolution()  # a ledger of before the register (read as it is: never migrated here)
+    states = read_units(conn)
+    if not states:
+        return UnitResolution()
+    index = unit_index(states)
+    matched: dict[RosterUnit, int | None] = {}
+    mine: dict[int, int] = {}
+    for row, u in rows:
+        if u not in matched:
+            found = index.match(u.name, u.prefecture, u.uscc).unit
+            matched[u] = found.id if found is not None else None
+        if matched[u] is not None:
+            mine[row] = int(matched[u])  # type: ignore[arg-type]
+    wanted = set(recorded)
+    theirs: dict[tuple[str, str], set[int]] = {}
+    query = select(batch_units.c.unit, batch_units.c.prefecture, batch_units.c.unit_id).distinct()
+    for unit, prefecture, unit_id in conn.execute(query):
+        if (unit, prefecture) in wanted and int(unit_id) in states:
+            theirs.setdefault((unit, prefecture), set()).add(final_unit(states, int(unit_id)))
+    return UnitResolution(mine, {k: frozenset(v) for k, v in theirs.items()})
 
 
 def _state(conn: Connection, unit_id: int) -> UnitState:
