@@ -166,6 +166,13 @@ class UnitIndex:
             return UnitMatch("name", found)
         return UnitMatch("new", None, self.similar_to(name, prefecture))
 
+    def add(self, unit: RegisteredUnit) -> None:
+        """A unit just registered (or, for a dry run, that would be): the batch's later units see it."""
+        self.units.append(unit)
+        self.by_name[(unit.prefecture, unit.name)] = unit
+        if unit.uscc:
+            self.by_uscc[unit.uscc] = unit
+
     def similar_to(self, name: str, prefecture: str) -> RegisteredUnit | None:
         if not name:
             return None
