@@ -42,7 +42,9 @@ def unit_list(db: str | None, prefecture: str | None, today: dt.date) -> list[tu
     and not ended by today; a member of a merged unit counts under the unit it went into)."""
     from xjma.io.ledger.unit_register import member_counts, read_units
     from xjma.jobs.ledger_access import reading
+    from xjma.jobs.prefecture_option import prefecture_option
 
+    prefecture = prefecture_option(prefecture) if prefecture is not None else None
     with reading(db) as ledger, ledger.connect() as conn:
         states = read_units(conn)
         groups = {s.id: _with_merged(states, s.id) for s in states.values() if s.merged_from}
