@@ -258,11 +258,13 @@ def _units(
     """The registered unit of each row with a recorded member and of each recorded enrollment's unit."""
     from xjma.io.ledger.unit_register import RosterUnit, resolve_units
 
-    had = [r for r in rows if r.id_number in history]
-    wanted = [(r.row, RosterUnit(r.unit, r.prefecture, uscc.get(r.row))) for r in had if r.unit]
-    recorded = {(e.unit, e.prefecture) for r in had for e in history[r.id_number]}
+    groups: dict[tuple[str, str, str | None], list[int]] = {}
+    for r in rows:
+        if r.unit and r.id_number in history:
+            groups.setdefault((r.unit, r.prefecture, uscc.get(r.row)), []).append(r.row)
+    recorded = {(e.unit, e.prefecture) for items in history.values() for e in items}
     with ledger.connect() as conn:
-        return resolve_units(conn, wanted, recorded)
+        return resolve_units(conn, {RosterUnit(*k): v for k, v in groups.items()}, recorded)
 
 
 def _big_file(path: Path | str) -> bool:

@@ -4,7 +4,7 @@ renames, aliases and merges (each an event row), and the figures of `unit show`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,10 +210,11 @@ def _match_batch(
 
 
 def resolve_units(
-    conn: Connection, rows: Iterable[tuple[int, RosterUnit]], recorded: Iterable[tuple[str, str]]
+    conn: Connection, rows: Mapping[RosterUnit, Sequence[int]], recorded: Iterable[tuple[str, str]]
 ) -> UnitResolution:
-    """The registered unit of each roster row (row -> unit id, matched as enroll matches: UnitIndex.match)
-    and of each recorded (unit text, 地州市) through its batches; merges followed on both sides. Read only."""
+    """The registered unit of each roster row (`rows`: each unit with its rows; matched as enroll matches,
+    UnitIndex.match) and of each recorded (unit text, 地州市) through its batches; merges followed on both
+    sides. Read only."""
     from sqlalchemy import inspect
 
     if not inspect(conn).has_table("batch_units"):
@@ -222,14 +223,11 @@ def resolve_units(
     if not states:
         return UnitResolution()
     index = unit_index(states)
-    matched: dict[RosterUnit, int | None] = {}
     mine: dict[int, int] = {}
-    for row, u in rows:
-        if u not in matched:
-            found = index.match(u.name, u.prefecture, u.uscc).unit
-            matched[u] = found.id if found is not None else None
-        if matched[u] is not None:
-            mine[row] = int(matched[u])  # type: ignore[arg-type]
+    for u, numbers in rows.items():
+        found = index.match(u.name, u.prefecture, u.uscc).unit
+        if found is not None:
+            mine.update(dict.fromkeys(numbers, found.id))
     wanted = set(recorded)
     theirs: dict[tuple[str, str], set[int]] = {}
     query = select(batch_units.c.unit, batch_units.c.prefecture, batch_units.c.unit_id).distinct()
