@@ -156,5 +156,5 @@ def merge(
 ) -> None:
     from xjma.jobs.units import unit_merge
 
-    after = unit_merge(db, source, into, reason or "", actor(operator))
-    out.print(f"单位 {after.code}（{after.name}）已并入另一单位。")
+    after, target = unit_merge(db, source, into, reason or "", actor(operator))
+    out.print(f"单位 {after.code}（{after.name}）已并入 {target.code}（{target.name}）。")

@@ -22,6 +22,7 @@ from xjma.core.problems import ERROR, WARNING, Problem
 from xjma.core.renewal import latest_previous_end, ledger_decides, row_renewed
 from xjma.core.retirement import statutory_retirement_date
 from xjma.core.rules import PLAN_CODES, Plan, Rules
+from xjma.core.units import UnitResolution, same_unit
 
 WARNINGS = frozenset({"no-plan", "id-region-unknown", "age-mismatch", "likely-retired", "renewal-unverified"})
 TEMP = "临时职工"
@@ -55,11 +56,13 @@ def check_roster(
     prefectures: Prefectures,
     headers: Mapping[str, str] | None = None,
     prior: Iterable[Problem] = (),
+    units: UnitResolution | None = None,
 ) -> RosterCheck:
     """Check every row for enrollment with coverage start S. `history`: ID number -> the member's recorded
-    enrollments (all plans); None skips the ledger checks (validate without a ledger)."""
+    enrollments (all plans); None skips the ledger checks (validate without a ledger). `units`: the
+    registered unit of each row and of each recorded enrollment (None: unit texts compared)."""
     checker = _Checker(rules, start, end, prefectures, headers or {}, list(prior))
-    checker.history = history
+    checker.history, checker.units = history, units
     checker.duplicates = _duplicates(rows)
     for row in rows:
         checker.check(row)
@@ -96,6 +99,7 @@ class _Checker:
         self.plans: dict[str, Plan] = dict(version.plans) if version else {}
         self.default_end = default_end(start)
         self.history: Mapping[str, Sequence[Enrollment]] | None = None
+        self.units: UnitResolution | None = None
         self.duplicates: dict[str, list[int]] = {}
         self.recorded: dict[int, set[str]] = {}
         self.names = {code: rules.plan_label(code, start) for code in PLAN_CODES}
@@ -271,7 +275,8 @@ class _Checker:
         for e in self.enrollments(row):
             if e.plan != code or e.start > period_end or e.end < self.start:
                 continue
-            if e.unit == row.unit and e.start == self.start and e.end == period_end and e.shares == shares:
+            same = e.start == self.start and e.end == period_end and e.shares == shares
+            if same and same_unit(self.units, row.row, row.unit, e.unit, e.prefecture):
                 self.recorded.setdefault(row.row, set()).add(code)
             else:
                 self.add(

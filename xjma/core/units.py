@@ -9,8 +9,8 @@ A unit's code is its prefecture's 4-digit region code (GB/T 2260), `-`, a 5-digi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from xjma.core.uscc import compact, uscc_error
 
@@ -166,6 +166,13 @@ class UnitIndex:
             return UnitMatch("name", found)
         return UnitMatch("new", None, self.similar_to(name, prefecture))
 
+    def add(self, unit: RegisteredUnit) -> None:
+        """A unit just registered (or, for a dry run, that would be): the batch's later units see it."""
+        self.units.append(unit)
+        self.by_name[(unit.prefecture, unit.name)] = unit
+        if unit.uscc:
+            self.by_uscc[unit.uscc] = unit
+
     def similar_to(self, name: str, prefecture: str) -> RegisteredUnit | None:
         if not name:
             return None
@@ -173,6 +180,31 @@ class UnitIndex:
             if u.prefecture == prefecture and any(names_close(name, n) for n in u.names()):
                 return u
         return None
+
+
+@dataclass(frozen=True)
+class UnitResolution:
+    """Which registered unit (one standing on its own: merges followed) each roster row's unit is, as
+    enroll's matching finds it (`rows`: row -> unit id; a new unit is absent), and which each recorded
+    enrollment's (unit text, 地州市) is, through the batches that recorded it (`recorded`: several ids when
+    the same text went to several units)."""
+
+    rows: Mapping[int, int] = field(default_factory=dict)
+    recorded: Mapping[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+
+
+def same_unit(
+    units: UnitResolution | None, row: int, row_unit: str, recorded_unit: str, recorded_prefecture: str
+) -> bool:
+    """Whether a roster row's unit is the unit of a recorded enrollment (office.md §1: by USCC, else by
+    exact name or alias, merges followed); the unit texts compared only when either side is not in the
+    register (no ledger register, or a unit that would be new)."""
+    if units is not None:
+        mine = units.rows.get(row)
+        theirs = units.recorded.get((recorded_unit, recorded_prefecture))
+        if mine is not None and theirs:
+            return mine in theirs
+    return recorded_unit == row_unit
 
 
 def similar_message(name: str, unit: RegisteredUnit) -> str:

@@ -25,7 +25,9 @@ def batch_list(
     from xjma.io.ledger.batch_history import BatchFilter, list_batches
     from xjma.io.ledger.unit_register import find_unit, read_units_named
     from xjma.jobs.ledger_access import reading
+    from xjma.jobs.prefecture_option import prefecture_option
 
+    prefecture = prefecture_option(prefecture) if prefecture is not None else None
     with reading(db) as ledger, ledger.connect() as conn:
         unit_ids = None
         if unit:

@@ -40,7 +40,7 @@ def clean_details(raw: dict[str, str | None]) -> dict[str, str]:
     """The given details, normalised; a value that cannot be one is a bad option (exit 2)."""
     from xjma.core.normalize import normalize_name, normalize_phone, parse_employment, phone_valid
     from xjma.core.units import clean_name
-    from xjma.io.prefectures import load_prefectures
+    from xjma.jobs.prefecture_option import prefecture_option
 
     out: dict[str, str] = {}
     for key, value in raw.items():
@@ -55,10 +55,7 @@ def clean_details(raw: dict[str, str | None]) -> dict[str, str]:
         elif key == "unit":
             out[key] = clean_name(value)
         elif key == "prefecture":
-            found = load_prefectures().resolve(value)
-            if found is None:
-                raise XjmaError(f"--prefecture 不是已知的地州市：{value}")
-            out[key] = found
+            out[key] = prefecture_option(value)
         elif key == "employment":
             found = parse_employment(value)
             if found is None:

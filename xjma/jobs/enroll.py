@@ -115,7 +115,9 @@ def _enroll_once(path: Path, request: EnrollRequest, rules: Rules, report: Path)
     if not result.members:
         return result  # nothing new: an earlier run's workbook is left as it was
     big = rows > PROGRESS_ROWS
-    if not request.dry_run:
+    if request.dry_run:
+        _dry_run_units(request.db, result)
+    else:
         with (
             stage("登记到台账…", big),
             open_ledger(request.db, mode="write") as ledger,
@@ -304,24 +306,54 @@ def _record_history(
     from decimal import Decimal
 
     from xjma.core.actor import Actor
-    from xjma.core.problems import Problem
-    from xjma.core.units import similar_message
     from xjma.io.ledger.batch_history import record_enroll_history
-    from xjma.io.ledger.unit_register import RosterUnit
 
     if actor is None:  # a caller that names nobody (the library API without the CLI)
         from xjma import __version__
 
         actor = Actor("未知", batch.created_at.replace(microsecond=0), __version__)
-    first: dict[tuple[str, str], RosterRow] = {}
-    for row, _ in members:
-        first.setdefault((row.unit, row.prefecture), row)
-    wanted = [RosterUnit(u, p, result.uscc.get(r.row)) for (u, p), r in first.items()]
+    first, wanted = _roster_units(members, result)
     fee = sum((i.fee for _, items in members for i in items), Decimal("0.00"))
     history = record_enroll_history(
         conn, actor, batch_id, batch.file_name, batch.sha256, wanted, len(members), fee
     )
-    for key, (_, match) in history.units.items():
+    _warn_similar(result, first, history.units)
+
+
+def _dry_run_units(db: str | None, result: EnrollResult) -> None:
+    """A dry run matches the batch's units as enroll would, read only, for the same `unit-similar`."""
+    from xjma.io.ledger import open_ledger
+    from xjma.io.ledger.unit_register import match_batch_units
+
+    first, wanted = _roster_units(result.members, result)
+    with open_ledger(db, mode="read") as view:
+        if not view.exists or not wanted:
+            return
+        with view.connect() as conn:
+            matched = match_batch_units(conn, wanted)
+    _warn_similar(result, first, matched)
+
+
+def _roster_units(
+    members: list[tuple[RosterRow, list[NewEnrollment]]], result: EnrollResult
+) -> tuple[dict[tuple[str, str], RosterRow], list[Any]]:
+    """Each (unit, prefecture) of the batch with its first row, and the units to match (io RosterUnit)."""
+    from xjma.io.ledger.unit_register import RosterUnit
+
+    first: dict[tuple[str, str], RosterRow] = {}
+    for row, _ in members:
+        first.setdefault((row.unit, row.prefecture), row)
+    return first, [RosterUnit(u, p, result.uscc.get(r.row)) for (u, p), r in first.items()]
+
+
+def _warn_similar(
+    result: EnrollResult, first: dict[tuple[str, str], RosterRow], matched: dict[tuple[str, str], Any]
+) -> None:
+    """A new unit close to a registered one: the warning `unit-similar` on its first row (office.md §1)."""
+    from xjma.core.problems import Problem
+    from xjma.core.units import similar_message
+
+    for key, (_, match) in matched.items():
         if match.similar is not None:
             message = similar_message(key[0], match.similar)
             result.problems.append(Problem(first[key].row, "工作单位", "unit-similar", "warning", message))

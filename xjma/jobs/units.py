@@ -42,7 +42,9 @@ def unit_list(db: str | None, prefecture: str | None, today: dt.date) -> list[tu
     and not ended by today; a member of a merged unit counts under the unit it went into)."""
     from xjma.io.ledger.unit_register import member_counts, read_units
     from xjma.jobs.ledger_access import reading
+    from xjma.jobs.prefecture_option import prefecture_option
 
+    prefecture = prefecture_option(prefecture) if prefecture is not None else None
     with reading(db) as ledger, ledger.connect() as conn:
         states = read_units(conn)
         groups = {s.id: _with_merged(states, s.id) for s in states.values() if s.merged_from}
@@ -202,18 +204,37 @@ def unit_alias(db: str | None, text: str, alias: str, actor: Actor) -> Any:
     return _write(db, actor, "unit-alias", "alias", change, value=name)
 
 
-def unit_merge(db: str | None, source: str, into: str, reason: str, actor: Actor) -> Any:
+def unit_merge(db: str | None, source: str, into: str, reason: str, actor: Actor) -> tuple[Any, Any]:
+    """FROM merged into INTO; returns both as they are after (io.ledger.unit_register.UnitState)."""
     _need_reason(reason, "合并")
     holder: dict[str, Any] = {}
 
     def change(conn: Any, states: dict[int, Any]) -> tuple[Any, str, dict[str, Any]]:
         a, b = one_unit(states, source), one_unit(states, into)
-        if a.id == b.id:
-            raise XjmaError("不能把单位合并到它自己")
+        _may_merge(states, a, b)
         holder["into"] = b
         return a, f"单位 {a.code}（{a.name}）并入 {b.code}（{b.name}）", {"unit": a.code, "into": b.code}
 
-    return _write(db, actor, "unit-merge", "merge", change, reason=reason, into=holder)
+    after = _write(db, actor, "unit-merge", "merge", change, reason=reason, into=holder)
+    return after, holder["into"]
+
+
+def _may_merge(states: dict[int, Any], source: Any, into: Any) -> None:
+    """A merge joins two units that both stand on their own (office.md §1): a unit already merged is not
+    merged again (its history shows under the unit it went into), nor is one merged into a merged unit
+    (refused, naming the unit to merge into instead), so no merge is made twice and no cycle forms."""
+    from xjma.io.ledger.unit_register import final_unit
+
+    if source.id == into.id:
+        raise XjmaError("不能把单位合并到它自己")
+    if source.merged_into is not None:
+        went = states[final_unit(states, source.id)]
+        raise XjmaError(f"单位 {source.code}（{source.name}）已并入 {went.code}（{went.name}），不能再次合并")
+    if into.merged_into is not None:
+        went = states[final_unit(states, into.id)]
+        raise XjmaError(
+            f"单位 {into.code}（{into.name}）已并入 {went.code}（{went.name}），请并入 {went.code}"
+        )
 
 
 def _need_reason(reason: str | None, what: str) -> None:

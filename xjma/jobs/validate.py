@@ -29,6 +29,7 @@ from xjma.io.sheets import Table, read_table
 
 if TYPE_CHECKING:
     from xjma.core.model import Enrollment
+    from xjma.core.units import UnitResolution
     from xjma.io.ledger import Ledger
 
 # Up to this many rows the cells read are kept for the report (~1.5 KB a row); a bigger sheet keeps
@@ -104,9 +105,12 @@ def _validate(
     with stage("核对中…", big):
         # The ledger's history, read once for every member with a valid ID.
         history = None if ledger is None else _history(ledger, {r.id_number for r in rows if r.birth})
+        uscc = _with_file_code(table, rows, codes)
+        units = _units(ledger, rows, uscc, history) if ledger is not None and history else None
         check = check_roster(
-            rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior
-        )
+            rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior,
+            units=units,
+        )  # fmt: skip
     if any(p.code == "column-unknown" for p in table.problems):  # its shares would be lost: no row goes
         check.error_rows.update(row.row for row in rows)
     needed = {p.row for p in check.problems if p.row > table.header_row}
@@ -122,7 +126,7 @@ def _validate(
         ledger is not None,
         history,
         cells,
-        _with_file_code(table, rows, codes),
+        uscc,
     )
 
 
@@ -246,6 +250,21 @@ def _history(ledger: Ledger, id_numbers: set[str]) -> dict[str, list[Enrollment]
     from xjma.io.ledger.history import history_for
 
     return history_for(ledger, id_numbers)
+
+
+def _units(
+    ledger: Ledger, rows: list[Any], uscc: dict[int, str], history: dict[str, list[Enrollment]]
+) -> UnitResolution:
+    """The registered unit of each row with a recorded member and of each recorded enrollment's unit."""
+    from xjma.io.ledger.unit_register import RosterUnit, resolve_units
+
+    groups: dict[tuple[str, str, str | None], list[int]] = {}
+    for r in rows:
+        if r.unit and r.id_number in history:
+            groups.setdefault((r.unit, r.prefecture, uscc.get(r.row)), []).append(r.row)
+    recorded = {(e.unit, e.prefecture) for items in history.values() for e in items}
+    with ledger.connect() as conn:
+        return resolve_units(conn, {RosterUnit(*k): v for k, v in groups.items()}, recorded)
 
 
 def _big_file(path: Path | str) -> bool:

@@ -4,14 +4,23 @@ renames, aliases and merges (each an event row), and the figures of `unit show`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from xjma.core.units import RegisteredUnit, UnitIndex, UnitMatch, clean_name, compact_uscc, unit_code
+from xjma.core.units import (
+    RegisteredUnit,
+    UnitIndex,
+    UnitMatch,
+    UnitResolution,
+    clean_name,
+    compact_uscc,
+    next_sequence,
+    unit_code,
+)
 from xjma.io.ledger.history_tables import batch_units, unit_events, units
 
 
@@ -141,29 +150,91 @@ def register_batch_units(
     """Match each (unit, prefecture) of a batch to the register, registering the new ones, and record
     which unit each is for the batch. Returns (name, prefecture) -> (unit code, how it matched)."""
     _lock_register(conn)
-    wanted = [u for u in dict.fromkeys(wanted) if u.name]
-    if not wanted:
+    if not any(u.name for u in wanted):
         return {}
-    states = read_units(conn)
-    index = unit_index(states)
+
+    def register(u: RosterUnit) -> RegisteredUnit:
+        new = _state(conn, _insert_unit(conn, u, now))
+        return RegisteredUnit(new.id, new.code, new.name, new.prefecture, new.uscc)
+
     found: dict[tuple[str, str], tuple[str, UnitMatch]] = {}
-    for u in wanted:
-        match = index.match(u.name, u.prefecture, u.uscc)
-        unit_id = match.unit.id if match.unit else _insert_unit(conn, u, now)
-        if match.unit is None:
-            states = {**states, unit_id: _state(conn, unit_id)}
-            new = states[unit_id]
-            index.units.append(RegisteredUnit(new.id, new.code, new.name, new.prefecture, new.uscc))
-            index.by_name[(new.prefecture, new.name)] = index.units[-1]
-            if new.uscc:
-                index.by_uscc[new.uscc] = index.units[-1]
+    for u, match, unit in _match_batch(read_units(conn), wanted, register):
         conn.execute(
             batch_units.insert().values(
-                batch_id=batch_id, unit=u.name, prefecture=u.prefecture, unit_id=unit_id
+                batch_id=batch_id, unit=u.name, prefecture=u.prefecture, unit_id=unit.id
             )
         )
-        found[(u.name, u.prefecture)] = (states[unit_id].code, match)
+        found[(u.name, u.prefecture)] = (unit.code, match)
     return found
+
+
+def match_batch_units(
+    conn: Connection, wanted: Sequence[RosterUnit]
+) -> dict[tuple[str, str], tuple[str, UnitMatch]]:
+    """What register_batch_units would find, read only (a dry run): a new unit gets the code it would."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("units"):
+        return {}  # a ledger of before the register (read as it is: never migrated here)
+    states = read_units(conn)
+    codes = [s.code for s in states.values()]
+
+    def would_register(u: RosterUnit) -> RegisteredUnit:
+        codes.append(unit_code(u.prefecture, next_sequence(codes, u.prefecture)))
+        uscc = compact_uscc(u.uscc) if u.uscc else None
+        return RegisteredUnit(-len(codes), codes[-1], clean_name(u.name), u.prefecture, uscc)
+
+    found = _match_batch(states, wanted, would_register)
+    return {(u.name, u.prefecture): (unit.code, match) for u, match, unit in found}
+
+
+def _match_batch(
+    states: dict[int, UnitState],
+    wanted: Sequence[RosterUnit],
+    register: Callable[[RosterUnit], RegisteredUnit],
+) -> list[tuple[RosterUnit, UnitMatch, RegisteredUnit]]:
+    """Each unit of a batch matched in turn (UnitIndex.match); a new one is registered by `register` and
+    seen by the batch's later units."""
+    index = unit_index(states)
+    found = []
+    for u in dict.fromkeys(wanted):
+        if not u.name:
+            continue
+        match = index.match(u.name, u.prefecture, u.uscc)
+        unit = match.unit
+        if unit is None:
+            unit = register(u)
+            index.add(unit)
+        found.append((u, match, unit))
+    return found
+
+
+def resolve_units(
+    conn: Connection, rows: Mapping[RosterUnit, Sequence[int]], recorded: Iterable[tuple[str, str]]
+) -> UnitResolution:
+    """The registered unit of each roster row (`rows`: each unit with its rows; matched as enroll matches,
+    UnitIndex.match) and of each recorded (unit text, 地州市) through its batches; merges followed on both
+    sides. Read only."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("batch_units"):
+        return UnitResolution()  # a ledger of before the register (read as it is: never migrated here)
+    states = read_units(conn)
+    if not states:
+        return UnitResolution()
+    index = unit_index(states)
+    mine: dict[int, int] = {}
+    for u, numbers in rows.items():
+        found = index.match(u.name, u.prefecture, u.uscc).unit
+        if found is not None:
+            mine.update(dict.fromkeys(numbers, found.id))
+    wanted = set(recorded)
+    theirs: dict[tuple[str, str], set[int]] = {}
+    query = select(batch_units.c.unit, batch_units.c.prefecture, batch_units.c.unit_id).distinct()
+    for unit, prefecture, unit_id in conn.execute(query):
+        if (unit, prefecture) in wanted and int(unit_id) in states:
+            theirs.setdefault((unit, prefecture), set()).add(final_unit(states, int(unit_id)))
+    return UnitResolution(mine, {k: frozenset(v) for k, v in theirs.items()})
 
 
 def _state(conn: Connection, unit_id: int) -> UnitState:
