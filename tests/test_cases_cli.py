@@ -240,6 +240,32 @@ def test_a_returned_case_is_submitted_again_with_what_was_missing(ledger_target:
     assert log_kinds(ledger_target) == ["claim-submit", "claim-return", "claim-submit"]
 
 
+def test_a_returned_case_whose_amounts_are_corrected_is_that_case_submitted_again(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "a.csv", stay("2027-03-01", major="12000")))
+    code, _, out = claim("return", "1", "--reason", "金额有误请更正", "--db", ledger_target, "--json")
+    assert code == 0, out
+    corrected = claims_file(tmp_path / "b.csv", stay("2027-03-01", major="11000"))
+    again = submit(ledger_target, corrected)
+    case = again["cases"][0]
+    assert (again["submission"], case["case"], case["state"], case["payout"]) == (
+        2,
+        1,
+        "submitted",
+        "5500.00",
+    )
+    assert [(h["state"], h["note"]) for h in case["history"]] == [
+        ("submitted", None), ("returned", "金额有误请更正"), ("submitted", "重新提交")]  # fmt: skip
+    before = figures(ledger_target)
+    assert [c["case"] for c in submit(ledger_target, corrected)["cases"]] == [1]  # nothing new
+    assert figures(ledger_target) == before
+    code, doc, out = approve(ledger_target, "1")
+    assert code == 0 and doc["cases"][0]["payout"] == "5500.00", out  # recomputed from the corrected row
+    code, doc, out = claim("list", "--db", ledger_target, "--json")
+    assert [c["case"] for c in doc["cases"]] == [1]
+
+
 def test_voiding_an_approved_case_frees_its_amount_under_the_cap(ledger_target: str, tmp_path: Path) -> None:
     submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01"), stay("2027-06-01")))
     approve(ledger_target, "1")
