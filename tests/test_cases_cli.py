@@ -125,6 +125,45 @@ def test_approving_a_submission_approves_its_submitted_cases_except_those_named(
     assert log_kinds(ledger_target) == ["claim-submit", "claim-approve"]
 
 
+@pytest.mark.parametrize(
+    "excepting",
+    [
+        ("--except", "2", "3"),
+        ("--except", "2,3"),
+        ("--except", "2、3"),
+        ("--except", "2", "--except", "3"),
+        ("3", "--except", "2"),
+    ],  # fmt: skip
+)
+def test_several_cases_can_be_excepted_after_one_except_or_as_a_list(
+    ledger_target: str, tmp_path: Path, excepting: tuple[str, ...]
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", major="100"),
+                                      stay("2027-04-01", major="100", number=B),
+                                      stay("2027-05-01", major="100", number=B)))  # fmt: skip
+    code, doc, out = approve(ledger_target, "--submission", "1", *excepting)
+    assert code == 0, out
+    assert [c["case"] for c in doc["cases"]] == [1]
+    assert [show(ledger_target, n)["state"] for n in (2, 3)] == ["submitted", "submitted"]
+
+
+@pytest.mark.parametrize(
+    "waiving",
+    [
+        ("--waive", "医保结算单", "出院记录"),
+        ("--waive", "医保结算单、出院记录"),
+        ("--waive", "医保结算单,出院记录"),
+    ],
+)
+def test_several_materials_can_be_waived_after_one_waive_or_as_a_list(
+    ledger_target: str, tmp_path: Path, waiving: tuple[str, ...]
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", 已交材料="身份证、银行卡")))
+    code, doc, out = approve(ledger_target, "1", *waiving, "--reason", "补开中")
+    assert code == 0, out
+    assert "免交材料：医保结算单、出院记录（补开中）" in doc["cases"][0]["history"][-1]["note"]
+
+
 def test_approval_is_refused_for_missing_materials_unless_waived_with_a_reason(
     ledger_target: str, tmp_path: Path
 ) -> None:
