@@ -379,6 +379,24 @@ def test_list_filters_by_state_member_submission_and_prefecture(ledger_target: s
     assert code == 2 and "无法识别" in out
 
 
+def test_the_list_total_counts_approved_and_paid_cases_apart_from_pending_ones_and_not_refused_ones(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", major="100"),
+                                      stay("2027-04-01", major="200"), stay("2027-05-01", major="300"),
+                                      stay("2027-06-01", major="400")))  # fmt: skip
+    approve(ledger_target, "1", "3")
+    claim("reject", "2", "--reason", "不符", "-o", str(tmp_path / "n.xlsx"), "--db", ledger_target)
+    claim("void", "3", "--reason", "重复", "--db", ledger_target)
+    code, _, out = claim("list", "--db", ledger_target)
+    assert code == 0, out
+    said = "".join(out.split())
+    assert (
+        "共4件：审批给付（已审批、已支付）1件，合计50.00元；待审批1件，暂计200.00元；拒付、作废2件，不计金额。"
+        in said
+    )
+
+
 def test_show_tells_steps_materials_and_history_with_the_id_masked(
     ledger_target: str, tmp_path: Path
 ) -> None:
