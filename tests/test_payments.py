@@ -102,6 +102,9 @@ def test_confirm_marks_every_case_of_the_batch_paid_once(ledger):
     assert [c["state"] for c in doc["cases"]] == ["paid"] * 3 and doc["amount"] == "7114.50"
     assert [c["history"][-1]["state"] for c in doc["cases"]] == ["paid"] * 3
     assert all(c["history"][-1]["operator"] == "测试员" for c in doc["cases"])
+    assert [c["history"][-1]["note"] for c in doc["cases"]] == ["支付日期 2026-12-11"] * 3
+    shown = x("claim", "show", "2", "--db", ledger, "--json")[1]
+    assert (shown["history"][-1]["state"], shown["history"][-1]["note"]) == ("paid", "支付日期 2026-12-11")
     assert _paid_events(ledger) == [
         (1, dt.date(2026, 12, 11), 1),
         (2, dt.date(2026, 12, 11), 1),
