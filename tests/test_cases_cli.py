@@ -95,7 +95,7 @@ def test_submitting_the_same_rows_again_records_nothing_new(ledger_target: str, 
     submit(ledger_target, path)
     before = figures(ledger_target)
     again = submit(ledger_target, path)
-    assert again["submission"] is None and [c["case"] for c in again["cases"]] == [1]
+    assert again["submission"] == 1 and [c["case"] for c in again["cases"]] == [1]
     assert figures(ledger_target) == before
 
 
@@ -297,7 +297,8 @@ def test_a_returned_case_whose_amounts_are_corrected_is_that_case_submitted_agai
     assert [(h["state"], h["note"]) for h in case["history"]] == [
         ("submitted", None), ("returned", "金额有误请更正"), ("submitted", "重新提交")]  # fmt: skip
     before = figures(ledger_target)
-    assert [c["case"] for c in submit(ledger_target, corrected)["cases"]] == [1]  # nothing new
+    rerun = submit(ledger_target, corrected)  # nothing new: the submission the case now belongs to
+    assert (rerun["submission"], [c["case"] for c in rerun["cases"]]) == (2, [1])
     assert figures(ledger_target) == before
     code, doc, out = approve(ledger_target, "1")
     assert code == 0 and doc["cases"][0]["payout"] == "5500.00", out  # recomputed from the corrected row

@@ -75,7 +75,7 @@ def amounts(items: Sequence[CaseItem]) -> str:
 
 
 def render_submission(run: SubmitRun) -> None:
-    if run.submission is not None:
+    if run.submission is not None and run.new:
         out.print(f"[bold]第 {run.submission} 批[/bold]：受理 {run.new} 件。", markup=True, highlight=False)
     render_cases(run.cases, "本批案件", SHOWN)
     if run.materials_missing:

@@ -196,6 +196,7 @@ def _record(
     notes = list(computed.notes)
     if submission is None and items:
         notes.append("这些理赔都已记入台账，本次没有新的案件。")
+        submission = _latest_submission(items)
     others = sorted({n for i, n in enumerate(ids) if n and chosen and i not in chosen})
     if others:
         shown = "、".join(map(str, others[:10])) + (f" 等 {len(others)} 件" if len(others) > 10 else "")
@@ -243,6 +244,12 @@ def _sort_out(cases: Sequence[Any], known: dict[str, int], states: dict[int, str
         elif not taken and transition(states.get(number), "submit") == "submitted":
             out.again.add(i)
     return out
+
+
+def _latest_submission(items: Sequence[CaseItem]) -> int | None:
+    """A run that recorded nothing new names the latest submission its cases belong to (None when
+    none belongs to one: recorded by claim calc --record)."""
+    return max((c.stored.view.submission for c in items if c.stored.view.submission), default=None)
 
 
 def _one(values: Iterable[str]) -> str:
