@@ -393,9 +393,11 @@ def test_the_list_total_counts_approved_and_paid_cases_apart_from_pending_ones_a
     assert code == 0, out
     said = "".join(out.split())
     assert (
-        "共4件：审批给付（已审批、已支付）1件，合计50.00元；待审批1件，暂计200.00元；拒付、作废2件，不计金额。"
+        "共4件：已审批、已支付1件，给付合计50.00元；待审批1件，暂计200.00元；拒付、作废2件，不计金额。"
         in said
     )
+    code, _, out = claim("list", "--state", "submitted", "--db", ledger_target)
+    assert "共1件：待审批1件，暂计200.00元。" in "".join(out.split())
 
 
 def test_show_tells_steps_materials_and_history_with_the_id_masked(

@@ -61,11 +61,14 @@ def render_cases(items: Sequence[CaseItem], title: str = "理赔案件", limit: 
 
 
 def amounts(items: Sequence[CaseItem]) -> str:
-    """The cases' amounts by what they are: 审批给付 (approved and paid: what counts against the caps),
-    待审批 (submitted or returned: provisional); rejected and voided cases count for nothing."""
+    """The cases' amounts by what they are (each part when it has cases): the approved and paid ones'
+    给付合计 (what counts against the caps), the pending ones' (submitted, returned) provisional 暂计;
+    rejected and voided cases count for nothing."""
     approved = [c.stored.view.payout for c in items if counts_against_caps(c.stored.view.state)]
     pending = [c.stored.view.payout for c in items if c.stored.view.state in ("submitted", "returned")]
-    parts = [f"审批给付（已审批、已支付）{len(approved)} 件，合计 {fmt_money(sum(approved, Decimal(0)))} 元"]
+    parts = []
+    if approved:
+        parts.append(f"已审批、已支付 {len(approved)} 件，给付合计 {fmt_money(sum(approved, Decimal(0)))} 元")
     if pending:
         parts.append(f"待审批 {len(pending)} 件，暂计 {fmt_money(sum(pending, Decimal(0)))} 元")
     others = len(items) - len(approved) - len(pending)
