@@ -95,7 +95,7 @@ def test_submitting_the_same_rows_again_records_nothing_new(ledger_target: str, 
     submit(ledger_target, path)
     before = figures(ledger_target)
     again = submit(ledger_target, path)
-    assert again["submission"] is None and [c["case"] for c in again["cases"]] == [1]
+    assert again["submission"] == 1 and [c["case"] for c in again["cases"]] == [1]
     assert figures(ledger_target) == before
 
 
@@ -123,6 +123,45 @@ def test_approving_a_submission_approves_its_submitted_cases_except_those_named(
     assert [c["case"] for c in doc["cases"]] == [1]
     assert show(ledger_target, 2)["state"] == "submitted"
     assert log_kinds(ledger_target) == ["claim-submit", "claim-approve"]
+
+
+@pytest.mark.parametrize(
+    "excepting",
+    [
+        ("--except", "2", "3"),
+        ("--except", "2,3"),
+        ("--except", "2、3"),
+        ("--except", "2", "--except", "3"),
+        ("3", "--except", "2"),
+    ],  # fmt: skip
+)
+def test_several_cases_can_be_excepted_after_one_except_or_as_a_list(
+    ledger_target: str, tmp_path: Path, excepting: tuple[str, ...]
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", major="100"),
+                                      stay("2027-04-01", major="100", number=B),
+                                      stay("2027-05-01", major="100", number=B)))  # fmt: skip
+    code, doc, out = approve(ledger_target, "--submission", "1", *excepting)
+    assert code == 0, out
+    assert [c["case"] for c in doc["cases"]] == [1]
+    assert [show(ledger_target, n)["state"] for n in (2, 3)] == ["submitted", "submitted"]
+
+
+@pytest.mark.parametrize(
+    "waiving",
+    [
+        ("--waive", "医保结算单", "出院记录"),
+        ("--waive", "医保结算单、出院记录"),
+        ("--waive", "医保结算单,出院记录"),
+    ],
+)
+def test_several_materials_can_be_waived_after_one_waive_or_as_a_list(
+    ledger_target: str, tmp_path: Path, waiving: tuple[str, ...]
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", 已交材料="身份证、银行卡")))
+    code, doc, out = approve(ledger_target, "1", *waiving, "--reason", "补开中")
+    assert code == 0, out
+    assert "免交材料：医保结算单、出院记录（补开中）" in doc["cases"][0]["history"][-1]["note"]
 
 
 def test_approval_is_refused_for_missing_materials_unless_waived_with_a_reason(
@@ -240,6 +279,33 @@ def test_a_returned_case_is_submitted_again_with_what_was_missing(ledger_target:
     assert log_kinds(ledger_target) == ["claim-submit", "claim-return", "claim-submit"]
 
 
+def test_a_returned_case_whose_amounts_are_corrected_is_that_case_submitted_again(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "a.csv", stay("2027-03-01", major="12000")))
+    code, _, out = claim("return", "1", "--reason", "金额有误请更正", "--db", ledger_target, "--json")
+    assert code == 0, out
+    corrected = claims_file(tmp_path / "b.csv", stay("2027-03-01", major="11000"))
+    again = submit(ledger_target, corrected)
+    case = again["cases"][0]
+    assert (again["submission"], case["case"], case["state"], case["payout"]) == (
+        2,
+        1,
+        "submitted",
+        "5500.00",
+    )
+    assert [(h["state"], h["note"]) for h in case["history"]] == [
+        ("submitted", None), ("returned", "金额有误请更正"), ("submitted", "重新提交")]  # fmt: skip
+    before = figures(ledger_target)
+    rerun = submit(ledger_target, corrected)  # nothing new: the submission the case now belongs to
+    assert (rerun["submission"], [c["case"] for c in rerun["cases"]]) == (2, [1])
+    assert figures(ledger_target) == before
+    code, doc, out = approve(ledger_target, "1")
+    assert code == 0 and doc["cases"][0]["payout"] == "5500.00", out  # recomputed from the corrected row
+    code, doc, out = claim("list", "--db", ledger_target, "--json")
+    assert [c["case"] for c in doc["cases"]] == [1]
+
+
 def test_voiding_an_approved_case_frees_its_amount_under_the_cap(ledger_target: str, tmp_path: Path) -> None:
     submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01"), stay("2027-06-01")))
     approve(ledger_target, "1")
@@ -312,6 +378,26 @@ def test_list_filters_by_state_member_submission_and_prefecture(ledger_target: s
     assert listed("--prefecture", "巴州") == [1, 2]
     code, _, out = claim("list", "--state", "open", "--db", ledger_target)
     assert code == 2 and "无法识别" in out
+
+
+def test_the_list_total_counts_approved_and_paid_cases_apart_from_pending_ones_and_not_refused_ones(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    submit(ledger_target, claims_file(tmp_path / "c.csv", stay("2027-03-01", major="100"),
+                                      stay("2027-04-01", major="200"), stay("2027-05-01", major="300"),
+                                      stay("2027-06-01", major="400")))  # fmt: skip
+    approve(ledger_target, "1", "3")
+    claim("reject", "2", "--reason", "不符", "-o", str(tmp_path / "n.xlsx"), "--db", ledger_target)
+    claim("void", "3", "--reason", "重复", "--db", ledger_target)
+    code, _, out = claim("list", "--db", ledger_target)
+    assert code == 0, out
+    said = "".join(out.split())
+    assert (
+        "共4件：已审批、已支付1件，给付合计50.00元；待审批1件，暂计200.00元；拒付、作废2件，不计金额。"
+        in said
+    )
+    code, _, out = claim("list", "--state", "submitted", "--db", ledger_target)
+    assert "共1件：待审批1件，暂计200.00元。" in "".join(out.split())
 
 
 def test_show_tells_steps_materials_and_history_with_the_id_masked(

@@ -158,3 +158,26 @@ def test_a_copy_into_a_sqlite_file_counts_its_claim_totals(ledger, tmp_path):
     assert current(target)
     assert kept(target, "approved", "2026", YEAR) == counted(ledger, "approved", dt.date(2026, 1, 1), dt.date(2027, 1, 1), YEAR)  # fmt: skip
     assert_agree(target)
+
+
+def test_a_returned_case_corrected_and_submitted_again_stays_one_open_case_then_one_approved(tmp_path):
+    db = str(tmp_path / "ledger.db")
+    submit(db, claims_file(tmp_path / "a.csv", stay("2027-03-01", major="12000")))
+    code, _, out = claim("return", "1", "--reason", "金额有误请更正", "--db", db, "--json")
+    assert code == 0, out
+    submit(db, claims_file(tmp_path / "b.csv", stay("2027-03-01", major="11000")))
+    assert current(db)
+
+    def summary() -> dict:
+        code, doc, out = x("claims", "summary", "--year", "2027", "--db", db, "--json", "-o",
+                           str(tmp_path / "s.xlsx"), today="2027-08-01")  # fmt: skip
+        assert code == 0, out
+        return doc
+
+    assert summary()["open"] == 1
+    code, _, out = approve(db, "1")
+    assert code == 0, out
+    doc = summary()
+    assert (doc["cases"], doc["open"], doc["amount"]) == (1, 0, "5500.00")
+    months = [f"2027-{m:02d}" for m in range(1, 13)]
+    assert kept(db, "approved", "2027", months) == counted(db, "approved", dt.date(2027, 1, 1), dt.date(2028, 1, 1), months)  # fmt: skip

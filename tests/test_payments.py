@@ -95,6 +95,19 @@ def test_a_case_in_an_unconfirmed_batch_is_not_put_in_another(ledger):
     assert figures(ledger) == before
 
 
+def test_when_every_approved_case_is_left_out_the_refusal_says_why_each_was(ledger_target, tmp_path):
+    enroll(ledger_target, school_roster(tmp_path))
+    add_case(ledger_target, A, amount="0.00", steps=approved_on("2026-12-06"))
+    add_case(ledger_target, B, amount="10.00", steps=approved_on("2026-12-06"), bank=None)
+    before = figures(ledger_target)
+    code, _, out = pay(ledger_target)
+    said = "".join(out.split())
+    assert code == 2 and "没有可支付的案件：2个已审批案件未列入" in said, out
+    assert "第1号：审批给付金额为0，无需转账" in said and "第2号：未填写开户行" in said
+    assert "收款信息不全" not in said
+    assert figures(ledger_target) == before
+
+
 def test_confirm_marks_every_case_of_the_batch_paid_once(ledger):
     pay(ledger)
     code, doc, out = pay(ledger, "--confirm", "1", "--paid-on", "2026-12-11")
@@ -102,6 +115,9 @@ def test_confirm_marks_every_case_of_the_batch_paid_once(ledger):
     assert [c["state"] for c in doc["cases"]] == ["paid"] * 3 and doc["amount"] == "7114.50"
     assert [c["history"][-1]["state"] for c in doc["cases"]] == ["paid"] * 3
     assert all(c["history"][-1]["operator"] == "测试员" for c in doc["cases"])
+    assert [c["history"][-1]["note"] for c in doc["cases"]] == ["支付日期 2026-12-11"] * 3
+    shown = x("claim", "show", "2", "--db", ledger, "--json")[1]
+    assert (shown["history"][-1]["state"], shown["history"][-1]["note"]) == ("paid", "支付日期 2026-12-11")
     assert _paid_events(ledger) == [
         (1, dt.date(2026, 12, 11), 1),
         (2, dt.date(2026, 12, 11), 1),

@@ -4,10 +4,11 @@ Chinese labels, ID numbers and accounts masked."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xjma.commands.common import err, out
-from xjma.core.cases import STATE_LABELS
+from xjma.core.cases import STATE_LABELS, counts_against_caps
 from xjma.core.labels import label, labels
 from xjma.core.money import fmt_money
 from xjma.core.privacy import mask_id, mask_text
@@ -51,20 +52,33 @@ def render_cases(items: Sequence[CaseItem], title: str = "理赔案件", limit: 
         out.print("没有符合条件的案件。")
         return
     if limit is not None and len(items) > limit:
-        total = sum((c.stored.view.payout for c in items), start=items[0].stored.view.payout * 0)
         first, last = items[0].id, items[-1].id
-        out.print(
-            f"共 {len(items)} 件（第 {first}–{last} 号），金额合计 {fmt_money(total)} 元；逐件见 xjma claim list。"
-        )
+        out.print(f"共 {len(items)} 件（第 {first}–{last} 号）：{amounts(items)}；逐件见 xjma claim list。")
         return
     heads = ("案件", "姓名", "身份证号码", "险种·给付项目", "出险日期", "金额（元）", "状态", "缺少材料")
     out.print(fitting_table(title, heads, _rows(items), out.width, right=(5,)))
-    total = sum((c.stored.view.payout for c in items), start=items[0].stored.view.payout * 0)
-    out.print(f"共 {len(items)} 件，金额合计 {fmt_money(total)} 元。")
+    out.print(f"共 {len(items)} 件：{amounts(items)}。")
+
+
+def amounts(items: Sequence[CaseItem]) -> str:
+    """The cases' amounts by what they are (each part when it has cases): the approved and paid ones'
+    给付合计 (what counts against the caps), the pending ones' (submitted, returned) provisional 暂计;
+    rejected and voided cases count for nothing."""
+    approved = [c.stored.view.payout for c in items if counts_against_caps(c.stored.view.state)]
+    pending = [c.stored.view.payout for c in items if c.stored.view.state in ("submitted", "returned")]
+    parts = []
+    if approved:
+        parts.append(f"已审批、已支付 {len(approved)} 件，给付合计 {fmt_money(sum(approved, Decimal(0)))} 元")
+    if pending:
+        parts.append(f"待审批 {len(pending)} 件，暂计 {fmt_money(sum(pending, Decimal(0)))} 元")
+    others = len(items) - len(approved) - len(pending)
+    if others:
+        parts.append(f"拒付、作废 {others} 件，不计金额")
+    return "；".join(parts)
 
 
 def render_submission(run: SubmitRun) -> None:
-    if run.submission is not None:
+    if run.submission is not None and run.new:
         out.print(f"[bold]第 {run.submission} 批[/bold]：受理 {run.new} 件。", markup=True, highlight=False)
     render_cases(run.cases, "本批案件", SHOWN)
     if run.materials_missing:

@@ -3,6 +3,7 @@ on the `claim` group of commands/claims.py. ID and account numbers are masked on
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,16 +91,36 @@ def submit(
     return 1 if run.errors else 0
 
 
+def _split(values: list[str] | None) -> list[str]:
+    """The items of repeated values, each of which may be a list separated by , ， or 、."""
+    parts = (p.strip() for text in values or [] for p in re.split(r"[,，、]", text))
+    return [p for p in parts if p]
+
+
 def _ids(values: list[str] | None, what: str = "案件编号") -> tuple[int, ...]:
     numbers = []
-    for text in values or []:
-        for part in text.replace("，", ",").split(","):
-            if not part.strip():
-                continue
-            if not part.strip().isdigit():
-                raise XjmaError(f"{what}“{part.strip()}”应为数字")
-            numbers.append(int(part.strip()))
+    for part in _split(values):
+        if not part.isdigit():
+            raise XjmaError(f"{what}“{part}”应为数字")
+        numbers.append(int(part))
     return tuple(numbers)
+
+
+def _approval(
+    cases: list[str] | None, submission: int | None, excepted: list[str] | None, waive: list[str] | None
+) -> tuple[Any, tuple[str, ...]]:
+    """The cases to approve and the materials waived. After --waive, words that are not numbers are more
+    materials; with --submission and --except, the case numbers given are more exceptions."""
+    from xjma.jobs.case_review import Selection
+
+    given = _split(cases)
+    more = [g for g in given if waive and not g.isdigit()]
+    ids = _ids([g for g in given if g not in more])
+    if submission is not None and excepted and ids:
+        excepted, ids = [*excepted, *map(str, ids)], ()
+    if (submission is None) == (not ids):
+        raise XjmaError("请用 --submission N 审批一批，或给出案件编号（二者选一）")
+    return Selection(ids, submission, _ids(excepted)), (*_split(waive), *more)
 
 
 @claim_app.command(
@@ -109,8 +130,18 @@ def _ids(values: list[str] | None, what: str = "案件编号") -> tuple[int, ...
 def approve(
     cases: list[str] = CasesArg,
     submission: int = typer.Option(None, "--submission", help="审批该批次中全部待审批的案件"),
-    excepted: list[str] = typer.Option(None, "--except", help="不审批的案件编号（可多次给出）"),
-    waive: list[str] = typer.Option(None, "--waive", help="免交的申领材料（可多次给出，须与 --reason 同用）"),
+    excepted: list[str] = typer.Option(
+        None,
+        "--except",
+        help="不审批的案件编号：可多次给出，或用逗号、顿号分隔（--except 3,4）；"
+        "与 --submission 同用时，其后的案件编号也都算作除外（--submission 1 --except 3 4）",
+    ),
+    waive: list[str] = typer.Option(
+        None,
+        "--waive",
+        help="免交的申领材料，须与 --reason 同用：可多次给出，或用逗号、顿号分隔（--waive 身份证明、出院记录）；"
+        "其后不是数字的词也都算作免交材料",
+    ),
     reason: str = typer.Option(None, "--reason", help="免交材料的原因"),
     db: str = DbOpt,
     rules: Path = RulesOpt,
@@ -121,15 +152,12 @@ def approve(
 ) -> int:
     from xjma.commands.operator import actor
     from xjma.io.rules_file import load_rules
-    from xjma.jobs.case_review import Selection, Waiver
+    from xjma.jobs.case_review import Waiver
     from xjma.jobs.case_review import approve as approve_cases
 
-    ids = _ids(cases)
-    if (submission is None) == (not ids):
-        raise XjmaError("请用 --submission N 审批一批，或给出案件编号（二者选一）")
-    which = Selection(ids, submission, _ids(excepted))
+    which, waived = _approval(cases, submission, excepted, waive)
     run = approve_cases(
-        ledger_target(db, writes=True), which, Waiver(tuple(waive or ()), reason), load_rules(rules),
+        ledger_target(db, writes=True), which, Waiver(waived, reason), load_rules(rules),
         _materials(materials), actor(operator),
     )  # fmt: skip
     return _done(run, VERBS["approve"], as_json)

@@ -76,6 +76,11 @@ def transition(current: str | None, action: str, case: int | None = None) -> str
     return Refusal(f"{which}{state}，不能{ACTION_LABELS.get(action, action)}：{_WHY.get(current, '')}")
 
 
+def paid_note(paid_on: dt.date) -> str:
+    """The note of a `paid` event: the date the bank paid (claim pay --confirm --paid-on)."""
+    return f"支付日期 {paid_on.isoformat()}"
+
+
 def counts_against_caps(state: str) -> bool:
     return state in COUNTING
 

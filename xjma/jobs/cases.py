@@ -166,7 +166,10 @@ def _record(
         cases = calc.new_cases(computed, parsed, [facts[p.order] for p in computed.pending])
         known = store.case_ids_by_key(conn, computed.results)
         states = store.current_states(conn, known.values())
-        fresh, again, ids = _sort_out(cases, known, states)
+        returned = store.returned_by_identity(conn, [r.claim for r in computed.results])
+        states.update({n: "returned" for numbers in returned.values() for n in numbers})
+        rows = _sort_out(cases, known, states, returned)
+        fresh, again, ids = rows.fresh, rows.again, rows.ids
         prefecture = given or _one(c.facts.prefecture for c in cases)
         submission = None
         chosen: set[int] = set()
@@ -179,6 +182,7 @@ def _record(
             for i, (case_id, _) in zip(fresh, recorded, strict=True):
                 ids[i] = case_id
             chosen = set(fresh) | again
+            store.correct_claims(conn, [(ids[i], cases[i]) for i in sorted(rows.corrected)], actor.at)
             events = [
                 store.NewEvent(ids[i], "submitted", "重新提交" if i in again else None, payout=c.result.payout,
                                submission=submission, materials=c.facts.materials, result=c.result)
@@ -192,6 +196,7 @@ def _record(
     notes = list(computed.notes)
     if submission is None and items:
         notes.append("这些理赔都已记入台账，本次没有新的案件。")
+        submission = _latest_submission(items)
     others = sorted({n for i, n in enumerate(ids) if n and chosen and i not in chosen})
     if others:
         shown = "、".join(map(str, others[:10])) + (f" 等 {len(others)} 件" if len(others) > 10 else "")
@@ -201,29 +206,50 @@ def _record(
     )
 
 
-def _sort_out(
-    cases: Sequence[Any], known: dict[str, int], states: dict[int, str]
-) -> tuple[list[int], set[int], list[int]]:
-    """Which cases are new (indexes), which are re-submissions of returned cases, and the case number
-    of each (0 until recorded)."""
-    from xjma.core.claims.model import claim_key
+@dataclass
+class _Rows:
+    """Which case each row of a submission belongs to (_sort_out)."""
 
-    fresh: list[int] = []
-    again: set[int] = set()
-    ids: list[int] = []
-    seen: set[str] = set()
+    ids: list[int] = field(default_factory=list)  # the case number per row, 0 until recorded
+    fresh: list[int] = field(default_factory=list)  # rows that are new cases
+    again: set[int] = field(default_factory=set)  # rows that re-submit a returned case
+    corrected: set[int] = field(default_factory=set)  # of those, rows with other amounts
+
+
+def _sort_out(cases: Sequence[Any], known: dict[str, int], states: dict[int, str], returned: Any) -> _Rows:
+    """Which case each row belongs to: the case recorded with its claim_key (re-submitted when that case
+    was returned, else nothing new), or else a returned case of the same claim without its amounts
+    (`returned`: case_identity -> returned case numbers; the row corrects and re-submits it), or else a
+    new case. A claim twice in the file is recorded once."""
+    from xjma.core.claims.model import case_identity, claim_key
+
+    out = _Rows()
+    seen: dict[str, int] = {}
     for i, case in enumerate(cases):
         key = claim_key(case.result.claim)
-        number = known.get(key, 0)
-        ids.append(number)
         if key in seen:
-            continue  # the same claim twice in the file: recorded once
-        seen.add(key)
+            out.ids.append(seen[key])
+            continue
+        number = known.get(key, 0)
+        taken = number in out.ids
         if not number:
-            fresh.append(i)
-        elif transition(states.get(number), "submit") == "submitted":
-            again.add(i)
-    return fresh, again, ids
+            waiting = [n for n in returned.get(case_identity(case.result.claim), []) if n not in out.ids]
+            number = waiting[0] if waiting else 0
+            if number:
+                out.corrected.add(i)
+        seen[key] = number
+        out.ids.append(number)
+        if not number:
+            out.fresh.append(i)
+        elif not taken and transition(states.get(number), "submit") == "submitted":
+            out.again.add(i)
+    return out
+
+
+def _latest_submission(items: Sequence[CaseItem]) -> int | None:
+    """A run that recorded nothing new names the latest submission its cases belong to (None when
+    none belongs to one: recorded by claim calc --record)."""
+    return max((c.stored.view.submission for c in items if c.stored.view.submission), default=None)
 
 
 def _one(values: Iterable[str]) -> str:

@@ -85,9 +85,17 @@ def _refuse_bad(plan: PayPlan) -> None:
 
 
 def _nothing_to_pay(left_out: tuple[tuple[int, str], ...]) -> str:
-    if left_out:
-        return f"没有可支付的案件：{len(left_out)} 个已审批案件因收款信息不全未列入（见上方提示）"
-    return "没有可支付的案件：没有已审批、未支付且不在未确认支付批次中的案件"
+    """Why no case is paid: each reason a case was left out, with its cases (the reasons are core's)."""
+    if not left_out:
+        return "没有可支付的案件：没有已审批、未支付且不在未确认支付批次中的案件"
+    by_reason: dict[str, list[int]] = {}
+    for case, why in left_out:
+        by_reason.setdefault(why, []).append(case)
+    parts = []
+    for why, cases in by_reason.items():
+        shown = "、".join(map(str, cases[:10])) + (f" 等 {len(cases)} 件" if len(cases) > 10 else "")
+        parts.append(f"第 {shown} 号：{why}")
+    return f"没有可支付的案件：{len(left_out)} 个已审批案件未列入（{'；'.join(parts)}）"
 
 
 def _prefecture(given: str | None) -> str | None:

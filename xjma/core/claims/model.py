@@ -219,6 +219,12 @@ def _json(value: object) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
 
+def case_identity(claim: Claim) -> tuple[str, str, str, dt.date, str]:
+    """(ID, plan, benefit, event date, 事故编号): the claim without its amounts. A returned case whose
+    corrected row has this identity is that case re-submitted (office.md §5)."""
+    return (claim.id_number or "", claim.plan, claim.benefit, claim.event_date, claim.ref or "")
+
+
 def claim_key(claim: Claim) -> str:
     """sha256 of (ID, plan, benefit, event date, 事故编号, amounts): recording twice records once."""
     amounts = [
@@ -226,14 +232,8 @@ def claim_key(claim: Claim) -> str:
         claim.death,
         *(fmt_money(getattr(claim, n)) if getattr(claim, n) is not None else None for n in MONEY_INPUTS),
     ]
-    parts = [
-        claim.id_number or "",
-        claim.plan,
-        claim.benefit,
-        claim.event_date.isoformat(),
-        claim.ref or "",
-        amounts,
-    ]
+    number, plan, benefit, event_date, ref = case_identity(claim)
+    parts = [number, plan, benefit, event_date.isoformat(), ref, amounts]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

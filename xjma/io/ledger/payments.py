@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from xjma.core.actor import Actor
+from xjma.core.cases import paid_note
 from xjma.core.claims.model import claim_from_inputs
 from xjma.core.money import from_fen, to_fen
 from xjma.core.payments import PayCandidate, PayItem
@@ -194,7 +195,7 @@ def record_paid(
                 "at": actor.at,
                 "operator": actor.operator,
                 "db_role": role,
-                "note": None,
+                "note": paid_note(paid_on),
                 "payout_fen": None,
                 "paid_on": paid_on,
                 "payment_batch_id": batch,
