@@ -137,6 +137,47 @@ def test_corrected_details_show_from_then_on_with_their_history(ledger_target: s
     assert code == 2 and "相同" in out
 
 
+def test_a_unit_correction_moves_only_the_enrollments_recorded_before_it(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    other = "乌鲁木齐第二中学"
+    enroll(ledger_target, school_roster(tmp_path))
+    enroll(
+        ledger_target, write_roster(tmp_path / "二中.xlsx", [member(other, "乌鲁木齐市", "张强", C, 住院=1)])
+    )
+    code, _, out = x("member", "correct", A, "--unit", other, "--reason", "调动", "--db", ledger_target,
+                     today="2026-12-05")  # fmt: skip
+    assert code == 0, out
+    again = write_roster(tmp_path / "一中续.xlsx", [member(SCHOOL, "乌鲁木齐市", "王伟", A, 住院=1)])
+    code, _, out = x("enroll", str(again), "--start", "2027-12-01", "--db", ledger_target, today="2027-11-20")
+    assert code == 0, out
+    shown = x("member", "show", A, "--db", ledger_target, "--json", today="2027-12-02")[1]
+    assert sorted({(e["start"], e["unit"]) for e in shown["enrollments"]}) == [
+        ("2026-12-01", other), ("2027-12-01", SCHOOL)]  # fmt: skip
+    due = x("renewals", "due", "--before", "2028-12-31", "--db", ledger_target, "--json", today="2028-11-01")
+    assert {u["unit"]: u["members_due"] for u in due[1]["units"]} == {SCHOOL: 1}
+    unit = x(
+        "unit", "show", SCHOOL, "--as-of", "2027-12-15", "--db", ledger_target, "--json", today="2027-12-15"
+    )
+    assert unit[1]["members"] == 1
+    unit = x(
+        "unit", "show", other, "--as-of", "2027-01-15", "--db", ledger_target, "--json", today="2027-12-15"
+    )
+    assert unit[1]["members"] == 2
+    code, _, out = x("template", "roster", "--renewal", "--unit", other, "-o", str(tmp_path / "续.xlsx"),
+                     "--db", ledger_target, today="2028-11-01")  # fmt: skip
+    assert code == 0, out
+    names = _names(tmp_path / "续.xlsx")
+    assert "张强" in names and "王伟" not in names
+
+
+def _names(path: Path) -> set[str]:
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)["参保人员名册"]
+    return {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v}
+
+
 def test_a_corrected_id_number_takes_the_enrollments_and_claims_along(
     ledger_target: str, tmp_path: Path
 ) -> None:
