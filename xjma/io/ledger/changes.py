@@ -281,6 +281,27 @@ def member_corrections(
     return found
 
 
+def former_numbers(conn: Connection, number: str) -> tuple[tuple[str, int], ...]:
+    """The numbers the member had before `number` (ID corrections, one after another), each with the log
+    entry of the correction that moved it: what was recorded under it up to then is the member's."""
+    m, c = member_changes.c, changes.c
+    found: list[tuple[str, int]] = []
+    seen, todo = {number}, [number]
+    while todo:
+        now = todo.pop()
+        query = (
+            select(m.before, c.log_id)
+            .select_from(member_changes.join(changes, c.id == m.change_id))
+            .where(m.id_number == now, m.field == "id_number", m.after == now)
+        )
+        for before, log_id in conn.execute(query):
+            found.append((before, int(log_id) if log_id is not None else 2**31 - 1))  # migrated: no entry
+            if before not in seen:
+                seen.add(before)
+                todo.append(before)
+    return tuple(found)
+
+
 def current_details(conn: Connection, id_number: str) -> dict[str, str | None]:
     """The latest corrected value of each field of the member (fields never corrected are absent)."""
     return {h.field: h.after for h in member_history(conn, [id_number]) if h.field != "id_number"}
