@@ -115,6 +115,10 @@ def test_an_enrollment_with_a_recorded_claim_cannot_be_voided(ledger_target: str
 
 def test_corrected_details_show_from_then_on_with_their_history(ledger_target: str, tmp_path: Path) -> None:
     enroll(ledger_target, school_roster(tmp_path))
+    enroll(
+        ledger_target,
+        write_roster(tmp_path / "二中.xlsx", [member("乌鲁木齐第二中学", "乌鲁木齐市", "张强", C)]),
+    )
     code, doc, out = x("member", "correct", A, "--name", "王玮", "--unit", "乌鲁木齐第二中学", "--reason", "户籍为准",
                        "--operator", "审核员", "--db", ledger_target, "--json")  # fmt: skip
     assert code == 0, out
@@ -126,7 +130,7 @@ def test_corrected_details_show_from_then_on_with_their_history(ledger_target: s
         ("name", "王伟", "王玮", "审核员", "户籍为准"), ("unit", SCHOOL, "乌鲁木齐第二中学", "审核员", "户籍为准")]  # fmt: skip
     # Fees already paid stay with the paying unit.
     units = x("fees", "summary", "--month", "2026-11", "--db", ledger_target, "--json")[1]["by_unit"]
-    assert [u["unit"] for u in units] == [SCHOOL]
+    assert [(u["unit"], u["fee"]) for u in units] == [(SCHOOL, "260.00"), ("乌鲁木齐第二中学", "110.00")]
     assert (
         x("log", "--kind", "member-correct", "--member", A, "--db", ledger_target, "--json")[1]["entries"][0][
             "reason"
@@ -176,6 +180,26 @@ def _names(path: Path) -> set[str]:
 
     sheet = openpyxl.load_workbook(path)["参保人员名册"]
     return {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v}
+
+
+def test_a_unit_correction_names_a_registered_unit(ledger_target: str, tmp_path: Path) -> None:
+    from history_helpers import TIANSHAN
+
+    enroll(ledger_target, school_roster(tmp_path))
+    enroll(ledger_target, tianshan_roster(tmp_path))
+    before = figures(ledger_target)
+    code, _, out = x("member", "correct", A, "--unit", "天山建设", "--reason", "调动", "--db", ledger_target)
+    assert code == 2 and "台账中没有单位“天山建设”" in out, out
+    assert figures(ledger_target) == before
+    unit = x("unit", "show", TIANSHAN, "--db", ledger_target, "--json")[1]
+    assert x("unit", "alias", unit["code"], "天山建设", "--db", ledger_target)[0] == 0
+    code, doc, out = x("member", "correct", A, "--unit", "天山建设", "--reason", "调动", "--db", ledger_target,
+                       "--json")  # fmt: skip
+    assert code == 0, out
+    assert doc["changes"] == [{"field": "unit", "before": SCHOOL, "after": TIANSHAN}]
+    code, doc, out = x("member", "correct", B, "--unit", unit["code"], "--reason", "调动", "--db", ledger_target,
+                       "--json")  # fmt: skip
+    assert code == 0 and doc["changes"][0]["after"] == TIANSHAN, out
 
 
 def test_a_corrected_id_number_takes_the_enrollments_and_claims_along(
