@@ -250,6 +250,24 @@ def batch_times(conn: Connection) -> dict[int, dt.datetime]:
     return {int(r[0]): r[1] for r in conn.execute(select(batches.c.id, batches.c.created_at))}
 
 
+def recorded_by_start(
+    conn: Connection, id_numbers: Iterable[str], plan: str
+) -> dict[tuple[str, dt.date], dt.datetime]:
+    """(member, start) -> when the batch of the member's live enrollment of `plan` starting then was
+    recorded (one at most: the unique live index), for these (few) members."""
+    ids = sorted(set(id_numbers))
+    found: dict[tuple[str, dt.date], dt.datetime] = {}
+    e = enrollments.c
+    for lo in range(0, len(ids), 900):
+        query = (
+            select(e.id_number, e.start, batches.c.created_at)
+            .select_from(enrollments.join(batches, batches.c.id == e.batch_id))
+            .where(e.id_number.in_(ids[lo : lo + 900]), e.plan == plan, _not_voided())
+        )
+        found.update(((r[0], r[1]), r[2]) for r in conn.execute(query))
+    return found
+
+
 def recorded_times(conn: Connection, enrollment_ids: Iterable[int]) -> dict[int, dt.datetime]:
     """enrollment -> when its batch was recorded."""
     ids = sorted(set(enrollment_ids))
