@@ -65,7 +65,7 @@ def _rows(
     conn: Connection, rules: Rules, on: dt.date, prefecture: str | None, since: dt.date | None
 ) -> Iterator[ExportLine]:
     from xjma.io.ledger import medical as store
-    from xjma.io.ledger.changes import recorded_by_start
+    from xjma.io.ledger.unit_moves import recorded_by_start
 
     found = store.corrections(conn)
     corrected = _Corrections(found, recorded_by_start(conn, {f[0] for f in found}, PLAN))

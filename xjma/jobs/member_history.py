@@ -28,8 +28,8 @@ class MemberChanges:
 
     def as_corrected(self, e: Enrollment, recorded_at: dt.datetime | None = None) -> Enrollment:
         """The enrollment with its unit as corrected: a unit correction moves the enrollments recorded by
-        then that have not ended by its date (io.ledger.changes.correction_moves)."""
-        from xjma.io.ledger.changes import corrected_unit
+        then that have not ended by its date (io.ledger.unit_moves.correction_moves)."""
+        from xjma.io.ledger.unit_moves import corrected_unit
 
         fixes = [(h.at, h.field, h.after) for h in self.history if h.field == "unit"]
         unit = corrected_unit(fixes, recorded_at, e.end, e.unit, None)[0] or ""

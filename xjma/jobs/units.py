@@ -98,9 +98,9 @@ class Cover:
 
 def _after_corrections(conn: Any, rows: list[Any], names: set[str], as_of: dt.date) -> list[Cover]:
     """The unit's live enrollments as its members are now: a member whose unit was corrected by `as_of`
-    moves with the enrollments the correction moves (office.md §3; io.ledger.changes.correction_moves),
+    moves with the enrollments the correction moves (office.md §3; io.ledger.unit_moves.correction_moves),
     out of or into it."""
-    from xjma.io.ledger.changes import corrected_unit, recorded_times, unit_moves
+    from xjma.io.ledger.unit_moves import corrected_unit, recorded_times, unit_moves
     from xjma.io.ledger.unit_register import live_enrollments
 
     def cover(r: Any) -> Cover:

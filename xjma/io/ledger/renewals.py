@@ -7,7 +7,7 @@ Decided here in exactly one function each:
   a following period, and its member's unit is not taken from it.
 - `CurrentUnits.of`: the member's current unit = the registered unit (renames, merges) of the member's
   latest live enrollment, or the unit a correction moved the member to (`member correct --unit`) when
-  it moves that enrollment (io.ledger.changes.correction_moves: recorded by then, not ended by then).
+  it moves that enrollment (io.ledger.unit_moves.correction_moves: recorded by then, not ended by then).
 
 Speed (1.7M members, 2.4M enrollments): the window is read through `ix_enrollments_end` (partial: live
 enrollments only), the "no following period" test through the partial unique index on (member, plan,
@@ -63,7 +63,7 @@ class CurrentUnits:
     """The register read once: (batch, unit text, 地州市) -> registered unit, unit corrections, contacts."""
 
     def __init__(self, conn: Connection) -> None:
-        from xjma.io.ledger.changes import batch_times, unit_moves
+        from xjma.io.ledger.unit_moves import batch_times, unit_moves
         from xjma.io.ledger.unit_register import read_units
 
         self.states = read_units(conn)
@@ -86,7 +86,7 @@ class CurrentUnits:
         """The unit the member is with now (see the module docstring)."""
         fixes = self.moves.get(id_number) if self.moves else None
         if fixes:
-            from xjma.io.ledger.changes import corrected_unit
+            from xjma.io.ledger.unit_moves import corrected_unit
 
             to_unit, to_prefecture = corrected_unit(fixes, self.recorded.get(batch_id), end, None, None)
             if to_unit is not None or to_prefecture is not None:
