@@ -116,6 +116,10 @@ def test_an_enrollment_with_a_recorded_claim_cannot_be_voided(ledger_target: str
 
 def test_corrected_details_show_from_then_on_with_their_history(ledger_target: str, tmp_path: Path) -> None:
     enroll(ledger_target, school_roster(tmp_path))
+    enroll(
+        ledger_target,
+        write_roster(tmp_path / "二中.xlsx", [member("乌鲁木齐第二中学", "乌鲁木齐市", "张强", C)]),
+    )
     code, doc, out = x("member", "correct", A, "--name", "王玮", "--unit", "乌鲁木齐第二中学", "--reason", "户籍为准",
                        "--operator", "审核员", "--db", ledger_target, "--json")  # fmt: skip
     assert code == 0, out
@@ -127,7 +131,7 @@ def test_corrected_details_show_from_then_on_with_their_history(ledger_target: s
         ("name", "王伟", "王玮", "审核员", "户籍为准"), ("unit", SCHOOL, "乌鲁木齐第二中学", "审核员", "户籍为准")]  # fmt: skip
     # Fees already paid stay with the paying unit.
     units = x("fees", "summary", "--month", "2026-11", "--db", ledger_target, "--json")[1]["by_unit"]
-    assert [u["unit"] for u in units] == [SCHOOL]
+    assert [(u["unit"], u["fee"]) for u in units] == [(SCHOOL, "260.00"), ("乌鲁木齐第二中学", "110.00")]
     assert (
         x("log", "--kind", "member-correct", "--member", A, "--db", ledger_target, "--json")[1]["entries"][0][
             "reason"
@@ -136,6 +140,67 @@ def test_corrected_details_show_from_then_on_with_their_history(ledger_target: s
     )
     code, _, out = x("member", "correct", A, "--name", "王玮", "--reason", "再改", "--db", ledger_target)
     assert code == 2 and "相同" in out
+
+
+def test_a_unit_correction_moves_only_the_enrollments_recorded_before_it(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    other = "乌鲁木齐第二中学"
+    enroll(ledger_target, school_roster(tmp_path))
+    enroll(
+        ledger_target, write_roster(tmp_path / "二中.xlsx", [member(other, "乌鲁木齐市", "张强", C, 住院=1)])
+    )
+    code, _, out = x("member", "correct", A, "--unit", other, "--reason", "调动", "--db", ledger_target,
+                     today="2026-12-05")  # fmt: skip
+    assert code == 0, out
+    again = write_roster(tmp_path / "一中续.xlsx", [member(SCHOOL, "乌鲁木齐市", "王伟", A, 住院=1)])
+    code, _, out = x("enroll", str(again), "--start", "2027-12-01", "--db", ledger_target, today="2027-11-20")
+    assert code == 0, out
+    shown = x("member", "show", A, "--db", ledger_target, "--json", today="2027-12-02")[1]
+    assert sorted({(e["start"], e["unit"]) for e in shown["enrollments"]}) == [
+        ("2026-12-01", other), ("2027-12-01", SCHOOL)]  # fmt: skip
+    due = x("renewals", "due", "--before", "2028-12-31", "--db", ledger_target, "--json", today="2028-11-01")
+    assert {u["unit"]: u["members_due"] for u in due[1]["units"]} == {SCHOOL: 1}
+    unit = x(
+        "unit", "show", SCHOOL, "--as-of", "2027-12-15", "--db", ledger_target, "--json", today="2027-12-15"
+    )
+    assert unit[1]["members"] == 1
+    unit = x(
+        "unit", "show", other, "--as-of", "2027-01-15", "--db", ledger_target, "--json", today="2027-12-15"
+    )
+    assert unit[1]["members"] == 2
+    code, _, out = x("template", "roster", "--renewal", "--unit", other, "-o", str(tmp_path / "续.xlsx"),
+                     "--db", ledger_target, today="2028-11-01")  # fmt: skip
+    assert code == 0, out
+    names = _names(tmp_path / "续.xlsx")
+    assert "张强" in names and "王伟" not in names
+
+
+def _names(path: Path) -> set[str]:
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)["参保人员名册"]
+    return {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v}
+
+
+def test_a_unit_correction_names_a_registered_unit(ledger_target: str, tmp_path: Path) -> None:
+    from history_helpers import TIANSHAN
+
+    enroll(ledger_target, school_roster(tmp_path))
+    enroll(ledger_target, tianshan_roster(tmp_path))
+    before = figures(ledger_target)
+    code, _, out = x("member", "correct", A, "--unit", "天山建设", "--reason", "调动", "--db", ledger_target)
+    assert code == 2 and "台账中没有单位“天山建设”" in out, out
+    assert figures(ledger_target) == before
+    unit = x("unit", "show", TIANSHAN, "--db", ledger_target, "--json")[1]
+    assert x("unit", "alias", unit["code"], "天山建设", "--db", ledger_target)[0] == 0
+    code, doc, out = x("member", "correct", A, "--unit", "天山建设", "--reason", "调动", "--db", ledger_target,
+                       "--json")  # fmt: skip
+    assert code == 0, out
+    assert doc["changes"] == [{"field": "unit", "before": SCHOOL, "after": TIANSHAN}]
+    code, doc, out = x("member", "correct", B, "--unit", unit["code"], "--reason", "调动", "--db", ledger_target,
+                       "--json")  # fmt: skip
+    assert code == 0 and doc["changes"][0]["after"] == TIANSHAN, out
 
 
 def test_a_corrected_id_number_takes_the_enrollments_and_claims_along(

@@ -88,6 +88,25 @@ def test_changed_since_lists_only_who_changed_each_in_force_or_voided(
     assert _export(ledger_target, tmp_path / "名单.csv", "--on", "2027-05-01")[0][1] == "王玮"
 
 
+def test_a_unit_correction_moves_only_the_cover_recorded_before_it(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    from conftest import member, write_roster
+    from history_helpers import TIANSHAN
+
+    small_ledger(ledger_target, tmp_path)
+    code, _, out = x("member", "correct", A, "--unit", TIANSHAN, "--reason", "调动", "--db", ledger_target,
+                     today="2026-12-05")  # fmt: skip
+    assert code == 0, out
+    again = write_roster(tmp_path / "续.xlsx", [member(SCHOOL, "乌鲁木齐市", "王伟", A, 住院=1)])
+    code, _, out = x("enroll", str(again), "--start", "2027-12-01", "--db", ledger_target, today="2027-11-20")
+    assert code == 0, out
+    then = _export(ledger_target, tmp_path / "然.csv", "--on", "2027-05-01", today="2027-12-15")
+    now = _export(ledger_target, tmp_path / "今.csv", "--on", "2027-12-15", today="2027-12-15")
+    assert [(r[0], r[7]) for r in then if r[0] == A] == [(A, TIANSHAN)]
+    assert [(r[0], r[7]) for r in now if r[0] == A] == [(A, SCHOOL)]
+
+
 def test_the_xlsx_holds_id_numbers_as_text(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

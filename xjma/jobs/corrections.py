@@ -80,6 +80,8 @@ def correct_details(
     with writing(db) as ledger, ledger.begin() as conn:
         store.lock_members(conn, [number])
         before = _current(conn, number)
+        if "unit" in details:
+            details = {**details, "unit": _registered_unit(conn, details["unit"], details, before)}
         edits: list[tuple[str, str | None, str | None]] = [
             (f, before.get(f), v) for f, v in details.items() if before.get(f) != v
         ]
@@ -89,6 +91,27 @@ def correct_details(
         if "name" in details:
             store.rename_member(conn, number, details["name"])
     return CorrectResult(number, change, edits)
+
+
+def _registered_unit(conn: Any, text: str, details: dict[str, str], before: dict[str, str | None]) -> str:
+    """The current name of the registered unit `text` names (office.md §1: code, USCC, name or alias; a
+    name used in several 地州市: the member's, as corrected). Units are registered only by enroll, so a
+    name the register does not hold is refused rather than recorded as a unit no view would find."""
+    from xjma.io.ledger.unit_register import find_unit, read_units
+
+    found = find_unit(read_units(conn), text)
+    if not found:
+        raise XjmaError(
+            f"台账中没有单位“{text}”：请用台账中已有单位的代码、名称或别名（可用 xjma unit list 查看；"
+            "新单位随其参保名册 enroll 时登记）；未作任何改动"
+        )
+    if len(found) > 1:
+        prefecture = details.get("prefecture") or before.get("prefecture")
+        found = [s for s in found if s.prefecture == prefecture] or found
+    if len(found) > 1:
+        codes = "、".join(s.code for s in found)
+        raise XjmaError(f"有多个单位叫“{text}”（{codes}），请用单位代码指明；未作任何改动")
+    return str(found[0].name)
 
 
 def _current(conn: Any, number: str) -> dict[str, str | None]:

@@ -19,6 +19,7 @@ def log_entries(db: str | None, f: Any) -> Iterator[Any]:
     caller consumes them. `f` is an io.ledger.log.LogFilter whose `unit` may be any UNIT spelling."""
     from dataclasses import replace
 
+    from xjma.io.ledger.changes import former_numbers
     from xjma.io.ledger.log import read_log
     from xjma.io.ledger.unit_register import find_unit, read_units_named
     from xjma.jobs.ledger_access import reading
@@ -32,5 +33,7 @@ def log_entries(db: str | None, f: Any) -> Iterator[Any]:
             if not named:
                 raise XjmaError(f"台账中没有单位“{f.unit}”")
             codes = [s.code for s in named]
+        if f.member:  # entries recorded under the member's former numbers are the member's too
+            f = replace(f, former=former_numbers(conn, f.member))
         for code in codes:
             yield from read_log(conn, replace(f, unit=code))

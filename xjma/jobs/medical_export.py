@@ -65,8 +65,10 @@ def _rows(
     conn: Connection, rules: Rules, on: dt.date, prefecture: str | None, since: dt.date | None
 ) -> Iterator[ExportLine]:
     from xjma.io.ledger import medical as store
+    from xjma.io.ledger.unit_moves import recorded_by_start
 
-    corrected = _Corrections(store.corrections(conn))
+    found = store.corrections(conn)
+    corrected = _Corrections(found, recorded_by_start(conn, {f[0] for f in found}, PLAN))
     if since is None:
         left = _MajorLeft(rules, store.counting_claims(conn, on=on))
         special = corrected.members | left.members
@@ -128,9 +130,14 @@ def _day(value: Any) -> dt.date:
 class _Corrections:
     """Name and unit as corrected (office.md §3): the latest name; the unit by member_history's rule."""
 
-    def __init__(self, found: list[tuple[str, str, dt.datetime, str | None]]) -> None:
+    def __init__(
+        self,
+        found: list[tuple[str, str, dt.datetime, str | None]],
+        recorded: dict[tuple[str, dt.date], dt.datetime],
+    ) -> None:
         from xjma.io.ledger.changes import FieldChange
 
+        self.recorded = recorded  # (member, start) -> when its plan 1 enrollment was recorded
         self.by_member: dict[str, list[Any]] = {}
         for number, name, at, after in found:
             self.by_member.setdefault(number, []).append(FieldChange(at, "", name, None, after, ""))
@@ -144,5 +151,5 @@ class _Corrections:
 
         names = [h.after for h in history if h.field == "name" and h.after]
         e = Enrollment(line[0], PLAN, _day(line[2]), _day(line[3]), 1, 0, line[7], line[6])
-        unit = MemberChanges({}, history).as_corrected(e).unit
+        unit = MemberChanges({}, history).as_corrected(e, self.recorded.get((line[0], e.start))).unit
         return (line[0], names[-1] if names else line[1], *line[2:7], unit, line[8])

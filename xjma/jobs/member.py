@@ -87,10 +87,14 @@ def member_show(raw_id: str, *, db: str | None, rules_path: Path | None, today: 
     # Claims recorded with --start (the enrollment not in the ledger) still belong to the member.
     name = person.name if person and person.name else (rows[-1][0].name if rows else "")
     rows.sort(key=lambda t: (t[0].start, _PLAN_ORDER.get(t[0].plan, 99)))
-    shown = [MemberEnrollment(changed.as_corrected(e), obs, changed.void_of(by)) for e, obs, by in rows]
+    # A unit correction moves the current enrollments: a voided one keeps the unit it was recorded under.
+    shown = [
+        MemberEnrollment(e if by is not None else changed.as_corrected(e, at), obs, changed.void_of(by))
+        for e, obs, by, at in rows
+    ]
     report = MemberReport(number, name, shown, found=True, history=changed.history)
     report.claims = [PaidClaim(c["plan"], c["benefit"], c["event_date"], c["payout"]) for c in paid]
-    live = [e for e, _, by in rows if by is None]  # what remains counts only enrollments not voided
+    live = [e for e, _, by, _ in rows if by is None]  # what remains counts only enrollments not voided
     report.remaining = _remaining(live, paid, load_rules(rules_path), today, report.notes)
     return report
 

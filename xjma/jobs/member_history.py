@@ -26,13 +26,13 @@ class MemberChanges:
     voids: dict[int, tuple[dt.datetime, str, str]]  # change id -> when, who, why
     history: list[Any]  # io.ledger.changes.FieldChange, oldest first
 
-    def as_corrected(self, e: Enrollment) -> Enrollment:
-        """The enrollment with its unit as corrected: a unit correction moves the enrollments that have
-        not ended by its date."""
-        unit = e.unit
-        for h in self.history:
-            if h.field == "unit" and e.end >= h.at.date():
-                unit = h.after or ""
+    def as_corrected(self, e: Enrollment, recorded_at: dt.datetime | None = None) -> Enrollment:
+        """The enrollment with its unit as corrected: a unit correction moves the enrollments recorded by
+        then that have not ended by its date (io.ledger.unit_moves.correction_moves)."""
+        from xjma.io.ledger.unit_moves import corrected_unit
+
+        fixes = [(h.at, h.field, h.after) for h in self.history if h.field == "unit"]
+        unit = corrected_unit(fixes, recorded_at, e.end, e.unit, None)[0] or ""
         return e if unit == e.unit else dataclasses.replace(e, unit=unit)
 
     def void_of(self, voided_by: int | None) -> Any:

@@ -100,27 +100,37 @@ class Cover:
 
 def _after_corrections(conn: Any, rows: list[Any], names: set[str], as_of: dt.date) -> list[Cover]:
     """The unit's live enrollments as its members are now: a member whose unit was corrected by `as_of`
-    moves with the enrollments that had not ended by the correction (office.md §3), out of or into it."""
-    from xjma.io.ledger.changes import unit_corrections
+    moves with the enrollments the correction moves (office.md §3; io.ledger.unit_moves.correction_moves),
+    out of or into it."""
+    from xjma.io.ledger.unit_moves import corrected_unit, recorded_times, unit_moves
     from xjma.io.ledger.unit_register import live_enrollments
 
     def cover(r: Any) -> Cover:
         return Cover(int(r.id), r.id_number, r.plan, _day(r.start), _day(r.end), int(r.shares))
 
     mine = [cover(r) for r in rows if not r.voided]
-    moved = {n: (at.date(), unit) for n, at, unit in unit_corrections(conn) if at.date() <= as_of}
+    fixes = {
+        n: [f for f in found if f[1] == "unit" and f[0].date() <= as_of]
+        for n, found in unit_moves(conn).items()
+    }
+    moved = {n: found for n, found in fixes.items() if found}
     if not moved:
         return mine
+    seen = {c.id for c in mine}
+    joining = [
+        c
+        for n, found in moved.items()
+        if any(after in names for _, _, after in found)
+        for c in map(cover, live_enrollments(conn, n))
+        if c.id not in seen
+    ]
+    recorded = recorded_times(conn, [c.id for c in (*mine, *joining) if c.id_number in moved])
 
     def here(c: Cover, default: bool) -> bool:
-        day, unit = moved.get(c.id_number, (None, ""))
-        return default if day is None or c.end < day else unit in names
+        unit = corrected_unit(moved.get(c.id_number, []), recorded.get(c.id), c.end, None, None)[0]
+        return default if unit is None else unit in names
 
-    kept = [c for c in mine if here(c, True)]
-    seen = {c.id for c in mine}
-    for number in (n for n, (_, unit) in moved.items() if unit in names):
-        kept += [c for c in map(cover, live_enrollments(conn, number)) if c.id not in seen and here(c, False)]
-    return kept
+    return [c for c in mine if here(c, True)] + [c for c in joining if here(c, False)]
 
 
 def _report(unit: Any, rows: list[Any], claims: Decimal, as_of: dt.date, covering: list[Cover]) -> UnitReport:

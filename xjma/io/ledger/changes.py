@@ -192,21 +192,9 @@ def member_history(conn: Connection, id_numbers: Iterable[str]) -> list[FieldCha
         select(c.at, c.operator, m.field, m.before, m.after, c.reason)
         .select_from(member_changes.join(changes, c.id == m.change_id))
         .where(m.id_number.in_(sorted(set(id_numbers))))
-        .order_by(m.id)
+        .order_by(m.change_id, m.id)
     )
     return [FieldChange(*r) for r in conn.execute(query)]
-
-
-def unit_corrections(conn: Connection) -> list[tuple[str, dt.datetime, str]]:
-    """(member, when, new unit) of every unit correction, oldest first (there are few)."""
-    m, c = member_changes.c, changes.c
-    query = (
-        select(m.id_number, c.at, m.after)
-        .select_from(member_changes.join(changes, c.id == m.change_id))
-        .where(m.field == "unit")
-        .order_by(m.id)
-    )
-    return [(r[0], r[1], r[2] or "") for r in conn.execute(query)]
 
 
 def member_corrections(
@@ -218,12 +206,33 @@ def member_corrections(
         select(m.id_number, m.field, c.at, m.after)
         .select_from(member_changes.join(changes, c.id == m.change_id))
         .where(m.field.in_(list(fields)))
-        .order_by(m.id)
+        .order_by(m.change_id, m.id)
     )
     found: dict[str, dict[str, tuple[dt.datetime, str | None]]] = {}
     for number, name, at, after in conn.execute(query):
         found.setdefault(number, {})[name] = (at, after)
     return found
+
+
+def former_numbers(conn: Connection, number: str) -> tuple[tuple[str, int], ...]:
+    """The numbers the member had before `number` (ID corrections, one after another), each with the log
+    entry of the correction that moved it: what was recorded under it up to then is the member's."""
+    m, c = member_changes.c, changes.c
+    found: list[tuple[str, int]] = []
+    seen, todo = {number}, [number]
+    while todo:
+        now = todo.pop()
+        query = (
+            select(m.before, c.log_id)
+            .select_from(member_changes.join(changes, c.id == m.change_id))
+            .where(m.id_number == now, m.field == "id_number", m.after == now)
+        )
+        for before, log_id in conn.execute(query):
+            found.append((before, int(log_id) if log_id is not None else 2**31 - 1))  # migrated: no entry
+            if before not in seen:
+                seen.add(before)
+                todo.append(before)
+    return tuple(found)
 
 
 def current_details(conn: Connection, id_number: str) -> dict[str, str | None]:
@@ -252,7 +261,8 @@ def move_member(conn: Connection, old: str, new: str, gender: str | None, birth:
     views had to translate would leave each of those guards open to the wrong number. What changed is
     history all the same: member_changes keeps before → after under both numbers (member show), and the
     log entry lists the enrollment and claim ids that moved (moved_rows). The member's recorded details
-    (phone, 用工形式: member_details) are copied to the new number, the old rows kept."""
+    (phone, 用工形式: member_details) and earlier corrections are copied to the new number, the old rows
+    kept."""
     from xjma.io.ledger.claim_totals import refresh_claim_totals  # a write's: not imported by the views
 
     person = conn.execute(select(members).where(members.c.id_number == old)).first()
@@ -266,6 +276,25 @@ def move_member(conn: Connection, old: str, new: str, gender: str | None, birth:
     conn.execute(claims.update().where(claims.c.id_number == old).values(id_number=new))
     refresh_claim_totals(conn, moved=(old, new))  # the cases moved: a SQLite ledger's claim totals follow
     _copy_details(conn, old, new)
+    _copy_corrections(conn, old, new)
+
+
+def _copy_corrections(conn: Connection, old: str, new: str) -> None:
+    """The corrections recorded under `old` recorded again under `new`, each under its own change (when,
+    who, why), so that every view of the new number sees them (office.md §3: "from then on every view shows
+    the new values"). Append-only: old's rows stay; one `new` already has (this move's ID change, recorded
+    under both numbers, or a number moved back) is not copied twice."""
+    from sqlalchemy import String, and_, exists, literal
+
+    d, n = member_changes.alias("d"), member_changes.alias("n")
+    taken = exists().where(and_(n.c.change_id == d.c.change_id, n.c.field == d.c.field, n.c.id_number == new))
+    rows = (
+        select(d.c.change_id, literal(new, String(18)), d.c.field, d.c.before, d.c.after)
+        .where(d.c.id_number == old, ~taken)
+        .order_by(d.c.id)
+    )
+    names = ["change_id", "id_number", "field", "before", "after"]
+    conn.execute(member_changes.insert().from_select(names, rows))
 
 
 def _copy_details(conn: Connection, old: str, new: str) -> None:

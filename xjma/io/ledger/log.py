@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.engine import Connection
 
 from xjma.core.actor import Actor
@@ -75,6 +75,9 @@ class LogFilter:
     kind: str | None = None
     member: str | None = None
     unit: str | None = None  # a unit code
+    # The member's former numbers, each with the log entry of the ID correction that moved it: entries
+    # naming a former number up to that one are the member's too (io.ledger.changes.former_numbers).
+    former: tuple[tuple[str, int], ...] = ()
 
 
 def _conditions(f: LogFilter) -> list[Any]:
@@ -88,10 +91,18 @@ def _conditions(f: LogFilter) -> list[Any]:
         where.append(c.operator == f.operator)
     if f.kind:
         where.append(c.kind == f.kind)
-    for subject, value in (("member", f.member), ("unit", f.unit)):
-        if value:
-            where.append(_about(subject, value))
+    if f.member:
+        where.append(or_(_about("member", f.member), *(_named_up_to(n, last) for n, last in f.former)))
+    if f.unit:
+        where.append(_about("unit", f.unit))
     return where
+
+
+def _named_up_to(number: str, last: int) -> Any:
+    """Entries up to `last` naming `number` (a former number of the member: its ID correction's entry)."""
+    s = log_subjects.c
+    named = exists().where(s.entry_id == log_entries.c.id, s.subject == "member", s.value == number)
+    return and_(log_entries.c.id <= last, named)
 
 
 def _about(subject: str, value: str) -> Any:

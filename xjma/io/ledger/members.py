@@ -33,15 +33,18 @@ def read_member(conn: Connection, id_number: str) -> MemberInfo | None:
 
 def read_member_enrollments(
     conn: Connection, id_number: str
-) -> list[tuple[Enrollment, dt.date | None, int | None]]:
-    """A member's enrollments with their stored observation end and the change that voided them (None
-    while recorded), oldest first."""
+) -> list[tuple[Enrollment, dt.date | None, int | None, dt.datetime]]:
+    """A member's enrollments with their stored observation end, the change that voided them (None while
+    recorded) and when their batch was recorded (what a unit correction weighs), oldest first."""
+    from xjma.io.ledger.schema import batches
+
     query = (
-        select(enrollments)
+        select(enrollments, batches.c.created_at)
+        .select_from(enrollments.join(batches, batches.c.id == enrollments.c.batch_id))
         .where(enrollments.c.id_number == id_number)
         .order_by(enrollments.c.start, enrollments.c.plan)
     )
-    return [(_to_enrollment(r), r.observation_end, r.voided_by) for r in conn.execute(query)]
+    return [(_to_enrollment(r), r.observation_end, r.voided_by, r.created_at) for r in conn.execute(query)]
 
 
 def read_claims_paid(conn: Connection, id_number: str) -> list[dict[str, Any]]:

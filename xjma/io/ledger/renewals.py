@@ -7,7 +7,7 @@ Decided here in exactly one function each:
   a following period, and its member's unit is not taken from it.
 - `CurrentUnits.of`: the member's current unit = the registered unit (renames, merges) of the member's
   latest live enrollment, or the unit a correction moved the member to (`member correct --unit`) when
-  that enrollment had not ended by the correction.
+  it moves that enrollment (io.ledger.unit_moves.correction_moves: recorded by then, not ended by then).
 
 Speed (1.7M members, 2.4M enrollments): the window is read through `ix_enrollments_end` (partial: live
 enrollments only), the "no following period" test through the partial unique index on (member, plan,
@@ -63,7 +63,7 @@ class CurrentUnits:
     """The register read once: (batch, unit text, 地州市) -> registered unit, unit corrections, contacts."""
 
     def __init__(self, conn: Connection) -> None:
-        from xjma.io.ledger.changes import member_corrections
+        from xjma.io.ledger.unit_moves import batch_times, unit_moves
         from xjma.io.ledger.unit_register import read_units
 
         self.states = read_units(conn)
@@ -77,17 +77,20 @@ class CurrentUnits:
             int(i): (c or "", p or "")
             for i, c, p in conn.exec_driver_sql("SELECT id, contact, phone FROM units")
         }
-        self.moved = member_corrections(conn, ("unit", "prefecture"))
+        self.moves = unit_moves(conn)  # member -> unit and 地州市 corrections, in change order
+        self.recorded = batch_times(conn) if self.moves else {}
         self._seen: dict[tuple[int, str, str], UnitOf] = {}
         self._named: dict[tuple[str, str], UnitOf] = {}
 
     def of(self, id_number: str, batch_id: int, unit: str, prefecture: str, end: dt.date) -> UnitOf:
         """The unit the member is with now (see the module docstring)."""
-        fixes = self.moved.get(id_number) if self.moved else None
+        fixes = self.moves.get(id_number) if self.moves else None
         if fixes:
-            moved = {f: v or "" for f, (at, v) in fixes.items() if end >= at.date()}
-            if moved:
-                return self.named(moved.get("unit", unit), moved.get("prefecture", prefecture))
+            from xjma.io.ledger.unit_moves import corrected_unit
+
+            to_unit, to_prefecture = corrected_unit(fixes, self.recorded.get(batch_id), end, None, None)
+            if to_unit is not None or to_prefecture is not None:
+                return self.named(to_unit or unit, to_prefecture or prefecture)
         key = (batch_id, unit, prefecture)
         found = self._seen.get(key)
         if found is None:
@@ -268,7 +271,9 @@ def _candidates(conn: Connection, unit: str, wanted: list[UnitOf], units: Curren
         sql = f"SELECT DISTINCT e.id_number FROM enrollments e WHERE e.unit = {mark} AND {live_sql('e')}"
         found.update(r[0] for r in conn.exec_driver_sql(sql, (unit,)))
     names = {unit, *(u.name for u in wanted)}
-    found.update(n for n, fixes in units.moved.items() if fixes.get("unit", (None, ""))[1] in names)
+    found.update(
+        n for n, fixes in units.moves.items() if any(f == "unit" and v in names for _, f, v in fixes)
+    )
     return sorted(found)
 
 
