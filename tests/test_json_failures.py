@@ -110,6 +110,37 @@ def test_the_document_keeps_what_was_asked_and_nulls_the_mistake(tmp_path: Path)
     assert (doc["period"], doc["state"]) == ("2026", None)
 
 
+# A usage error (cli.md: exit 2 for bad options): the parser stops before the command runs; the document is
+# the same, from the options as far as they were read.
+USAGE_ERRORS: dict[str, tuple[list[str], set[str]]] = {
+    "batch show without N": (["batch", "show"], BATCH),
+    "batch show, N not a number": (["batch", "show", "abc"], BATCH),
+    "member show without ID": (["member", "show"], MEMBER),
+    "fees summary, an unknown option": (["fees", "summary", "--month", "2026-12", "--bogus"], FEES),
+    "renewals due without --before": (["renewals", "due"], RENEWALS),
+    "db copy without --from": (["db", "copy", "--to", "{tmp}/y.db"], DB_COPY),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", USAGE_ERRORS, ids=list(USAGE_ERRORS))
+def test_a_usage_error_with_json_prints_the_commands_empty_document(case: str, tmp_path: Path) -> None:
+    args, keys = USAGE_ERRORS[case]
+    doc = failed_document(args, tmp_path)
+    assert_empty_document(doc, keys)
+    assert {doc.get(k) for k in ("batch", "id_number", "period", "before", "to")} <= {None}
+
+
+def test_a_usage_error_without_json_prints_nothing_on_stdout(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xjma.cli import app
+
+    result = CliRunner().invoke(app, ["batch", "show", "abc"], env={"XJMA_DB": ""})
+    assert result.exit_code == 2 and result.stdout == ""
+    validate = x("validate", "--json")
+    assert validate[0] == 2 and validate[1]["file"] is None and validate[1]["report"] is None
+
+
 def test_an_empty_ledger_of_either_backend_answers_unit_and_batch_show_with_their_empty_documents(
     ledger_target: str,
 ) -> None:
@@ -130,9 +161,11 @@ def test_member_show_on_an_older_ledger_prints_the_empty_member_document(
     assert doc["id_number"] == A
 
 
-@pytest.mark.parametrize("case", ["member show, a bad ID", "db check, a ledger that does not exist"])
+@pytest.mark.parametrize(
+    "case", ["member show, a bad ID", "db check, a ledger that does not exist", "batch show, N not a number"]
+)
 def test_the_installed_command_prints_exactly_one_document_on_exit_2(case: str, tmp_path: Path) -> None:
-    args, keys = FAILURES[case]
+    args, keys = {**FAILURES, **USAGE_ERRORS}[case]
     done = run_xjma(*_line(args, tmp_path))
     assert done.returncode == 2 and "错误" in done.stderr and "Traceback" not in done.stderr
     assert_empty_document(json.loads(done.stdout), keys)

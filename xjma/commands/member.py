@@ -23,7 +23,7 @@ def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     from xjma.jobs.member import normalise_id
 
     try:
-        number: str | None = normalise_id(options["id_number"])
+        number: str | None = normalise_id(options["id_number"] or "")
     except XjmaError:
         number = None
     return failed_member_document(number)

@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
 def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
     from xjma.commands.documents.renewals import failed_renewals_due_document
 
-    return failed_renewals_due_document(date_or_none(options["before"], today))
+    before = options["before"]  # None: --before was not given (a usage error)
+    return failed_renewals_due_document(date_or_none(before, today) if before else None)
 
 
 @renewals_app.command(
