@@ -64,6 +64,9 @@ def test_member_show_of_another_prefectures_member_is_refused(office: Office) ->
     code, _, out = x("member", "show", H1, "--db", office.urumqi)
     assert code == 2 and "无权查看" in out
     assert H1 not in out  # masked
+    code, doc, out = x("member", "show", H1, "--db", office.urumqi, "--json")
+    assert code == 2 and "无权查看" in out  # and the empty member document (tests/test_json_failures.py)
+    assert (doc["name"], doc["enrollments"], doc["claims"], doc["remaining"]) == ("", [], [], {})
     code, doc, out = x("member", "show", H1, "--db", office.hami, "--json")
     assert code == 0 and doc["name"] == "张伟", out
     assert x("member", "show", H1, "--db", office.owner)[0] == 0

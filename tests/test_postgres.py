@@ -85,9 +85,11 @@ def test_a_ledger_that_cannot_be_reached_exits_2_without_traceback_or_password(
         url = _url_with(request.getfixturevalue("pg_url"), password=SECRET)
     done = run_xjma(*command, "--db", url)
     assert done.returncode == 2
-    assert done.stdout == ""
+    # cli.md: under --json exactly one document, the command's empty one (tests/test_json_failures.py).
+    doc = json.loads(done.stdout)
+    assert doc.get("total", "0.00") == "0.00" and doc.get("enrollments", []) == []
     assert "错误" in done.stderr and "Traceback" not in done.stderr
-    assert SECRET not in done.stderr
+    assert SECRET not in done.stderr + done.stdout
 
 
 # ---------------------------------------------------------------- the same answers as SQLite

@@ -14,7 +14,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from xjma import __version__
-from xjma.commands.common import err, prepare_consoles, say_error
+from xjma.commands.common import err, prepare_consoles, say_error, usage_failure
 from xjma.errors import DEBUG, XjmaError
 
 # The root's commands, in the order `xjma --help` lists them, each with the modules of xjma.commands that
@@ -111,6 +111,7 @@ class XjmaGroup(TyperGroup):
                 say_error(exc.message)
                 return 2
             except typer.TyperException as exc:
+                usage_failure(exc, sys.argv[1:] if args is None else args)
                 return _usage_error(exc)
             return rv if isinstance(rv, int) else 0
 

@@ -57,7 +57,7 @@ def list_(
 
 
 @batch_app.command("show", help="显示一个批次的人员、会费及作废记录。")
-@command(failure=lambda options, message: {"batch": options["batch"], "members": [], "voids": []})
+@command(failure=lambda options, message: no_batch_doc(options["batch"]))
 def show(
     batch: int = typer.Argument(..., metavar="N", help="批号"),
     db: str = DbOpt,
@@ -101,6 +101,14 @@ def summary_doc(s: Any) -> dict[str, Any]:
         "fee": money(s.fee_fen),
         "status": s.status,
     }
+
+
+def no_batch_doc(batch: int) -> dict[str, Any]:
+    """The exit-2 document of `batch show` (office.md §2 keys): the batch asked for, nothing found."""
+    return {
+        "batch": batch, "recorded_at": None, "operator": None, "file": None, "sha256": None, "units": [],
+        "members": [], "fee": "0.00", "status": None, "voids": [],
+    }  # fmt: skip
 
 
 def detail_doc(detail: Any) -> dict[str, Any]:

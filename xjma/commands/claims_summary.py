@@ -18,7 +18,7 @@ from xjma.commands.common import (
     show_document,
     today,
 )
-from xjma.commands.periods import MonthOpt, YearOpt, month_or_year
+from xjma.commands.periods import MonthOpt, YearOpt, month_or_year, period_label_or_none
 
 claims_app = typer.Typer(help="理赔汇总命令", no_args_is_help=True)
 
@@ -27,12 +27,24 @@ def register(app: typer.Typer) -> None:
     app.add_typer(claims_app, name="claims")
 
 
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
+    from xjma.commands.documents.claims_summary import failed_claims_summary_document
+    from xjma.errors import XjmaError
+    from xjma.jobs.claims_summary import parse_state
+
+    try:
+        state: str | None = parse_state(options["state"])
+    except XjmaError:
+        state = None
+    return failed_claims_summary_document(period_label_or_none(options["month"], options["year"]), state)
+
+
 @claims_app.command(
     "summary",
     help="汇总某月或某年审批（或支付）的理赔案件：按地州市、单位、险种和给付项目（按年时逐月），"
     "含拒付和未结案件数；生成带图表的工作簿。",
 )
-@command()
+@command(failure=_failed)
 def summary(
     month: str = MonthOpt,
     year: str = YearOpt,

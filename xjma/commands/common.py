@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -266,9 +266,27 @@ def command(failure: Failure | None = None) -> Callable[[F], F]:
                 _RUN.reset(token)
             raise typer.Exit(code)
 
+        wrapper.xjma_failure = failure  # type: ignore[attr-defined]  # for usage_failure, below
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def usage_failure(exc: BaseException, args: Sequence[str]) -> None:
+    """A usage error (an unknown option, a missing argument, a value of the wrong kind) of a command run
+    with --json: its exit-2 document on stdout all the same (cli.md: with --json, stdout holds exactly one
+    JSON document), from the options as far as the parser read them (the others at their defaults)."""
+    ctx = getattr(exc, "ctx", None)
+    failure = getattr(getattr(getattr(ctx, "command", None), "callback", None), "xjma_failure", None)
+    if ctx is None or failure is None or "--json" not in args:
+        return
+    options = {p.name: ctx.params.get(p.name, p.default) for p in ctx.command.params if p.name}
+    token = _RUN.set(RunOptions(True, "--mask" in args))
+    try:
+        with contextlib.suppress(Exception):  # the sentence on stderr still tells what happened
+            emit_json(failure(options, f"命令行写法不对，请用 {ctx.command_path} --help 查看用法"))
+    finally:
+        _RUN.reset(token)
 
 
 def _run(

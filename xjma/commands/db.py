@@ -22,10 +22,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
 
 
+def _failed(subcommand: str) -> dict[str, Any]:
+    from xjma.commands.documents import failed_db_document
+
+    return failed_db_document(subcommand)
+
+
 @db_app.command(
     "init", help="新建台账（SQLite 文件，或在 PostgreSQL 数据库中建表）并升级到当前结构；已存在则只检查。"
 )
-@command()
+@command(failure=lambda options, message: _failed("init"))
 def init(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
     from xjma.commands.documents import init_document
     from xjma.jobs.db import init_ledger
@@ -43,7 +49,7 @@ def init(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
 
 
 @db_app.command("check", help="检查台账能否连接、结构版本是否最新，列出各表行数和金额合计；不做任何修改。")
-@command()
+@command(failure=lambda options, message: _failed("check"))
 def check(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
     from xjma.commands.documents import check_document
     from xjma.jobs.db import check_ledger
@@ -73,7 +79,7 @@ def check(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
 
 
 @db_app.command("migrate", help="把台账结构升级到当前版本（在一个事务中完成，失败则保持原样）。")
-@command()
+@command(failure=lambda options, message: _failed("migrate"))
 def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOpt) -> int:
     from xjma.commands.documents import migrate_document
     from xjma.jobs.db import migrate_ledger
@@ -93,7 +99,7 @@ def migrate(db: str = DbOpt, as_json: bool = JsonOpt, operator: str = OperatorOp
     help="把整个台账（如某个 SQLite 文件）复制到另一个空台账（如共用的 PostgreSQL），"
     "在一个事务中完成，并逐表核对行数和金额合计；不一致则全部撤销。",
 )
-@command()
+@command(failure=lambda options, message: _failed("copy"))
 def copy(
     source: str = typer.Option(
         ..., "--from", help="源台账：SQLite 文件路径、sqlite:///路径 或 postgresql://…"
@@ -175,7 +181,7 @@ def _sums_text(figures: dict[str, Any]) -> str:
     help="（台账所有者运行）建立或更新一个数据库账号：--prefecture 只能查看和登记该地州市的数据，"
     "--office 办事处全部数据；--read-only 只能查看。",
 )
-@command()
+@command(failure=lambda options, message: _failed("grant"))
 def grant(
     role: str = typer.Option(..., "--role", help="数据库账号名（小写字母、数字、下划线）"),
     prefecture: str = typer.Option(None, "--prefecture", help="该账号所属的地州市"),
@@ -218,7 +224,7 @@ def grant(
 
 
 @db_app.command("roles", help="列出 xjma db grant 授权过的数据库账号：地州市或办事处、是否只读。")
-@command()
+@command(failure=lambda options, message: _failed("roles"))
 def roles(db: str = DbOpt, as_json: bool = JsonOpt) -> int:
     from xjma.commands.documents.access import roles_document
     from xjma.commands.screen import fitting_table

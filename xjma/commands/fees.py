@@ -18,7 +18,7 @@ from xjma.commands.common import (
     show_document,
     today,
 )
-from xjma.commands.periods import MonthOpt, YearOpt, month_or_year
+from xjma.commands.periods import MonthOpt, YearOpt, month_or_year, period_label_or_none
 
 fees_app = typer.Typer(help="会费相关命令", no_args_is_help=True)
 
@@ -27,11 +27,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(fees_app, name="fees")
 
 
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
+    from xjma.commands.documents import failed_fees_document
+
+    return failed_fees_document(period_label_or_none(options["month"], options["year"]))
+
+
 @fees_app.command(
     "summary",
     help="按缴费日期汇总某月或某年收到的会费：按地州市、单位、险种（按年时逐月）；生成带图表的工作簿。",
 )
-@command()
+@command(failure=_failed)
 def summary(
     month: str = MonthOpt,
     year: str = YearOpt,

@@ -17,8 +17,20 @@ def register(app: typer.Typer) -> None:
     app.add_typer(member_app, name="member")
 
 
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
+    from xjma.commands.documents import failed_member_document
+    from xjma.errors import XjmaError
+    from xjma.jobs.member import normalise_id
+
+    try:
+        number: str | None = normalise_id(options["id_number"] or "")
+    except XjmaError:
+        number = None
+    return failed_member_document(number)
+
+
 @member_app.command("show", help="显示会员的参保记录、观察期止日、已付理赔，以及各险种还能给付的金额。")
-@command()
+@command(failure=_failed)
 def show(
     id_number: str = typer.Argument(..., metavar="ID", help="身份证号码"),
     db: str = DbOpt,

@@ -26,6 +26,14 @@ def month_or_year(month: str | None, year: str | None) -> Period:
     return parse_period(month, year)
 
 
+def period_label_or_none(month: str | None, year: str | None) -> str | None:
+    """The period's label for a summary's exit-2 document, or None when --month/--year is the mistake."""
+    try:
+        return month_or_year(month, year).label
+    except XjmaError:
+        return None
+
+
 def refuse_far_years(month: str | None, year: str | None) -> None:
     """A year past LAST_YEAR has no next year to end its period on: said as a bad option."""
     for name, value in (("--month", month), ("--year", year)):

@@ -14,6 +14,7 @@ from xjma.commands.common import (
     OutputOpt,
     RulesOpt,
     command,
+    date_or_none,
     ledger_target,
     out,
     parse_date_option,
@@ -28,11 +29,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(renewals_app, name="renewals")
 
 
+def _failed(options: dict[str, Any], _message: str) -> dict[str, Any]:
+    from xjma.commands.documents.renewals import failed_renewals_due_document
+
+    before = options["before"]  # None: --before was not given (a usage error)
+    return failed_renewals_due_document(date_or_none(before, today) if before else None)
+
+
 @renewals_app.command(
     "due",
     help="列出保障止期在某日及以前、尚未续保的会员（按单位），应缴会费，以及已脱保的单位和会员；生成工作簿。",
 )
-@command()
+@command(failure=_failed)
 def due(
     before: str = typer.Option(..., "--before", help="截止日期，如 2027-01-31：保障止期在此日及以前的会员"),
     prefecture: str = typer.Option(None, "--prefecture", help="只列出这个地州市"),

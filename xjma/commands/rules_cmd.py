@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from xjma.commands.common import JsonOpt, RulesOpt, command, emit_json, out, parse_date_option, today
+from xjma.commands.common import (
+    JsonOpt,
+    RulesOpt,
+    command,
+    date_or_none,
+    emit_json,
+    out,
+    parse_date_option,
+    today,
+)
 from xjma.errors import RulesError
 
 rules_app = typer.Typer(help="规则文件（rules/plans.yaml）相关命令", no_args_is_help=True)
@@ -19,7 +29,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-@command()
+def _no_plans(options: dict[str, Any], _message: str) -> dict[str, Any]:
+    """The exit-2 document of `plans` (cli.md keys): no plan in force; --on None when it is the mistake."""
+    on = date_or_none(options["on"], today)
+    return {"on": on.isoformat() if on else None, "version": None, "plans": []}
+
+
+@command(failure=_no_plans)
 def plans(
     on: str = typer.Option(None, "--on", help="查询日期（默认今天），如 2026-12-01"),
     rules: Path = RulesOpt,

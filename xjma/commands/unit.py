@@ -55,7 +55,7 @@ def list_(
 
 
 @unit_app.command("show", help="显示一个单位：现有会员（按险种）、各保障期、已缴会费、已付理赔。")
-@command(failure=lambda options, message: None)
+@command(failure=lambda options, message: no_unit_doc())
 def show(
     unit: str = typer.Argument(..., metavar="UNIT", help="单位代码、名称、别名或统一社会信用代码"),
     as_of: str = typer.Option(None, "--as-of", help="按该日期统计在保会员（默认：今天）"),
@@ -71,6 +71,14 @@ def show(
         emit_json(doc)
         return
     _render_show(doc)
+
+
+def no_unit_doc() -> dict[str, Any]:
+    """The exit-2 document of `unit show` (office.md §1 keys): no unit found."""
+    return {
+        "code": None, "name": None, "prefecture": None, "uscc": None, "aliases": [], "members": 0, "plans": {},
+        "periods": [], "fees_paid": "0.00", "claims_paid": "0.00",
+    }  # fmt: skip
 
 
 def show_doc(r: Any) -> dict[str, Any]:

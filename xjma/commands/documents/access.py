@@ -33,3 +33,17 @@ def roles_document(result: Any) -> dict[str, Any]:
             for r in result.roles
         ],
     }
+
+
+def failed_grant_document() -> dict[str, Any]:
+    """The exit-2 document of `db grant`: nothing granted (the target is not echoed: it may carry a
+    password)."""
+    return {
+        "db": None, "role": None, "prefecture": None, "office": False, "read_only": False, "created": False,
+        "password_set": False,
+    }  # fmt: skip
+
+
+def failed_roles_document() -> dict[str, Any]:
+    """The exit-2 document of `db roles`: no role listed."""
+    return {"db": None, "roles": []}

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.money import fmt_money
 
 if TYPE_CHECKING:
+    from xjma.core.claims_summary import ClaimsFigures
     from xjma.jobs.claims_summary import ClaimsSummary
 
 
 def claims_summary_document(summary: ClaimsSummary) -> dict[str, Any]:
-    f = summary.figures
+    return {"period": summary.period.label, "state": summary.state, **_figures(summary.figures)}
+
+
+def failed_claims_summary_document(period: str | None, state: str | None) -> dict[str, Any]:
+    """The exit-2 document: no case read; period and state as asked, None where the option is the
+    mistake."""
+    from xjma.core.claims_summary import ClaimsFigures
+
     return {
-        "period": summary.period.label,
-        "state": summary.state,
+        "period": period,
+        "state": state,
+        **_figures(ClaimsFigures(0, 0, Decimal("0.00"), 0, 0, (), (), (), ())),
+    }
+
+
+def _figures(f: ClaimsFigures) -> dict[str, Any]:
+    return {
         "cases": f.cases,
         "members": f.members,
         "amount": fmt_money(f.amount),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from xjma.core.money import fmt_money
 
 if TYPE_CHECKING:
+    from xjma.io.ledger.fees import FeeFigures
     from xjma.jobs.db_results import (
         CheckResult,
         CopyResult,
@@ -26,9 +27,18 @@ if TYPE_CHECKING:
 
 
 def fees_document(summary: FeeSummary) -> dict[str, Any]:
-    f = summary.figures
+    return {"period": summary.period.label, **_fee_figures(summary.figures)}
+
+
+def failed_fees_document(period: str | None) -> dict[str, Any]:
+    """The exit-2 document: no fee read; the period asked for, None when --month/--year is the mistake."""
+    from xjma.io.ledger.fees import FeeFigures
+
+    return {"period": period, **_fee_figures(FeeFigures.empty(()))}
+
+
+def _fee_figures(f: FeeFigures) -> dict[str, Any]:
     return {
-        "period": summary.period.label,
         "total": fmt_money(f.total),
         "members": f.members,
         "by_prefecture": [
@@ -86,6 +96,13 @@ def member_document(report: MemberReport) -> dict[str, Any]:
             for h in report.history
         ],
     }
+
+
+def failed_member_document(id_number: str | None) -> dict[str, Any]:
+    """The exit-2 document: nothing read; the ID asked for, None when the ID itself is the mistake."""
+    from xjma.jobs.member import MemberReport
+
+    return {**member_document(MemberReport(id_number or "")), "id_number": id_number}
 
 
 def _enrollment(item: MemberEnrollment) -> dict[str, Any]:
@@ -169,3 +186,40 @@ def copy_document(result: CopyResult) -> dict[str, Any]:
         ],
         "match": result.match,
     }
+
+
+# The exit-2 documents of db init|check|migrate|copy: the same keys, nothing found. The target is None
+# (it is not echoed: it may be the mistake, and a URL may carry a password), versions None (not read).
+
+
+def failed_db_document(subcommand: str) -> dict[str, Any]:
+    """The exit-2 document of `db SUBCOMMAND` (init, check, migrate, copy, grant, roles)."""
+    from xjma.commands.documents.access import failed_grant_document, failed_roles_document
+
+    builders = {
+        "init": failed_init_document, "check": failed_check_document, "migrate": failed_migrate_document,
+        "copy": failed_copy_document, "grant": failed_grant_document, "roles": failed_roles_document,
+    }  # fmt: skip
+    return builders[subcommand]()
+
+
+def failed_init_document() -> dict[str, Any]:
+    return {"db": None, "backend": None, "created": False, "schema_version": None, "tables": {}}
+
+
+def failed_check_document() -> dict[str, Any]:
+    """`expected_version` is this program's, known whatever the target."""
+    from xjma.io.ledger.schema import SCHEMA_VERSION
+
+    return {
+        "db": None, "backend": None, "server": None, "schema_version": None, "expected_version": SCHEMA_VERSION,
+        "up_to_date": False, "tables": {},
+    }  # fmt: skip
+
+
+def failed_migrate_document() -> dict[str, Any]:
+    return {"db": None, "backend": None, "from_version": None, "schema_version": None, "migrated": False}
+
+
+def failed_copy_document() -> dict[str, Any]:
+    return {"from": None, "to": None, "tables": [], "match": False}

@@ -3,6 +3,8 @@ documents modules are being consolidated (the "finish12" work); it can move into
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xjma.core.money import fmt_money
@@ -19,6 +21,14 @@ def renewals_due_document(result: RenewalsDue) -> dict[str, Any]:
         "members_due": result.members_due,
         "fee_due": fmt_money(result.fee_due),
     }
+
+
+def failed_renewals_due_document(before: dt.date | None) -> dict[str, Any]:
+    """The exit-2 document: nothing read; --before as asked, None when it is the mistake."""
+    from xjma.core.renewals import RenewalsDue
+
+    empty = RenewalsDue(before or dt.date.min, (), (), 0, 0, 0, Decimal("0.00"))
+    return {**renewals_due_document(empty), "before": before.isoformat() if before else None}
 
 
 def _unit(u: UnitDue) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def _path(path: Path | str | None) -> str | None:
 def validation_document(outcome: Any, report: Path | None) -> dict[str, Any]:
     """`validate --json` (cli.md): `outcome` a jobs.validate.ValidationOutcome, or EmptyValidation."""
     return {
-        "file": str(outcome.table.file),
+        "file": _path(outcome.table.file),
         "sheet": outcome.table.sheet or "",
         "start": _iso(outcome.start),
         "rows": len(outcome.check.rows),
@@ -68,7 +68,7 @@ class EmptyValidation:
 def enroll_document(result: Any) -> dict[str, Any]:
     """`enroll --json` (cli.md): `result` a jobs.enroll.EnrollResult (an empty one for exit 2)."""
     return {
-        "file": str(result.file),
+        "file": _path(result.file),
         "start": _iso(result.start),
         "paid_on": _iso(result.paid_on),
         "dry_run": result.dry_run,
