@@ -17,9 +17,37 @@ from xjma.errors import XjmaError
     ("args", "expected"),
     [
         (["unit", "list"], {"units": []}),
-        (["unit", "show", "6501-00001"], None),
+        (
+            ["unit", "show", "6501-00001"],
+            {
+                "code": None,
+                "name": None,
+                "prefecture": None,
+                "uscc": None,
+                "aliases": [],
+                "members": 0,
+                "plans": {},
+                "periods": [],
+                "fees_paid": "0.00",
+                "claims_paid": "0.00",
+            },
+        ),  # fmt: skip
         (["batch", "list"], {"batches": []}),
-        (["batch", "show", "7"], {"batch": 7, "members": [], "voids": []}),
+        (
+            ["batch", "show", "7"],
+            {
+                "batch": 7,
+                "recorded_at": None,
+                "operator": None,
+                "file": None,
+                "sha256": None,
+                "units": [],
+                "members": [],
+                "fee": "0.00",
+                "status": None,
+                "voids": [],
+            },
+        ),  # fmt: skip
         (["log", "--since", "not-a-date"], {"entries": []}),
         (
             ["void", "--batch", "1"],  # no --reason
