@@ -80,3 +80,17 @@ def test_a_failure_after_the_document_began_prints_no_second_document():
     assert result.exit_code == 2
     assert json.loads(result.stdout) == {"entries": [1]}  # one document: json.loads refuses two
     assert "写完之后出错" in result.stderr
+
+
+def test_a_reader_that_closes_the_pipe_ends_the_run_quietly():
+    """`xjma log --json | head`: the closed pipe is the reader's doing, not an internal error."""
+    app = typer.Typer()
+
+    @app.command()
+    @command(failure=lambda options, message: {"entries": []})
+    def run(as_json: bool = JsonOpt) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    result = CliRunner().invoke(app, ["--json"])
+    assert result.exit_code == 1
+    assert result.stdout == "" and "内部错误" not in result.stderr

@@ -12,6 +12,7 @@ import contextvars
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -309,6 +310,9 @@ def _run(
     except KeyboardInterrupt:
         err.print("已中断。")
         return 130
+    except BrokenPipeError:  # the reader of stdout stopped (`xjma log --json | head`): not our error
+        _quiet_stdout()
+        return 1
     except Exception as exc:
         if not isinstance(exc, XjmaError) and DEBUG.get():
             raise
@@ -317,6 +321,14 @@ def _run(
                 emit_json(failure(options, error_text(exc)))
         _tell(exc)
         return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush of what the closed pipe
+    did not take raises nothing more (as the Python documentation advises for SIGPIPE)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _tell(exc: BaseException) -> None:
