@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from conftest import make_id, member, write_roster
+from conftest import ROSTER_HEADERS, make_id, member, write_roster
 from typer.testing import CliRunner
 
 A = make_id("19800501", 10, female=False)
@@ -63,3 +63,19 @@ def log_kinds(target: str) -> list[str]:
     code, doc, out = x("log", "--db", target, "--json")
     assert code == 0, out
     return [e["kind"] for e in doc["entries"]]
+
+
+def uscc_roster(tmp_path: Path, name: str, unit: str) -> Path:
+    """A one-row roster of 张强 (C) under `unit` with the 统一社会信用代码 91350100M000100Y43 in a column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*ROSTER_HEADERS, "统一社会信用代码"])
+    row = member(unit, "巴州", "张强", C, 住院=1)
+    sheet.append([row.get(h) for h in ROSTER_HEADERS] + ["91350100M000100Y43"])
+    for cell in sheet[2]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    book.save(tmp_path / name)
+    return tmp_path / name

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from history_helpers import SCHOOL, TIANSHAN, A, B, C, enroll, figures, school_roster, tianshan_roster, x
+from history_helpers import (
+    SCHOOL,
+    TIANSHAN,
+    A,
+    B,
+    C,
+    enroll,
+    figures,
+    school_roster,
+    tianshan_roster,
+    uscc_roster,
+    x,
+)
 
 
 def _units(target: str) -> list[tuple[str, str, int]]:
@@ -152,23 +164,8 @@ def test_a_member_whose_unit_is_corrected_counts_under_the_new_unit_but_fees_sta
 
 
 def test_a_roster_unit_with_a_uscc_is_that_unit_whatever_its_name(ledger_target: str, tmp_path: Path) -> None:
-    from conftest import ROSTER_HEADERS, member
-    from openpyxl import Workbook
-
-    def roster(name: str, unit: str) -> Path:
-        book = Workbook()
-        sheet = book.active
-        sheet.append([*ROSTER_HEADERS, "统一社会信用代码"])
-        row = member(unit, "巴州", "张强", C, 住院=1)
-        sheet.append([row.get(h) for h in ROSTER_HEADERS] + ["91350100M000100Y43"])
-        for cell in sheet[2]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-        book.save(tmp_path / name)
-        return tmp_path / name
-
-    enroll(ledger_target, roster("a.xlsx", TIANSHAN))
-    enroll(ledger_target, roster("b.xlsx", "完全不同的名字"), "--start", "2027-12-01")
+    enroll(ledger_target, uscc_roster(tmp_path, "a.xlsx", TIANSHAN))
+    enroll(ledger_target, uscc_roster(tmp_path, "b.xlsx", "完全不同的名字"), "--start", "2027-12-01")
     code, doc, _ = x("unit", "list", "--db", ledger_target, "--json")
     assert [(u["code"], u["name"], u["uscc"]) for u in doc["units"]] == [
         ("6528-00001", TIANSHAN, "91350100M000100Y43")

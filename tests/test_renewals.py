@@ -135,13 +135,7 @@ def test_a_lapsed_member_is_listed_under_the_unit_with_no_fee_and_why(ledger, tm
 
 
 def test_a_member_due_in_plan_1_whose_plan_5_lapsed_has_a_line_for_each(ledger_target, tmp_path):
-    short = person("王五", ZHANG, **{"inpatient-accident": 1, "short-accident": 2})
-    short["短期意外档次（元/份）"] = "10"
-    short["短期意外保障止期"] = "2026-06-30"
-    code, doc, _ = enroll(
-        write_roster(tmp_path / "s.xlsx", [short]), ledger_target, start="2026-01-01", today="2025-12-20"
-    )
-    assert code == 0, doc["problems"]
+    _enroll_plans_1_and_5(ledger_target, tmp_path)
     _, doc, _ = due(ledger_target, tmp_path, "--before", "2027-01-31")
     assert doc["members_due"] == 1 and doc["lapsed_units"] == 0  # the unit has a member due
     lines = [r for r in member_lines(tmp_path / "due.xlsx") if r[1] == ZHANG]
@@ -300,13 +294,7 @@ def test_a_correction_shows_the_recorded_phone_as_before(ledger, tmp_path):
 
 
 def test_plan_5_is_pre_filled_with_its_tier_and_its_own_end(ledger_target, tmp_path):
-    short = person("王五", ZHANG, **{"inpatient-accident": 1, "short-accident": 2})
-    short["短期意外档次（元/份）"] = "10"
-    short["短期意外保障止期"] = "2026-06-30"
-    code, doc, _ = enroll(
-        write_roster(tmp_path / "s.xlsx", [short]), ledger_target, start="2026-01-01", today="2025-12-20"
-    )
-    assert code == 0, doc["problems"]
+    _enroll_plans_1_and_5(ledger_target, tmp_path)
     head, found, _ = roster_rows(make_roster(ledger_target, tmp_path))
     (row,) = found
     assert row[head.index("短期意外（份）")] == 2 and row[head.index("短期意外档次（元/份）")] == "10"
@@ -423,3 +411,14 @@ def test_the_reminder_prints_one_page_wide_with_no_english_code(ledger, tmp_path
     for ws in book.worksheets:
         names = [h for h in headers(ws) if h]
         assert one_page_wide(out, page_title(ws)[:14], names[0], names[-1]) == [], ws.title
+
+
+def _enroll_plans_1_and_5(ledger_target, tmp_path):
+    """王五 of unit ZHANG: plan 1 for 2026 and plan 5 (10元档, 2 份) ending 2026-06-30."""
+    short = person("王五", ZHANG, **{"inpatient-accident": 1, "short-accident": 2})
+    short["短期意外档次（元/份）"] = "10"
+    short["短期意外保障止期"] = "2026-06-30"
+    code, doc, _ = enroll(
+        write_roster(tmp_path / "s.xlsx", [short]), ledger_target, start="2026-01-01", today="2025-12-20"
+    )
+    assert code == 0, doc["problems"]

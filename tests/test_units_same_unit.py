@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROSTER_HEADERS, member
-from history_helpers import TIANSHAN, C, tianshan_roster, x
+from history_helpers import TIANSHAN, tianshan_roster, uscc_roster, x
 
 
 def _run(target: str, roster: Path, *extra: str) -> tuple[int, dict, str]:
@@ -42,24 +41,9 @@ def test_a_unit_merged_into_another_is_that_unit_for_a_re_run(ledger_target: str
     assert (doc["enrolled"], doc["already_recorded"]) == (0, 1)
 
 
-def _uscc_roster(tmp_path: Path, name: str, unit: str) -> Path:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append([*ROSTER_HEADERS, "统一社会信用代码"])
-    row = member(unit, "巴州", "张强", C, 住院=1)
-    sheet.append([row.get(h) for h in ROSTER_HEADERS] + ["91350100M000100Y43"])
-    for cell in sheet[2]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-    book.save(tmp_path / name)
-    return tmp_path / name
-
-
 def test_the_same_uscc_under_another_name_is_already_recorded(ledger_target: str, tmp_path: Path) -> None:
-    assert _run(ledger_target, _uscc_roster(tmp_path, "a.xlsx", TIANSHAN))[0] == 0
-    code, doc, out = _run(ledger_target, _uscc_roster(tmp_path, "b.xlsx", "完全不同的名字"))
+    assert _run(ledger_target, uscc_roster(tmp_path, "a.xlsx", TIANSHAN))[0] == 0
+    code, doc, out = _run(ledger_target, uscc_roster(tmp_path, "b.xlsx", "完全不同的名字"))
     assert code == 0, out
     assert (doc["enrolled"], doc["already_recorded"]) == (0, 1)
 
