@@ -414,7 +414,7 @@ def test_the_reminder_prints_one_page_wide_with_no_english_code(ledger, tmp_path
 
 
 def _enroll_plans_1_and_5(ledger_target, tmp_path):
-    """王五 of unit ZHANG: plan 1 for 2026 and plan 5 (10元档, 2 份) ending 2026-06-30."""
+    """王五 (ID ZHANG): plan 1 for 2026 and plan 5 (10元档, 2 份) ending 2026-06-30."""
     short = person("王五", ZHANG, **{"inpatient-accident": 1, "short-accident": 2})
     short["短期意外档次（元/份）"] = "10"
     short["短期意外保障止期"] = "2026-06-30"
