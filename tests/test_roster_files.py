@@ -271,7 +271,9 @@ def test_the_unified_social_credit_code_check_character_is_checked(tmp_path, cod
 
 def test_a_file_level_credit_code_line_is_checked(tmp_path):
     path = xlsx(tmp_path / "r.xlsx", [person(0)], head=[["统一社会信用代码：91350100M000100Y44"], HEADERS])
-    assert [p.code for p in check(path).problems] == ["uscc-invalid"]
+    outcome = check(path)
+    assert codes(outcome) == [(1, "uscc-invalid")]  # on its own line, above the header (row 2)
+    assert outcome.valid_rows == 0 and outcome.check.error_rows >= {3}  # the row takes the wrong code
 
 
 def test_the_check_character_of_gb_32100(tmp_path):
