@@ -224,16 +224,26 @@ def test_an_empty_template_sheet_placed_first_is_named(tmp_path):
     assert [r.row for r in check(tmp_path / "r.xlsx", sheet="名单").check.rows] == [2, 3]
 
 
-def test_a_roster_on_a_hidden_sheet_is_named(tmp_path):
+@pytest.mark.parametrize(
+    ("first", "said"),
+    [
+        ("填表说明", "工作表“说明”不是名册（没有找到表头），名册在隐藏的工作表“名单”中，请用 --sheet 名单"),
+        (None, "工作表“说明”是空的，名册在隐藏的工作表“名单”中，请用 --sheet 名单"),
+    ],
+)
+def test_a_roster_on_a_hidden_sheet_is_named(tmp_path, first, said):
     book = xlsxwriter.Workbook(str(tmp_path / "r.xlsx"))
-    book.add_worksheet("说明").write_string(0, 0, "填表说明")
+    shown = book.add_worksheet("说明")
+    if first is not None:
+        shown.write_string(0, 0, first)
     hidden = book.add_worksheet("名单")
     hidden.write_row(0, 0, HEADERS)
     hidden.write_row(1, 0, [str(c) for c in person(0)])
     hidden.hide()
     book.close()
-    with pytest.raises(XjmaError, match="隐藏的工作表“名单”"):
+    with pytest.raises(XjmaError) as caught:
         check(tmp_path / "r.xlsx")
+    assert str(caught.value) == said
 
 
 def test_plain_number_dates_of_a_1904_workbook_are_read_in_that_system(tmp_path):
