@@ -81,6 +81,13 @@ def test_a_single_stay_over_the_cap_is_over_cap_when_the_platform_paid_it_uncut(
     assert _classes(doc) == [("U1", "over-cap"), ("U2", "differ")]
     assert [i["xjma"] for i in doc["items"]] == ["8600.00", "8600.00"]
     assert (doc["over_cap"], doc["differ"]) == (1, 1)
+    # 异地 2880 / 16320 / 30000: 1,440.00 + 40% of 30,000 = 13,440.00 uncut, 9,440.00 cut at 8,000.00
+    remote = {"就医地": "异地", "统筹段个人自付": "2880", "统筹基金支付": "16320"}
+    rows = [stay("U3", A, "2027-05-01", "13440.00", "30000", **remote)]
+    doc = medical_import(ledger_target, write_settlements(tmp_path / "g.csv", rows))[1]
+    assert [(c, i["xjma"]) for (_, c), i in zip(_classes(doc), doc["items"], strict=True)] == [
+        ("over-cap", "9440.00")
+    ]
 
 
 def test_record_keeps_only_agreeing_records_as_paid_cases_of_the_platform(
