@@ -42,10 +42,10 @@ def choose_table(
     empty: Table | None = None
     first_blank = False  # the first visible sheet holds no cell at all (when it has no header)
     for name in visible:
-        source = load_sheet(file, book, name, date1904)
-        table = table_of(display, source, fields, key_fields)
+        parsed = load_sheet(file, book, name, date1904)
+        table = table_of(display, parsed, fields, key_fields)
         if table is None:
-            first_blank = first_blank or (name == visible[0] and _blank(source))
+            first_blank = first_blank or (name == visible[0] and _blank(parsed))
             continue
         if has_rows(table) or not require_rows:
             if empty is not None:
