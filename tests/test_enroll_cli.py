@@ -436,3 +436,59 @@ def test_roster_values_that_look_like_formulas_are_written_as_text(tmp_path):
     cell = book["参保名单"]["D4"]  # the first member, under the title block and header
     assert (cell.value, cell.data_type) == ("=1+1", "s")
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
+
+
+# ---------------------------------------------------------------- file-level errors count members, not the header
+
+
+def _roster_with_file_lines(path: Path, lines: list[str], rows: list[dict], extra: dict[str, object]) -> Path:
+    """write_roster's layout with `lines` (KEY：VALUE) above the header and `extra` columns (header: value
+    on every row)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in lines:
+        sheet.append([line])
+    sheet.append([*HEADERS, *extra])
+    for row in rows:
+        sheet.append([*(row.get(h) for h in HEADERS), *extra.values()])
+    book.save(path)
+    return path
+
+
+def test_an_unknown_plan_like_column_refuses_every_member_and_counts_no_header_row(ledger_target, tmp_path):
+    rows = [
+        person(n, i, **{"inpatient-accident": 1}) for n, i in (("张三", ZHANG), ("李四", LI), ("王五", WANG))
+    ]
+    roster = _roster_with_file_lines(tmp_path / "r.xlsx", [], rows, {"大病保障（份）": 1})
+    code, doc, out = run(
+        ["enroll", str(roster), "--start", "2026-12-01", "--json", "--skip-invalid"], ledger_target
+    )
+    assert code == 0, out
+    assert (doc["enrolled"], doc["already_recorded"], doc["refused"]) == (0, 0, 3)
+    assert [(p["row"], p["code"]) for p in doc["problems"]] == [(1, "column-unknown")]
+
+
+@pytest.mark.parametrize(
+    ("own_code", "expected"),
+    [("", (0, 1)), ("91350100M000100Y43", (1, 0))],  # takes the wrong file-level code / has its own valid one
+)
+def test_a_wrong_file_level_credit_code_is_on_its_line_and_blocks_the_rows_that_take_it(
+    ledger_target, tmp_path, own_code, expected
+):
+    roster = _roster_with_file_lines(
+        tmp_path / "r.xlsx",
+        ["统一社会信用代码：91350100M000100Y44"],
+        [person("张三", ZHANG, **{"inpatient-accident": 1})],
+        {"统一社会信用代码": own_code} if own_code else {},
+    )
+    wanted = [(1, "统一社会信用代码", "uscc-invalid")]
+    code, doc, out = run(["validate", str(roster), "--start", "2026-12-01", "--json"], ledger_target)
+    assert code == 1, out
+    assert [(p["row"], p["column"], p["code"]) for p in doc["problems"]] == wanted
+    assert (doc["rows"], doc["valid_rows"], doc["errors"]) == (1, expected[0], 1)
+    code, doc, out = run(
+        ["enroll", str(roster), "--start", "2026-12-01", "--json", "--skip-invalid"], ledger_target
+    )
+    assert code == 0, out
+    assert (doc["enrolled"], doc["refused"]) == expected
+    assert [(p["row"], p["column"], p["code"]) for p in doc["problems"]] == wanted

@@ -68,6 +68,28 @@ def test_agreement_is_to_the_fen_and_over_cap_only_when_the_uncut_stay_is_what_w
     assert _classes(doc) == [("T1", "differ"), ("T2", "agree"), ("T3", "differ")]
 
 
+def test_a_single_stay_over_the_cap_is_over_cap_when_the_platform_paid_it_uncut(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    # 1000 / 5000 / 20000 local: 600 + 50% of 20,000 = 10,600.00 uncut; xjma cuts the 大额 at 8,000.00 (8,600.00)
+    small_ledger(ledger_target, tmp_path)
+    rows = [
+        stay("U1", A, "2027-02-01", "10600.00", "20000"),  # the platform paid it uncut
+        stay("U2", B, "2027-02-01", "10000.00", "20000"),  # neither cut nor uncut: differ
+    ]
+    doc = medical_import(ledger_target, write_settlements(tmp_path / "f.csv", rows))[1]
+    assert _classes(doc) == [("U1", "over-cap"), ("U2", "differ")]
+    assert [i["xjma"] for i in doc["items"]] == ["8600.00", "8600.00"]
+    assert (doc["over_cap"], doc["differ"]) == (1, 1)
+    # 异地 2880 / 16320 / 30000: 1,440.00 + 40% of 30,000 = 13,440.00 uncut, 9,440.00 cut at 8,000.00
+    remote = {"就医地": "异地", "统筹段个人自付": "2880", "统筹基金支付": "16320"}
+    rows = [stay("U3", A, "2027-05-01", "13440.00", "30000", **remote)]
+    doc = medical_import(ledger_target, write_settlements(tmp_path / "g.csv", rows))[1]
+    assert [(c, i["xjma"]) for (_, c), i in zip(_classes(doc), doc["items"], strict=True)] == [
+        ("over-cap", "9440.00")
+    ]
+
+
 def test_record_keeps_only_agreeing_records_as_paid_cases_of_the_platform(
     ledger_target: str, tmp_path: Path
 ) -> None:

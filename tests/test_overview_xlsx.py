@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -35,7 +36,14 @@ def test_the_sentence_heads_the_workbook(made: dict[str, Path]) -> None:
     assert ws["A1"].value.startswith("开展概况（2027-01-01 至 2027-12-31）")
     assert ws["A3"].value == SENTENCE
     facts = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1)}
-    assert facts["已赚会费（元）"] == "339.20" and facts["赔付率（%）"] == "368.51"
+    # documents.md: money as #,##0.00 numbers, counts as integers, not text
+    assert facts["会员"] == 3 and ws.cell(_row_of(ws, "会员"), 2).number_format == "0"
+    assert facts["已赚会费（元）"] == pytest.approx(339.2) and facts["赔付率（%）"] == pytest.approx(368.51)
+    assert ws.cell(_row_of(ws, "已赚会费（元）"), 2).number_format == "#,##0.00"
+
+
+def _row_of(ws: Any, label: str) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
 
 
 def test_every_prefecture_and_plan_with_the_window_as_total(made: dict[str, Path]) -> None:

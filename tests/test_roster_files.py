@@ -224,16 +224,26 @@ def test_an_empty_template_sheet_placed_first_is_named(tmp_path):
     assert [r.row for r in check(tmp_path / "r.xlsx", sheet="名单").check.rows] == [2, 3]
 
 
-def test_a_roster_on_a_hidden_sheet_is_named(tmp_path):
+@pytest.mark.parametrize(
+    ("first", "said"),
+    [
+        ("填表说明", "工作表“说明”不是名册（没有找到表头），名册在隐藏的工作表“名单”中，请用 --sheet 名单"),
+        (None, "工作表“说明”是空的，名册在隐藏的工作表“名单”中，请用 --sheet 名单"),
+    ],
+)
+def test_a_roster_on_a_hidden_sheet_is_named(tmp_path, first, said):
     book = xlsxwriter.Workbook(str(tmp_path / "r.xlsx"))
-    book.add_worksheet("说明").write_string(0, 0, "填表说明")
+    shown = book.add_worksheet("说明")
+    if first is not None:
+        shown.write_string(0, 0, first)
     hidden = book.add_worksheet("名单")
     hidden.write_row(0, 0, HEADERS)
     hidden.write_row(1, 0, [str(c) for c in person(0)])
     hidden.hide()
     book.close()
-    with pytest.raises(XjmaError, match="隐藏的工作表“名单”"):
+    with pytest.raises(XjmaError) as caught:
         check(tmp_path / "r.xlsx")
+    assert str(caught.value) == said
 
 
 def test_plain_number_dates_of_a_1904_workbook_are_read_in_that_system(tmp_path):
@@ -271,7 +281,9 @@ def test_the_unified_social_credit_code_check_character_is_checked(tmp_path, cod
 
 def test_a_file_level_credit_code_line_is_checked(tmp_path):
     path = xlsx(tmp_path / "r.xlsx", [person(0)], head=[["统一社会信用代码：91350100M000100Y44"], HEADERS])
-    assert [p.code for p in check(path).problems] == ["uscc-invalid"]
+    outcome = check(path)
+    assert codes(outcome) == [(1, "uscc-invalid")]  # on its own line, above the header (row 2)
+    assert outcome.valid_rows == 0 and outcome.check.error_rows >= {3}  # the row takes the wrong code
 
 
 def test_the_check_character_of_gb_32100(tmp_path):
@@ -310,7 +322,11 @@ def test_a_problem_on_most_rows_is_summarised_and_its_comments_are_limited(tmp_p
     assert book.sheetnames[0] == "汇总"
     summary = [str(c.value) for r in book["汇总"].iter_rows() for c in r if c.value is not None]
     assert "有 1 个错误需要改正，12 个提示" in summary
-    assert any(s.startswith("身份证号码列 12 行身份证地区码不认识") for s in summary)
+    sentence = next(s for s in summary if s.startswith("身份证号码列 12 行"))
+    assert sentence.startswith(
+        "身份证号码列 12 行地区码无法识别：例如第 2 行，身份证号码前6位地区码 659999 无法识别"
+    )
+    assert sentence.endswith("（批注只标出前 3 处，问题列逐行列出）")  # 12 cells, 3 commented
     sheet = book["问题行"]
     # the table starts under the title block: header in row 3, the first problem row in row 4
     commented = [c.row for r in sheet.iter_rows(min_row=4) for c in r if c.comment is not None]
@@ -321,6 +337,31 @@ def test_a_problem_on_most_rows_is_summarised_and_its_comments_are_limited(tmp_p
     listing = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=4)]
     assert [x[5] for x in listing].count("id-region-unknown") == 4  # three lines, then "另有 9 处"
     assert "另有 9 处" in listing[-1][4]
+
+
+@pytest.mark.parametrize(("limit", "noted"), [(12, False), (11, True)])
+def test_the_note_on_comments_only_when_the_problem_has_more_cells_than_are_commented(
+    tmp_path, monkeypatch, limit, noted
+):
+    import xjma.io.report_xlsx as report_xlsx
+    from xjma.jobs.validate import write_validation_report
+
+    monkeypatch.setattr(report_xlsx, "COMMENTS_PER_PROBLEM", limit)
+    rows = [
+        [i + 1, "某公司", f"人员{i}", "男", _unknown_region_id(i), "13912345678", "正式职工", 1]
+        for i in range(12)
+    ]
+    path = xlsx(tmp_path / "r.xlsx", rows)
+    book = openpyxl.load_workbook(write_validation_report(check(path), path, tmp_path / "out.xlsx"))
+    summary = [str(c.value) for r in book["汇总"].iter_rows() for c in r if c.value is not None]
+    sentence = next(s for s in summary if s.startswith("身份证号码列 12 行地区码无法识别："))
+    assert ("批注只标出" in sentence) is noted
+
+
+def _unknown_region_id(i: int) -> str:
+    first17 = f"659999198506{i + 10:02d}101"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 def test_past_its_first_cells_a_row_with_only_a_whole_column_problem_is_行号_and_问题_alone(

@@ -385,3 +385,17 @@ def test_the_report_is_dated_the_run_date_xjma_today_pins(tmp_path):
     verdict = [str(c.value) for r in openpyxl.load_workbook(report)["汇总"].iter_rows() for c in r if c.value]
     assert "制表日期：2026-11-20" in verdict
     assert "2026-11-20" in verdict  # 检查日期
+
+
+def test_the_verdict_sheet_writes_its_counts_as_numbers(tmp_path):
+    """documents.md: counts as integers, not text ("1,500")."""
+    import openpyxl
+
+    bad = [2, "李娜", "女", "650102198506151012", "13912345678", "正式职工", 1, 0]  # check digit wrong
+    roster = write_roster(tmp_path / "r.xlsx", [GOOD, bad])
+    assert run("validate", str(roster), "--start", START).returncode == 1
+    ws = openpyxl.load_workbook(tmp_path / "r_检查结果.xlsx")["汇总"]
+    facts = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
+    assert [facts[k].value for k in ("数据行数", "可参保行数（无错误）", "错误", "提示")] == [2, 1, 1, 0]
+    assert {facts[k].number_format for k in ("数据行数", "可参保行数（无错误）", "错误", "提示")} == {"0"}
+    assert facts["保障起始日"].value == START and facts["检查日期"].data_type == "s"  # dates stay text

@@ -4,18 +4,21 @@ claim, and the one rule that classes what xjma computed against what the platfor
 Each record is exactly one class, decided in this order: `duplicate` (its 结算编号 seen before in the
 file or already recorded), `not-enrolled` (no recorded plan 1 enrollment covers the admission date),
 `voided` (only a voided one would), then by the amounts: `agree` (to the fen), `observation` (xjma pays
-nothing: admitted in the observation period), `over-cap` (xjma cut the stay at the 大额 cap by what the
-period paid before, and computed alone the stay pays what the platform paid), else `differ`.
+nothing: admitted in the observation period), `over-cap` (xjma cut the stay at the 大额 cap while the
+platform paid it uncut: computed alone, or not cut at the cap at all, the stay pays what the platform
+paid), else `differ`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from xjma.core.claims.explain import Invalid
+from xjma.core.benefit_terms import InpatientTerms
+from xjma.core.claims.engine import compute_claim
+from xjma.core.claims.explain import Context, Invalid
 from xjma.core.claims.model import Claim, ClaimResult
 from xjma.core.claims.parse import parse_claim
 from xjma.core.money import round_fen
@@ -148,21 +151,34 @@ def _amount(raw: object, header: str) -> Decimal:
         raise Invalid(f"{header}“{text}”不是有效金额") from None
 
 
-def classify(platform: Decimal, result: ClaimResult, alone: ClaimResult | None) -> str:
-    """The class of a computed record: `alone` is the same stay computed with nothing paid before it in
-    the period (None when not needed: xjma paid at least what the platform paid)."""
+def classify(platform: Decimal, result: ClaimResult, uncut: Sequence[ClaimResult]) -> str:
+    """The class of a computed record: `uncut` is the same stay as the platform may have paid it
+    (as_platform_pays; empty when not needed: xjma paid at least what the platform paid)."""
     if result.payout == platform:
         return "agree"
     if "observation" in result.reasons:
         return "observation"
-    if alone is not None and result.payout < platform and alone.payout == platform:
+    if result.payout < platform and any(u.payout == platform for u in uncut):
         return "over-cap"
     return "differ"
 
 
-def needs_alone(platform: Decimal, result: ClaimResult) -> bool:
-    """Whether classify needs the stay computed alone: xjma capped it below what the platform paid."""
+def needs_uncut(platform: Decimal, result: ClaimResult) -> bool:
+    """Whether classify needs the stay as the platform pays it: xjma capped it below what the platform
+    paid."""
     return result.payout < platform and "capped" in result.reasons and "observation" not in result.reasons
+
+
+def as_platform_pays(ctx: Context, claim: Claim) -> tuple[ClaimResult, ClaimResult]:
+    """The stay computed as the platform, which knows nothing of the period's other stays, may pay it:
+    with nothing paid before it in the period (cut at the 大额 cap on its own), and not cut at the 大额
+    cap at all (a cap no larger than its own 大额段个人自付 never cuts: the rates are at most 100%).
+    Raises Invalid as compute_claim."""
+    terms = ctx.plan.benefits[BENEFIT]
+    assert isinstance(terms, InpatientTerms)
+    never_cuts = replace(terms, major_cap=max(claim.major_self_pay or ZERO, ZERO))
+    uncapped = replace(ctx, plan=replace(ctx.plan, benefits={**ctx.plan.benefits, BENEFIT: never_cuts}))
+    return compute_claim(ctx, [], claim), compute_claim(uncapped, [], claim)
 
 
 def uncomputed(s: Settlement, cls: str, step: str) -> Reconciled:

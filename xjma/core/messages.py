@@ -48,6 +48,18 @@ TITLES: dict[str, str] = {
     "prefecture-not-permitted": "无权登记其他地州市的人员",
 }
 
+# A problem as said of the rows of a named column: the 汇总 sentence for a whole column typed wrong
+# ("身份证号码列 96,753 行地区码无法识别：…", documents.md), where the title would name the column again.
+COLUMN_TITLES = {
+    "id-region-unknown": "地区码无法识别",
+}
+
+
+def column_title(code: str) -> str:
+    """The problem's words after "<列>列 <N> 行" (COLUMN_TITLES, else its title)."""
+    return COLUMN_TITLES.get(code) or TITLES.get(code, code)
+
+
 # Codes the file reader and the validate pipeline give, not the row checks (tests/test_roster_files.py);
 # prefecture-not-permitted: the enroll of a prefecture role (office.md §9, tests/test_access_enroll.py).
 READER_CODES = frozenset(

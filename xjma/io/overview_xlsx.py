@@ -97,12 +97,10 @@ def _summary_sheet(book: Any, styles: Styles, result: Overview, heading: Heading
     page_setup(ws, heading.title, sum(widths))
 
 
-def _fact(value: object) -> str:
-    if value is None:
-        return "—（分母为零）"
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    return f"{value:,}"
+def _fact(value: object) -> object:
+    """A figure as written on 开展概况: the number itself (write_facts formats it), a ratio whose
+    denominator is zero as words."""
+    return "—（分母为零）" if value is None else value
 
 
 def _table_sheet(

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.messages import TITLES
+from xjma.core.messages import TITLES, column_title
 from xjma.core.problems import ERROR, Problem
 from xjma.io.report_sheets import problem_list_sheet, problem_rows_sheet, summary_sheet
 from xjma.io.sheet_layout import Heading, Styles, issuer_for
@@ -157,14 +157,15 @@ def _summary(
 
 
 def _systemic_sentences(outcome: ValidationOutcome, systemic: dict[str, int]) -> list[str]:
-    """ "身份证号码列 96,753 行地区码无法识别：…" for each problem that hits more than a tenth of the rows."""
+    """ "身份证号码列 96,753 行地区码无法识别：…" for each problem that hits more than a tenth of the rows;
+    the note on comments only when some of its cells have none (more than COMMENTS_PER_PROBLEM)."""
     first = {code: p for p in reversed(outcome.check.problems) if (code := p.code) in systemic}
+    cells = Counter(p.code for p in outcome.check.problems if p.code in systemic)
     sentences = []
     for code, count in sorted(systemic.items(), key=lambda kv: -kv[1]):
         p = first[code]
         column = f"{p.column}列 " if p.column else ""
-        sentences.append(
-            f"{column}{count:,} 行{TITLES.get(code, code)}：例如第 {p.row} 行，{p.message}"
-            f"（批注只标出前 {COMMENTS_PER_PROBLEM:,} 处，问题列逐行列出）"
-        )
+        limited = cells[code] > COMMENTS_PER_PROBLEM
+        note = f"（批注只标出前 {COMMENTS_PER_PROBLEM:,} 处，问题列逐行列出）" if limited else ""
+        sentences.append(f"{column}{count:,} 行{column_title(code)}：例如第 {p.row} 行，{p.message}{note}")
     return sentences

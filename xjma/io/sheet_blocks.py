@@ -9,9 +9,10 @@ cells (xlsxwriter's constant_memory mode writes a row once it is left).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from xjma.io.sheet_layout import Styles, row_height, wrapped_lines
+from xjma.io.sheet_layout import INTEGER, MONEY, Styles, row_height, wrapped_lines
 from xjma.io.sheet_table import QUOTED_FIRST, Table
 from xjma.io.xlsx_util import cell_text
 
@@ -32,10 +33,21 @@ def write_facts(
     last_col: int,
     label_width: int = 14,
 ) -> int:
-    """One fact a line: the label in A, the value across B..last_col (wrapped, row tall enough)."""
+    """One fact a line: the label in A, the value across B..last_col (wrapped, row tall enough). A count
+    (int) or an amount (Decimal) is written as a number, `0` or `#,##0.00` (documents.md)."""
     value_width = max(40, label_width * max(last_col, 1))
     for label, value in facts:
-        text = f"{value:,}" if isinstance(value, int) else cell_text(value)
+        number = _number_format(styles, value)
+        if number is not None:
+            ws.set_row(row, row_height(1))
+            ws.write_string(row, 0, label, styles["bold"])
+            if last_col > 1:
+                ws.merge_range(row, 1, row, last_col, value, number)
+            else:
+                ws.write_number(row, 1, value, number)
+            row += 1
+            continue
+        text = cell_text(value)
         ws.set_row(row, row_height(wrapped_lines(text, value_width)))
         ws.write_string(row, 0, label, styles["bold"])
         look = styles["wrap_plain"]
@@ -47,6 +59,15 @@ def write_facts(
             ws.write_string(row, 1, text, look)
         row += 1
     return row
+
+
+def _number_format(styles: Styles, value: object) -> Any | None:
+    """The format of a fact written as a number (left-aligned like the text facts); None for text."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    if isinstance(value, int):
+        return styles.custom("fact_int", {"num_format": INTEGER, "align": "left", "valign": "top"})
+    return styles.custom("fact_money", {"num_format": MONEY, "align": "left", "valign": "top"})
 
 
 def write_paragraphs(

@@ -160,7 +160,7 @@ def _check_and_plan(path: Path, request: EnrollRequest, rules: Rules) -> tuple[E
         request.start,
         request.paid_on,
         request.dry_run,
-        refused_rows=sorted(check.error_rows),
+        refused_rows=sorted(r.row for r in check.rows if r.row in check.error_rows),  # members: data rows
         refused_members=[r for r in check.rows if r.row in check.error_rows],
         problems=list(check.problems),
         ledger=shown,

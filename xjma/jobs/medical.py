@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xjma.core.claims.engine import Pending, compute_batch, compute_claim, context_for
+from xjma.core.claims.engine import Pending, compute_batch, context_for
 from xjma.core.claims.explain import Invalid
 from xjma.core.claims.model import Entry, entry_from_record
 from xjma.core.diseases import Diseases
@@ -20,8 +20,9 @@ from xjma.core.medical import (
     PLAN,
     Reconciled,
     Settlement,
+    as_platform_pays,
     classify,
-    needs_alone,
+    needs_uncut,
     read_settlement,
     uncomputed,
 )
@@ -205,18 +206,17 @@ def _compute(
     computed = [p for p in pending if p.order not in failed_orders]
     for p, result in zip(computed, results, strict=True):
         s = settlements[p.order]
-        alone = _alone(rules, diseases, p) if needs_alone(s.platform, result) else None
-        out[p.order] = Reconciled(s, classify(s.platform, result, alone), result.payout, result.steps, result)
+        uncut = _uncut(rules, diseases, p) if needs_uncut(s.platform, result) else ()
+        out[p.order] = Reconciled(s, classify(s.platform, result, uncut), result.payout, result.steps, result)
     return [BadRow(e.row or 0, e.message) for _, e in failed]
 
 
-def _alone(rules: Rules, diseases: Diseases, p: Pending) -> Any:
-    """The stay computed with nothing paid before it in the period (what the platform, which does not
-    know the period's other stays, would pay)."""
+def _uncut(rules: Rules, diseases: Diseases, p: Pending) -> tuple[Any, ...]:
+    """The stay as the platform may have paid it (core/medical.as_platform_pays)."""
     try:
-        return compute_claim(context_for(rules, p.enrollment, diseases), [], p.claim)
+        return as_platform_pays(context_for(rules, p.enrollment, diseases), p.claim)
     except Invalid:
-        return None
+        return ()
 
 
 def _record(conn: Connection, run: ImportRun, actor: Any, file: Path) -> ImportRun:

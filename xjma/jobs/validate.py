@@ -111,8 +111,7 @@ def _validate(
             rows, loaded, start, end=end, history=history, prefectures=prefs, headers=headers, prior=prior,
             units=units,
         )  # fmt: skip
-    if any(p.code == "column-unknown" for p in table.problems):  # its shares would be lost: no row goes
-        check.error_rows.update(row.row for row in rows)
+    check.error_rows.update(blocked_by_file_values(table, rows, codes))
     needed = {p.row for p in check.problems if p.row > table.header_row}
     # Read once, the cells of the rows with problems are at hand; for a big sheet, a second bounded
     # pass over the parsed sheet reads just these rows.
@@ -171,9 +170,22 @@ def uscc_problem(cell: object, row: int, column: str) -> Problem | None:
 
 
 def file_uscc_problems(table: Table) -> list[Problem]:
+    """`uscc-invalid` for a wrong file-level 统一社会信用代码, on the row of its line above the header."""
     value = table.file_values.get("uscc")
-    found = uscc_problem(value, table.header_row, "统一社会信用代码") if value else None
+    row = table.file_rows.get("uscc", table.header_row)
+    found = uscc_problem(value, row, "统一社会信用代码") if value else None
     return [found] if found is not None else []
+
+
+def blocked_by_file_values(table: Table, rows: list[Any], codes: dict[int, str]) -> set[int]:
+    """The rows a file-level error blocks: every row when a column's shares would be lost
+    (column-unknown); with a wrong file-level 统一社会信用代码, the rows that take it (no valid code of
+    their own; a wrong one of their own is their own error), as a wrong file-level 所属地州市 blocks them."""
+    if any(p.code == "column-unknown" for p in table.problems):
+        return {row.row for row in rows}
+    if file_uscc_problems(table):
+        return {row.row for row in rows if row.row not in codes}
+    return set()
 
 
 def _require_columns(table: Table, fallback: dict[str, object]) -> None:

@@ -61,6 +61,7 @@ class Table:
     # Problems of the file itself: unknown columns (known at once), then totals rows and text-encoding
     # rows (added as the rows are streamed).
     problems: list[Problem] = field(default_factory=list)
+    file_rows: dict[str, int] = field(default_factory=dict)  # the Excel row of each file_values line
 
     def header_of(self, field: str) -> str:
         """The header as it appears in the file, "" when the file has no such column."""
@@ -164,6 +165,7 @@ def table_of(
         file_values=header.file_values,
         source=source,
         first_data=header.at + 1,
+        file_rows=header.file_rows,
     )
     table.problems.extend(column_problems(header, header.at + 1))
     return table

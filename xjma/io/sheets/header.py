@@ -33,6 +33,7 @@ class Header:
     headers: list[str]
     columns: dict[str, int]
     file_values: dict[str, str]
+    file_rows: dict[str, int]  # the Excel row of each file-level value's line
 
 
 def find_header(head: Grid, fields: Sequence[FieldDef], key_fields: tuple[str, ...]) -> int | None:
@@ -63,7 +64,8 @@ def read_header(head: Grid, at: int, merges: Sequence[Merge], fields: Sequence[F
         lower_cells = [low or up for low, up in zip(lower_cells, upper_cells, strict=True)]
     while lower_cells and not lower_cells[-1]:
         lower_cells.pop()
-    return Header(at, lower_cells, match_headers(lower_cells, fields), read_file_values(head[:upper], fields))
+    values, rows = read_file_values(head[:upper], fields)
+    return Header(at, lower_cells, match_headers(lower_cells, fields), values, rows)
 
 
 def _group_row(head: Grid, merges: Sequence[Merge], row: int, fields: Sequence[FieldDef]) -> bool:
@@ -121,12 +123,14 @@ def totals_test(columns: dict[str, int]) -> Callable[[Sequence[object]], bool]:
     return is_totals
 
 
-def read_file_values(rows: Grid, fields: Sequence[FieldDef]) -> dict[str, str]:
+def read_file_values(rows: Grid, fields: Sequence[FieldDef]) -> tuple[dict[str, str], dict[str, int]]:
     """`KEY：VALUE` / `KEY:VALUE` cells above the header, or `KEY：` with the value in the next filled cell
-    of the row. Only keys that name a field allowed at file level count; the first occurrence wins."""
+    of the row. Only keys that name a field allowed at file level count; the first occurrence wins.
+    Also the Excel row of each value's line (the rows are the sheet's from its first)."""
     index = header_index([f for f in fields if f.name in FILE_LEVEL_KEYS])
     values: dict[str, str] = {}
-    for row in rows:
+    at: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
         texts = [clean_text(c) for c in row]  # NFKC: "：" is ":" from here on
         for col, text in enumerate(texts):
             for part in _KV_SPLIT.split(text):
@@ -137,7 +141,8 @@ def read_file_values(rows: Grid, fields: Sequence[FieldDef]) -> dict[str, str]:
                 value = value.strip() or _next_value(texts, col)
                 if value:
                     values[name] = value
-    return values
+                    at[name] = number
+    return values, at
 
 
 def _next_value(texts: list[str], col: int) -> str:
