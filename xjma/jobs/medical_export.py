@@ -67,8 +67,8 @@ def _rows(
     from xjma.io.ledger import medical as store
     from xjma.io.ledger.unit_moves import recorded_by_start
 
-    found = store.corrections(conn)
-    corrected = _Corrections(found, recorded_by_start(conn, {f[0] for f in found}, PLAN))
+    fixes = store.corrections(conn)
+    corrected = _Corrections(fixes, recorded_by_start(conn, {f[0] for f in fixes}, PLAN))
     if since is None:
         left = _MajorLeft(rules, store.counting_claims(conn, on=on))
         special = corrected.members | left.members
