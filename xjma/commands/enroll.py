@@ -95,7 +95,7 @@ def enroll(
     )
     result = enroll_roster(file, request)
     if as_json:
-        from xjma.jobs.validate import gc_paused
+        from xjma.jobs.progress import gc_paused
 
         with gc_paused():  # a document of 100,000 members holds no cycles: as for the batch itself
             emit_json(enroll_document(result))

@@ -60,7 +60,7 @@ def batch_report(
 ) -> tuple[Path, Any]:
     """Write batch N's enrollment workbook again: the same sheets and figures, marked 补打. Returns the
     workbook's path and the batch's summary (io.ledger.batch_history.BatchSummary)."""
-    from xjma.jobs.validate import gc_paused
+    from xjma.jobs.progress import gc_paused
 
     # As for enroll: the batch's objects and the workbook's cells hold no cycles, yet every full
     # collection walked them all (the read-back of 100,000 members took 2.5 times as long).

@@ -88,7 +88,7 @@ def enroll_roster(path: Path, request: EnrollRequest) -> EnrollResult:
 
     rules = request.rules if isinstance(request.rules, Rules) else load_rules(request.rules)
     report = _report_path(path, request.output)
-    from xjma.jobs.validate import gc_paused
+    from xjma.jobs.progress import gc_paused
 
     for _ in range(CONFLICT_RETRIES):
         try:
@@ -105,7 +105,7 @@ def enroll_roster(path: Path, request: EnrollRequest) -> EnrollResult:
 
 def _enroll_once(path: Path, request: EnrollRequest, rules: Rules, report: Path) -> EnrollResult:
     from xjma.io.ledger import open_ledger
-    from xjma.jobs.validate import PROGRESS_ROWS, stage
+    from xjma.jobs.progress import PROGRESS_ROWS, stage
 
     result, rows = _check_and_plan(path, request, rules)
     if result.refused_rows and not request.skip_invalid:

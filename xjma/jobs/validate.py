@@ -6,7 +6,6 @@ and `check.already_recorded`; keep it stable.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from xjma.errors import XjmaError
 from xjma.io.checked_roster import ValidationOutcome
 from xjma.io.regions import load_regions
 from xjma.io.sheets import Table, read_table
+from xjma.jobs.progress import PROGRESS_ROWS, big_file, gc_paused, show_progress, stage, track_rows
 
 if TYPE_CHECKING:
     from xjma.core.model import Enrollment
@@ -77,7 +77,7 @@ def _validate(
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
 ) -> ValidationOutcome:
     """read → build rows (streamed) → check → the cells of the rows with problems (second pass)."""
-    with stage("读取名册…", _big_file(path)):
+    with stage("读取名册…", big_file(path)):
         table = read_table(path, ROSTER_READ_FIELDS, sheet=sheet)
     fallback = _fallback(table, unit=unit, prefecture=prefecture, end=end)
     _require_columns(table, fallback)
@@ -95,9 +95,9 @@ def _validate(
     kept: dict[int, list[Any]] | None = {} if table.row_hint <= KEEP_CELLS_ROWS else None
     codes: dict[int, str] = {}
     raw_rows: Iterable[Any] = _raw_rows(table, extra, kept, codes)
-    big = _big_file(path)
+    big = big_file(path)
     if progress is None and big and show_progress():
-        progress = _track
+        progress = track_rows
     if progress is not None:
         raw_rows = progress(raw_rows, table.row_hint)
     rows, prior = build_rows(raw_rows, ctx)
@@ -198,65 +198,6 @@ def _require_columns(table: Table, fallback: dict[str, object]) -> None:
         )
 
 
-@contextlib.contextmanager
-def gc_paused(kept: bool = False) -> Iterator[None]:
-    """Python's cyclic garbage collector off while a roster's objects are built (issue 5): they form no
-    reference cycles, yet each full collection walks every cell read so far, 0.5 s per 100k rows in all.
-    Reference counting still frees everything; collection resumes afterwards.
-
-    With `kept` (what was built is the result, and lives on), the objects made meanwhile are handed to
-    the oldest generation unscanned (gc.freeze, then gc.unfreeze) instead of being walked by the next
-    young collections, twice, as they age (0.2 s for a clean 100k roster, 0.5 s for a problem-heavy one).
-    A cycle among them is still collected, by the next full collection."""
-    import gc
-
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if kept:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
-
-
-# ---------------------------------------------------------------- progress on the terminal
-# Issue 5: a progress display on stderr for reading, checking and writing when the roster has more than
-# ~5,000 rows, and only for a person at a terminal: never when stdout or stderr is piped (--json into a
-# file or a program) nor in CI, so logs and JSON stay clean.
-PROGRESS_ROWS = 5000
-_BIG_FILE_BYTES = 400_000  # about 5,000 rows of a roster .xlsx (the size is all we know before reading)
-
-
-def show_progress() -> bool:
-    import os
-    import sys
-
-    return sys.stderr.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
-
-
-@contextlib.contextmanager
-def stage(text: str, big: bool) -> Iterator[None]:
-    """A spinner with `text` on stderr around a step that cannot count its progress."""
-    if not big or not show_progress():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(text):
-        yield
-
-
-def _track(rows: Iterable[Any], total: int) -> Iterator[Any]:
-    from rich.console import Console
-    from rich.progress import track
-
-    yield from track(rows, total=total, description="检查中…", console=Console(stderr=True), transient=True)
-
-
 def _history(ledger: Ledger, id_numbers: set[str]) -> dict[str, list[Enrollment]]:
     """The ledger's enrollments of these members (all plans, oldest first)."""
     from xjma.io.ledger.history import history_for
@@ -277,13 +218,6 @@ def _units(
     recorded = {(e.unit, e.prefecture) for items in history.values() for e in items}
     with ledger.connect() as conn:
         return resolve_units(conn, {RosterUnit(*k): v for k, v in groups.items()}, recorded)
-
-
-def _big_file(path: Path | str) -> bool:
-    try:
-        return Path(path).stat().st_size > _BIG_FILE_BYTES
-    except OSError:
-        return False
 
 
 def _fallback(
