@@ -232,7 +232,7 @@ def test_bad_id_corrections_are_refused_and_change_nothing(ledger_target: str, t
     for args, says in (
         ([A, "--new-id", A[:-1] + ("0" if A[-1] != "0" else "1"), "--reason", "r"], "新身份证号码无效"),
         ([A, "--new-id", B, "--reason", "r"], "重叠"),  # B holds 住院+意外 from the same S
-        ([B, "--new-id", man, "--reason", "r"], "只限女职工"),
+        ([B, "--new-id", man, "--reason", "r"], "起的“女职工特殊疾病”参保记录只限女职工"),  # the plan by name
         ([A, "--new-id", old, "--reason", "r"], "年龄"),
         ([A, "--new-id", make_id("19800502", 10, female=False)], "--reason"),
         ([C, "--name", "某", "--reason", "r"], "台账中没有该身份证号码"),

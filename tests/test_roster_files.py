@@ -279,6 +279,15 @@ def test_the_unified_social_credit_code_check_character_is_checked(tmp_path, cod
     assert found == ([(2, "uscc-invalid", "统一社会信用代码")] if bad else [])
 
 
+def test_a_credit_code_that_is_not_18_characters_is_said_to_be_malformed(tmp_path):
+    path = xlsx(
+        tmp_path / "r.xlsx", [[*person(0), "91350100M000100Y4"]], head=[[*HEADERS, "统一社会信用代码"]]
+    )
+    (problem,) = check(path).problems
+    assert problem.code == "uscc-invalid" and "应为18位数字或大写字母" in problem.message
+    assert "校验码按前17位应为" not in problem.message  # no check character to name
+
+
 def test_a_file_level_credit_code_line_is_checked(tmp_path):
     path = xlsx(tmp_path / "r.xlsx", [person(0)], head=[["统一社会信用代码：91350100M000100Y44"], HEADERS])
     outcome = check(path)

@@ -79,13 +79,20 @@ def id_move_refusal(
         clash = next((h for h in held if h.plan == e.plan and h.start <= e.end and e.start <= h.end), None)
         if clash is not None:
             return (
-                f"新身份证号码已有 {e.plan} 在 {clash.start.isoformat()} 至 {clash.end.isoformat()} 的参保记录，"
+                f"新身份证号码已有{_plan(e.plan)}在 {clash.start.isoformat()} 至 {clash.end.isoformat()} 的参保记录，"
                 f"与 {e.start.isoformat()} 起的参保期重叠"
             )
         reason = _ineligible(e, birth, female, limits.get(e.plan))
         if reason is not None:
-            return f"按新身份证号码，{e.start.isoformat()} 起的 {e.plan} 参保记录{reason}，请先作废该参保记录"
+            return f"按新身份证号码，{e.start.isoformat()} 起的{_plan(e.plan)}参保记录{reason}，请先作废该参保记录"
     return None
+
+
+def _plan(code: str) -> str:
+    """A plan as a clerk reads it in a sentence: its short Chinese name (“女职工特殊疾病”), not its code."""
+    from xjma.core.columns import PLAN_SHORT
+
+    return f"“{PLAN_SHORT.get(code, code)}”"
 
 
 def _ineligible(e: RecordedEnrollment, birth: dt.date, female: bool, limits: AgeLimits | None) -> str | None:

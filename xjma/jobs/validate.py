@@ -165,8 +165,9 @@ def uscc_problem(cell: object, row: int, column: str) -> Problem | None:
     expected = uscc_error(text)
     if expected is None:
         return None
-    shown = expected if expected != "?" else "（无法计算，代码应为18位数字或大写字母）"
-    return Problem(row, column, "uscc-invalid", ERROR, message("uscc-invalid", value=text, expected=shown))
+    if expected == "?":  # not 18 characters of the code's alphabet: no check character to name
+        return Problem(row, column, "uscc-invalid", ERROR, message("uscc-invalid", "shape", value=text))
+    return Problem(row, column, "uscc-invalid", ERROR, message("uscc-invalid", value=text, expected=expected))
 
 
 def file_uscc_problems(table: Table) -> list[Problem]:
