@@ -154,8 +154,8 @@ def _record(
     materials: MaterialRules,
 ) -> SubmitRun:
     from xjma.io.diseases import load_diseases
+    from xjma.io.ledger import case_matches, open_ledger
     from xjma.io.ledger import cases as store
-    from xjma.io.ledger import open_ledger
     from xjma.io.ledger.claims import lock_members
     from xjma.jobs import claims as calc
 
@@ -164,9 +164,9 @@ def _record(
         lock_members(conn, {c.id_number for c, _ in parsed.values() if c.id_number})
         computed = calc._compute(conn, parsed, rules, load_diseases(), errors)
         cases = calc.new_cases(computed, parsed, [facts[p.order] for p in computed.pending])
-        known = store.case_ids_by_key(conn, computed.results)
+        known = case_matches.case_ids_by_key(conn, computed.results)
         states = store.current_states(conn, known.values())
-        returned = store.returned_by_identity(conn, [r.claim for r in computed.results])
+        returned = case_matches.returned_by_identity(conn, [r.claim for r in computed.results])
         states.update({n: "returned" for numbers in returned.values() for n in numbers})
         rows = _sort_out(cases, known, states, returned)
         fresh, again, ids = rows.fresh, rows.again, rows.ids
@@ -182,7 +182,7 @@ def _record(
             for i, (case_id, _) in zip(fresh, recorded, strict=True):
                 ids[i] = case_id
             chosen = set(fresh) | again
-            store.correct_claims(conn, [(ids[i], cases[i]) for i in sorted(rows.corrected)], actor.at)
+            case_matches.correct_claims(conn, [(ids[i], cases[i]) for i in sorted(rows.corrected)], actor.at)
             events = [
                 store.NewEvent(ids[i], "submitted", "重新提交" if i in again else None, payout=c.result.payout,
                                submission=submission, materials=c.facts.materials, result=c.result)

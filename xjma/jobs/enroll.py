@@ -116,7 +116,9 @@ def _enroll_once(path: Path, request: EnrollRequest, rules: Rules, report: Path)
         return result  # nothing new: an earlier run's workbook is left as it was
     big = rows > PROGRESS_ROWS
     if request.dry_run:
-        _dry_run_units(request.db, result)
+        from xjma.jobs.enroll_units import dry_run_units
+
+        dry_run_units(request.db, result)
     else:
         with (
             stage("登记到台账…", big),
@@ -264,6 +266,7 @@ def _record(
 
     from xjma.io.ledger.batches import BatchInfo, LedgerConflict, record_batch
     from xjma.io.ledger.members import MemberInfo, record_member_details
+    from xjma.jobs.enroll_units import record_history
 
     rows = [row for row, _ in members]
     units = {r.unit for r in rows}
@@ -283,7 +286,7 @@ def _record(
     try:
         batch_id = record_batch(conn, batch, people, [item for _, items in members for item in items])
         record_member_details(conn, batch_id, rows)  # phone, 用工形式 … for the renewal roster (v7)
-        _record_history(conn, request.actor, batch_id, batch, members, result)
+        record_history(conn, request.actor, batch_id, batch, members, result)
         return batch_id
     except IntegrityError as exc:
         if _unique_violation(exc):  # until the ledger raises LedgerConflict for every race itself
@@ -291,72 +294,6 @@ def _record(
         raise XjmaError(
             "登记时台账拒绝了数据，本批未登记任何人员（台账保持原样）。请用 --debug 查看原因并联系维护人员"
         ) from None
-
-
-def _record_history(
-    conn: Any,
-    actor: Any,
-    batch_id: int,
-    batch: Any,
-    members: list[tuple[RosterRow, list[NewEnrollment]]],
-    result: EnrollResult,
-) -> None:
-    """The batch's units registered and its log entry (office.md §0–§2), in the batch's transaction; a
-    new unit close to a registered one gets the warning `unit-similar` on its first row."""
-    from decimal import Decimal
-
-    from xjma.core.actor import Actor
-    from xjma.io.ledger.batch_history import record_enroll_history
-
-    if actor is None:  # a caller that names nobody (the library API without the CLI)
-        from xjma import __version__
-
-        actor = Actor("未知", batch.created_at.replace(microsecond=0), __version__)
-    first, wanted = _roster_units(members, result)
-    fee = sum((i.fee for _, items in members for i in items), Decimal("0.00"))
-    history = record_enroll_history(
-        conn, actor, batch_id, batch.file_name, batch.sha256, wanted, len(members), fee
-    )
-    _warn_similar(result, first, history.units)
-
-
-def _dry_run_units(db: str | None, result: EnrollResult) -> None:
-    """A dry run matches the batch's units as enroll would, read only, for the same `unit-similar`."""
-    from xjma.io.ledger import open_ledger
-    from xjma.io.ledger.unit_register import match_batch_units
-
-    first, wanted = _roster_units(result.members, result)
-    with open_ledger(db, mode="read") as view:
-        if not view.exists or not wanted:
-            return
-        with view.connect() as conn:
-            matched = match_batch_units(conn, wanted)
-    _warn_similar(result, first, matched)
-
-
-def _roster_units(
-    members: list[tuple[RosterRow, list[NewEnrollment]]], result: EnrollResult
-) -> tuple[dict[tuple[str, str], RosterRow], list[Any]]:
-    """Each (unit, prefecture) of the batch with its first row, and the units to match (io RosterUnit)."""
-    from xjma.io.ledger.unit_register import RosterUnit
-
-    first: dict[tuple[str, str], RosterRow] = {}
-    for row, _ in members:
-        first.setdefault((row.unit, row.prefecture), row)
-    return first, [RosterUnit(u, p, result.uscc.get(r.row)) for (u, p), r in first.items()]
-
-
-def _warn_similar(
-    result: EnrollResult, first: dict[tuple[str, str], RosterRow], matched: dict[tuple[str, str], Any]
-) -> None:
-    """A new unit close to a registered one: the warning `unit-similar` on its first row (office.md §1)."""
-    from xjma.core.problems import Problem
-    from xjma.core.units import similar_message
-
-    for key, (_, match) in matched.items():
-        if match.similar is not None:
-            message = similar_message(key[0], match.similar)
-            result.problems.append(Problem(first[key].row, "工作单位", "unit-similar", "warning", message))
 
 
 def _unique_violation(exc: Exception) -> bool:

@@ -4,7 +4,7 @@ events, read them back as core.cases views.
 Every function works in the caller's transaction; the caller (jobs/cases.py, jobs/claims.py, the payments
 and medical jobs) holds the members' lock (io/ledger/claims.lock_members) and writes the log entry whose
 id the events carry. Nothing is deleted and a transition is a new case_events row; the one update is a
-returned case re-submitted with corrected amounts: its claims row takes the corrected claim (correct_claims).
+returned case re-submitted with corrected amounts (io/ledger/case_matches.correct_claims).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from xjma.core.actor import Actor
 from xjma.core.cases import CaseEvent, CaseFacts, CaseView, case_view
-from xjma.core.claims.model import Claim, ClaimResult, case_identity, claim_key, result_record
+from xjma.core.claims.model import ClaimResult, result_record
 from xjma.core.money import from_fen, to_fen
 from xjma.io.ledger.case_tables import case_details, case_events, payment_items, submissions
 from xjma.io.ledger.claim_totals import refresh_claim_totals
@@ -125,20 +125,6 @@ def record_cases(
     return ids
 
 
-def correct_claims(conn: Connection, corrected: Sequence[tuple[int, NewCase]], stamp: dt.datetime) -> None:
-    """The claims rows of returned cases re-submitted with other amounts take the corrected claim (its
-    claim_key, inputs and result: what approval recomputes); the first recording time stays."""
-    from xjma.core.claims.model import claim_inputs
-    from xjma.io.ledger.claims import claim_values
-
-    for case_id, c in corrected:
-        values = claim_values(c.result, stamp)
-        del values["recorded_at"]
-        more = {"enrollment": c.enrollment, "name": c.facts.name or None}
-        values["inputs"] = json.dumps({**claim_inputs(c.result.claim), **more}, ensure_ascii=False)
-        conn.execute(claims.update().where(claims.c.id == case_id).values(**values))
-
-
 def _details(case_id: int, f: CaseFacts, submission: int | None) -> dict[str, Any]:
     return {
         "claim_id": case_id,
@@ -189,36 +175,6 @@ def append_events(conn: Connection, events: Sequence[NewEvent], actor: Actor, lo
 
 
 # ---------------------------------------------------------------- reading
-
-
-def case_ids_by_key(conn: Connection, results: Iterable[ClaimResult]) -> dict[str, int]:
-    """claim_key -> case number of the results already recorded."""
-    keys = sorted({claim_key(r.claim) for r in results})
-    found: dict[str, int] = {}
-    for lo in range(0, len(keys), CHUNK):
-        query = select(claims.c.claim_key, claims.c.id).where(claims.c.claim_key.in_(keys[lo : lo + CHUNK]))
-        found.update({k: int(i) for k, i in conn.execute(query)})
-    return found
-
-
-def returned_by_identity(conn: Connection, wanted: Iterable[Claim]) -> dict[tuple[Any, ...], list[int]]:
-    """case_identity (the claim without its amounts) -> the numbers of the returned cases with it, in
-    number order, for these claims."""
-    identities = {case_identity(c) for c in wanted}
-    numbers = sorted({i[0] for i in identities})
-    found: dict[tuple[Any, ...], list[int]] = {}
-    c = claims.c
-    for lo in range(0, len(numbers), CHUNK):
-        query = select(c.id, c.id_number, c.plan, c.benefit, c.event_date, c.accident_ref).where(
-            c.id_number.in_(numbers[lo : lo + CHUNK])
-        )
-        for r in conn.execute(query.order_by(c.id)):
-            identity = (r.id_number, r.plan, r.benefit, r.event_date, r.accident_ref or "")
-            if identity in identities:
-                found.setdefault(identity, []).append(int(r.id))
-    states = current_states(conn, [n for ids in found.values() for n in ids])
-    returned = {k: [n for n in ids if states.get(n) == "returned"] for k, ids in found.items()}
-    return {k: ids for k, ids in returned.items() if ids}
 
 
 def current_states(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
